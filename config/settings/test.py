@@ -1,0 +1,25 @@
+"""Test settings: PostgreSQL and Redis over real connections.
+
+``DATABASE_URL`` and ``CELERY_BROKER_URL`` may be overridden; the defaults are
+the services on this machine (see ``.ci/run``).
+"""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/apresiasi")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "false")
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+SECRET_KEY = "test-secret-key-not-for-production"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+HEALTH_BROKER_TIMEOUT = 1.0

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from people.demo import DEMO_PASSWORD, LOGINS, seed_people
+
+
+class Command(BaseCommand):
+    help = "Create the demo data (org tree, 60 employees, one login per role). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=DEMO_PASSWORD,
+            help=f"password of the demo logins (default {DEMO_PASSWORD})",
+        )
+
+    def handle(self, *args, password: str, **options):
+        seed_people(password=password)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password: {password}):"))
+        for username, name, unit, position, *_ in LOGINS:
+            self.stdout.write(f"  {username:<12} {name} — {position} ({unit})")

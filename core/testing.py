@@ -1,0 +1,75 @@
+"""Shared pytest fixtures: a small organisation with named people.
+
+Loaded by ``tests/conftest.py`` as a pytest plugin. Everyone has a login;
+``outsider`` has one too but no role and nothing of their own, and must get
+404 (or an empty list) from everything that is not theirs.
+
+    KEM ─┬─ DIT (supervisor ── subordinate ── junior)
+         └─ SET (secretariat, hr, outsider)
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+
+@pytest.fixture
+def org(db):
+    from tests.factories import OrgUnitFactory
+
+    root = OrgUnitFactory(code="KEM", name="Kementerian")
+    return {
+        "root": root,
+        "dit": OrgUnitFactory(code="DIT", name="Direktorat", parent=root),
+        "set": OrgUnitFactory(code="SET", name="Sekretariat", parent=root),
+    }
+
+
+def _person(username, unit, supervisor=None, groups=()):
+    from tests.factories import EmployeeFactory, UserFactory
+
+    user = UserFactory(username=username, groups=list(groups))
+    return EmployeeFactory(name=username.title(), org_unit=unit, supervisor=supervisor, user=user)
+
+
+@pytest.fixture
+def supervisor(org):
+    return _person("supervisor", org["dit"])
+
+
+@pytest.fixture
+def subordinate(org, supervisor):
+    return _person("subordinate", org["dit"], supervisor=supervisor)
+
+
+@pytest.fixture
+def junior(org, subordinate):
+    """Reports to ``subordinate``: in ``supervisor``'s line indirectly."""
+    return _person("junior", org["dit"], supervisor=subordinate)
+
+
+@pytest.fixture
+def secretariat(org):
+    return _person("secretariat", org["set"], groups=["secretariat"])
+
+
+@pytest.fixture
+def hr(org):
+    return _person("hr", org["set"], groups=["hr"])
+
+
+@pytest.fixture
+def outsider(org):
+    return _person("outsider", org["set"])
+
+
+@pytest.fixture
+def api():
+    """An English-speaking API client; ``api.as_(employee)`` logs in as that employee's user."""
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+    def as_(employee):
+        client.force_authenticate(user=employee.user if employee is not None else None)
+        return client
+
+    client.as_ = as_
+    return client

@@ -1,0 +1,111 @@
+"""Reads of the people app. Every list a user sees starts from one of these."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from core.tree import ancestor_ids, descendant_ids
+
+from .models import CareerProfile, Employee, OrgUnit
+
+SECRETARIAT = "secretariat"
+HR = "hr"
+
+
+# --- org units --------------------------------------------------------------
+
+
+def orgunit_descendant_ids(*, unit: OrgUnit) -> set[int]:
+    below = descendant_ids(OrgUnit, "parent", unit.pk)
+    return set(OrgUnit.objects.filter(id__in=below).values_list("id", flat=True))
+
+
+def orgunit_subtree(*, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """The unit and every unit below it, at any depth, as one query."""
+    below = descendant_ids(OrgUnit, "parent", unit.pk)
+    return OrgUnit.objects.filter(Q(pk=unit.pk) | Q(id__in=below))
+
+
+def orgunit_ancestors(*, unit: OrgUnit) -> list[OrgUnit]:
+    """The units above ``unit``, nearest first (two queries at any depth)."""
+    ids = ancestor_ids(OrgUnit, "parent", unit.pk)
+    by_id = OrgUnit.objects.in_bulk(ids)
+    return [by_id[i] for i in ids]
+
+
+# --- reporting lines --------------------------------------------------------
+
+
+def employee_reporting_line(*, employee: Employee) -> QuerySet[Employee]:
+    """Everyone who reports to ``employee``, directly or indirectly (one query)."""
+    return Employee.objects.filter(id__in=descendant_ids(Employee, "supervisor", employee.pk))
+
+
+def employee_reporting_line_ids(*, employee: Employee) -> set[int]:
+    return set(employee_reporting_line(employee=employee).values_list("id", flat=True))
+
+
+def employee_supervisor_chain(*, employee: Employee) -> list[Employee]:
+    """The employee's supervisors, direct supervisor first (two queries at any depth)."""
+    ids = ancestor_ids(Employee, "supervisor", employee.pk)
+    by_id = Employee.objects.select_related("org_unit").in_bulk(ids)
+    return [by_id[i] for i in ids]
+
+
+def employee_is_supervisor(*, employee: Employee | None) -> bool:
+    return employee is not None and employee.subordinates.exists()
+
+
+# --- who the user is --------------------------------------------------------
+
+
+def user_employee(user: AbstractBaseUser | AnonymousUser) -> Employee | None:
+    """The employee record of a logged-in user, or ``None``."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.employee  # type: ignore[union-attr]
+    except Employee.DoesNotExist:
+        return None
+
+
+def user_group_names(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_apresiasi_groups", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+        user._apresiasi_groups = cached  # type: ignore[union-attr]
+    return cached
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[str]:
+    """The roles of DESIGN.md §2 the user holds, sorted."""
+    if not user.is_authenticated:
+        return []
+    roles = {"staff"} if user_employee(user) else set()
+    roles |= user_group_names(user) & {SECRETARIAT, HR}
+    if employee_is_supervisor(employee=user_employee(user)):
+        roles.add("supervisor")
+    return sorted(roles)
+
+
+def employee_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Employee]:
+    """Employees the user may see: all for secretariat and HR, the own reporting
+    line for a supervisor, nothing for anyone else."""
+    base = Employee.objects.select_related("org_unit")
+    if user_group_names(user) & {SECRETARIAT, HR}:
+        return base.all()
+    employee = user_employee(user)
+    if employee is None:
+        return base.none()
+    return base.filter(id__in=descendant_ids(Employee, "supervisor", employee.pk))
+
+
+def career_profile_get(*, employee: Employee) -> CareerProfile:
+    """The employee's profile; an unsaved all-zero one if nothing happened yet."""
+    try:
+        return CareerProfile.objects.get(employee=employee)
+    except CareerProfile.DoesNotExist:
+        return CareerProfile(employee=employee)

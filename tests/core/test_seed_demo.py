@@ -1,0 +1,60 @@
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from people.models import Employee, OrgUnit
+from people.selectors import employee_reporting_line, user_roles
+
+LOGINS = [
+    "chair",
+    "hr",
+    "reviewer1",
+    "reviewer2",
+    "reviewer3",
+    "secretariat",
+    "staff",
+    "supervisor",
+]
+
+
+def snapshot():
+    return (
+        list(OrgUnit.objects.values_list("code", "parent__code", "name").order_by("code")),
+        list(
+            Employee.objects.values_list(
+                "nip", "name", "supervisor__nip", "user__username", "rank"
+            ).order_by("nip")
+        ),
+        list(get_user_model().objects.values_list("username", "password").order_by("username")),
+    )
+
+
+def test_seed_demo_creates_the_logins_and_is_idempotent(db, capsys):
+    call_command("seed_demo")
+    first = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == first
+    assert Employee.objects.count() == 60
+    assert (
+        sorted(u for u in Employee.objects.values_list("user__username", flat=True) if u) == LOGINS
+    )
+    out = capsys.readouterr().out
+    assert all(f"  {login} " in out for login in LOGINS)
+
+
+def test_demo_tree_has_three_levels_and_the_roles_are_right(db):
+    call_command("seed_demo")
+    deepest = OrgUnit.objects.get(code="SUBDIT-DATA")
+    assert deepest.parent.parent.parent is not None
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert user_roles(users["supervisor"]) == ["staff", "supervisor"]
+    assert user_roles(users["staff"]) == ["staff"]
+    assert user_roles(users["secretariat"]) == ["secretariat", "staff"]
+    assert user_roles(users["hr"]) == ["hr", "staff"]
+    line = employee_reporting_line(employee=users["supervisor"].employee)
+    assert {u for u in line.values_list("user__username", flat=True) if u} == {"staff"}
+    assert line.count() > 5
+
+
+def test_seed_demo_password_option(db):
+    call_command("seed_demo", "--password", "another-pass-1")
+    assert get_user_model().objects.get(username="hr").check_password("another-pass-1")

@@ -1,0 +1,159 @@
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD, EmployeeFactory
+
+
+def names(response):
+    return sorted(e["name"] for e in response.json()["results"])
+
+
+def test_supervisor_sees_their_whole_line(api, supervisor, subordinate, junior, outsider):
+    response = api.as_(supervisor).get("/api/v1/employees")
+    assert response.status_code == 200
+    assert names(response) == ["Junior", "Subordinate"]
+
+
+def test_secretariat_and_hr_see_everyone(api, supervisor, subordinate, secretariat, hr, outsider):
+    everyone = ["Hr", "Outsider", "Secretariat", "Subordinate", "Supervisor"]
+    assert names(api.as_(secretariat).get("/api/v1/employees")) == everyone
+    assert names(api.as_(hr).get("/api/v1/employees")) == everyone
+
+
+def test_anyone_else_gets_an_empty_list(api, subordinate, outsider):
+    response = api.as_(outsider).get("/api/v1/employees")
+    assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_employee_payload_shape(api, supervisor, subordinate, org):
+    row = api.as_(supervisor).get("/api/v1/employees").json()["results"][0]
+    assert row == {
+        "id": subordinate.pk,
+        "nip": subordinate.nip,
+        "name": "Subordinate",
+        "org_unit": {"id": org["dit"].pk, "code": "DIT", "name": "Direktorat"},
+        "position": "Analis Kebijakan",
+        "position_type": "executor",
+        "rank": "III/b",
+        "employment_status": "pns",
+        "supervisor": supervisor.pk,
+        "active": True,
+    }
+
+
+def test_search_by_name_or_nip_and_unit_filter(api, secretariat, supervisor, subordinate, org):
+    client = api.as_(secretariat)
+    assert names(client.get("/api/v1/employees", {"search": "subord"})) == ["Subordinate"]
+    assert names(client.get("/api/v1/employees", {"search": subordinate.nip})) == ["Subordinate"]
+    nip = subordinate.nip
+    spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    assert names(client.get("/api/v1/employees", {"search": spaced})) == ["Subordinate"]
+    assert names(client.get("/api/v1/employees", {"unit": org["dit"].pk})) == [
+        "Subordinate",
+        "Supervisor",
+    ]
+    assert names(client.get("/api/v1/employees", {"unit": org["root"].pk})) == [
+        "Secretariat",
+        "Subordinate",
+        "Supervisor",
+    ]
+
+
+def test_unknown_unit_filter_is_a_400_naming_the_field(api, secretariat):
+    response = api.as_(secretariat).get("/api/v1/employees", {"unit": 999999})
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["unit"]
+
+
+def test_list_is_paginated_with_a_fixed_number_of_queries(
+    api, secretariat, org, django_assert_max_num_queries
+):
+    EmployeeFactory.create_batch(3, org_unit=org["dit"])
+    with django_assert_max_num_queries(5):
+        small = api.as_(secretariat).get("/api/v1/employees", {"page_size": 2})
+    EmployeeFactory.create_batch(40, org_unit=org["dit"])
+    with django_assert_max_num_queries(5):
+        large = api.as_(secretariat).get("/api/v1/employees", {"page_size": 200})
+    assert (small.json()["count"], len(small.json()["results"])) == (4, 2)
+    assert small.json()["next"].endswith("page=2&page_size=2")
+    assert len(large.json()["results"]) == 44
+
+
+def test_unauthenticated_access_is_refused(db):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    for url in ("/api/v1/me", "/api/v1/employees"):
+        response = client.get(url)
+        assert response.status_code in (401, 403)
+        assert response.json()["message"] == "Authentication credentials were not provided."
+
+
+def test_token_login_then_me(db, supervisor, subordinate):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post("/api/v1/auth/token", {"username": "supervisor", "password": PASSWORD})
+    assert response.status_code == 200
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    me = client.get("/api/v1/me").json()
+    assert (me["username"], me["roles"], me["employee"]["nip"]) == (
+        "supervisor",
+        ["staff", "supervisor"],
+        supervisor.nip,
+    )
+
+
+def test_token_login_with_a_wrong_password_names_the_field(db, supervisor):
+    response = APIClient(HTTP_ACCEPT_LANGUAGE="en").post(
+        "/api/v1/auth/token", {"username": "supervisor", "password": "wrong"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "Unable to log in with the given username and password.",
+        "code": "invalid",
+        "fields": {"password": ["Wrong username or password."]},
+    }
+
+
+def test_token_login_without_fields_lists_them(db):
+    response = APIClient(HTTP_ACCEPT_LANGUAGE="en").post("/api/v1/auth/token", {})
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "username": ["This field is required."],
+        "password": ["This field is required."],
+    }
+
+
+def test_me_for_a_user_without_employee_record(db):
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="admin", groups=["secretariat"])
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(user)
+    assert client.get("/api/v1/me").json() == {
+        "username": "admin",
+        "roles": ["secretariat"],
+        "employee": None,
+    }
+
+
+def test_session_auth_enforces_csrf(db, supervisor):
+    client = APIClient(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert client.login(username="supervisor", password=PASSWORD)
+    response = client.post("/api/v1/me", {})
+    assert response.status_code == 403
+    assert response.json()["message"].startswith("CSRF Failed")
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/"])
+def test_openapi_schema_and_docs_are_served(db, path):
+    response = APIClient(HTTP_ACCEPT_LANGUAGE="en").get(path)
+    assert response.status_code == 200
+
+
+def test_docs_page_uses_bundled_assets_not_a_cdn(db):
+    html = APIClient(HTTP_ACCEPT_LANGUAGE="en").get("/api/docs/").content.decode()
+    assert "drf_spectacular_sidecar/swagger-ui-dist" in html
+    assert "cdn.jsdelivr" not in html
+
+
+def test_indonesian_is_the_default_language(db):
+    response = APIClient().get("/api/v1/me")
+    assert response.json()["message"] == "Data autentikasi tidak diberikan."

@@ -1,0 +1,73 @@
+import pytest
+
+from people import selectors
+from tests.factories import EmployeeFactory, OrgUnitFactory
+
+DEPTH = 10
+
+
+@pytest.fixture
+def chain(db):
+    """Ten employees, each the supervisor of the next."""
+    unit = OrgUnitFactory()
+    people = [EmployeeFactory(org_unit=unit)]
+    for _ in range(DEPTH - 1):
+        people.append(EmployeeFactory(org_unit=unit, supervisor=people[-1]))
+    return people
+
+
+@pytest.fixture
+def unit_chain(db):
+    units = [OrgUnitFactory()]
+    for _ in range(DEPTH - 1):
+        units.append(OrgUnitFactory(parent=units[-1]))
+    return units
+
+
+def test_reporting_line_covers_every_level_in_one_query(chain, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        below = list(selectors.employee_reporting_line(employee=chain[0]))
+    assert sorted(e.pk for e in below) == sorted(e.pk for e in chain[1:])
+
+
+def test_reporting_line_of_the_bottom_is_empty(chain):
+    assert list(selectors.employee_reporting_line(employee=chain[-1])) == []
+
+
+def test_reporting_line_includes_side_branches(chain):
+    side = EmployeeFactory(supervisor=chain[3])
+    below = selectors.employee_reporting_line_ids(employee=chain[2])
+    assert below == {e.pk for e in chain[3:]} | {side.pk}
+
+
+def test_supervisor_chain_nearest_first_in_two_queries(chain, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        above = selectors.employee_supervisor_chain(employee=chain[-1])
+    assert [e.pk for e in above] == [e.pk for e in reversed(chain[:-1])]
+
+
+def test_supervisor_chain_of_the_top_is_empty(chain):
+    assert selectors.employee_supervisor_chain(employee=chain[0]) == []
+
+
+def test_orgunit_subtree_in_one_query(unit_chain, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        subtree = list(selectors.orgunit_subtree(unit=unit_chain[4]))
+    assert sorted(u.pk for u in subtree) == sorted(u.pk for u in unit_chain[4:])
+
+
+def test_orgunit_ancestors_nearest_first_in_two_queries(unit_chain, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        above = selectors.orgunit_ancestors(unit=unit_chain[-1])
+    assert [u.pk for u in above] == [u.pk for u in reversed(unit_chain[:-1])]
+
+
+def test_query_count_does_not_grow_with_depth(db, django_assert_num_queries):
+    unit = OrgUnitFactory()
+    top = EmployeeFactory(org_unit=unit)
+    bottom = top
+    for _ in range(30):
+        bottom = EmployeeFactory(org_unit=unit, supervisor=bottom)
+    with django_assert_num_queries(3):
+        assert len(list(selectors.employee_reporting_line(employee=top))) == 30
+        assert len(selectors.employee_supervisor_chain(employee=bottom)) == 30
