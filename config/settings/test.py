@@ -23,3 +23,8 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 HEALTH_BROKER_TIMEOUT = 1.0
+# Serve static files straight from the apps (no collectstatic before tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# Results go to Redis so tests can wait for a real worker's answer.
+CELERY_RESULT_BACKEND = "redis://127.0.0.1:6379/15"

@@ -2,7 +2,8 @@ import django_filters
 from django.contrib.auth import authenticate
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, permissions
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
@@ -65,9 +66,14 @@ class MeView(APIView):
         )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class OrgUnitFilter(django_filters.ModelChoiceFilter):
+    """An org unit id; matches employees in that unit and every unit below it."""
+
+
 class EmployeeFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("name or NIP contains"))
-    unit = django_filters.ModelChoiceFilter(
+    unit = OrgUnitFilter(
         queryset=OrgUnit.objects.all(),
         method="filter_unit",
         label=_("org unit id (includes the units below it)"),

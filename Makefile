@@ -1,0 +1,43 @@
+# The README's commands. `make run` needs nothing but Python 3.11+ and the
+# WeasyPrint system libraries; `make test` also needs PostgreSQL and Redis.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint bench setup services clean
+
+$(VENV)/.installed: requirements-dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@
+
+setup: $(VENV)/.installed
+
+## Embedded default: SQLite, jobs in-process, demo data, http://127.0.0.1:8000
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py seed_demo
+	@echo "Apresiasi on http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin: /admin/)"
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+## The whole suite, on PostgreSQL and Redis (started if they are not running)
+test: setup services
+	$(VENV)/bin/pytest
+
+services:
+	@scripts/ensure-services
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: setup services
+	$(PY) bench/import_employees.py
+
+clean:
+	rm -rf $(VENV) var db.sqlite3
