@@ -18,7 +18,7 @@ setup: $(VENV)/.installed
 
 ## Embedded default: SQLite, jobs in-process, demo data, http://127.0.0.1:8000
 run: setup
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo
 	@echo "Apresiasi on http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin: /admin/)"
