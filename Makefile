@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench setup services clean
+.PHONY: run test lint bench messages setup services clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ lint: setup
 
 bench: setup services
 	$(PY) bench/import_employees.py
+
+## Refresh the Indonesian catalogue after changing user-facing strings
+messages: setup
+	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages -l id --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

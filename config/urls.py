@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.views import health
 
 urlpatterns = [
+    # Until the web interface lands, the front door is the API documentation.
+    path("", RedirectView.as_view(pattern_name="api-docs", permanent=False)),
     path("admin/", admin.site.urls),
     path("health", health, name="health"),
     path("api/v1/", include("people.api.urls")),

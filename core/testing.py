@@ -121,3 +121,12 @@ def celery_worker(django_db_setup, django_db_blocker):
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read messages in English; Indonesian (the default) has its own tests."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

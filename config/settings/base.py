@@ -9,10 +9,21 @@ in-process, local file storage and e-mail printed to the console.
 from pathlib import Path
 
 import environ
+from environ.fileaware_mapping import FileAwareMapping
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+
+class _SecretFiles(FileAwareMapping):
+    """``NAME_FILE`` support whose values lose the trailing newline that ``echo``
+    and editors leave in secret files."""
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(key).rstrip("\r\n")
+
+
 env = environ.FileAwareEnv()
+env.ENVIRON = _SecretFiles()
 
 DEBUG = env.bool("DEBUG", default=False)
 # The embedded default is for a laptop; production must set its own key.

@@ -51,3 +51,11 @@ def test_invalid_nip_is_refused_with_the_reason(nip, code):
     with pytest.raises(ValidationError) as info:
         parse_nip(nip, today=TODAY)
     assert info.value.code == code
+
+
+def test_messages_are_indonesian_by_default():
+    from django.utils import translation
+
+    with translation.override("id"), pytest.raises(ValidationError) as info:
+        parse_nip("1986", today=TODAY)
+    assert info.value.messages == ["NIP harus 18 digit, bukan 4."]
