@@ -1,0 +1,63 @@
+"""The embedded default runs on SQLite: the raw SQL (recursive queries, the
+importer's supervisor linking, the ledger triggers) must work there too."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+from tests.people.test_import import BOSS, JUNIOR, STAFF, row, write_csv
+
+CHECK = """
+import django; django.setup()
+from django.db import connection, DatabaseError
+from people.models import Employee
+from people.selectors import employee_reporting_line, employee_supervisor_chain
+from people.services import career_event_append
+boss = Employee.objects.get(nip=%(boss)r); junior = Employee.objects.get(nip=%(junior)r)
+print(sorted(e.nip for e in employee_reporting_line(employee=boss)))
+print([e.nip for e in employee_supervisor_chain(employee=junior)])
+event = career_event_append(employee=junior, kind="award")
+try:
+    with connection.cursor() as c:
+        c.execute("UPDATE people_careerevent SET amount = 5 WHERE id = %%s", [event.pk])
+except DatabaseError as exc:
+    print(exc)
+"""
+
+
+def test_import_and_reporting_lines_on_sqlite(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "CELERY"))},
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, *args],
+            env=env,
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    run("manage.py", "migrate", "-v0")
+    run(
+        "manage.py",
+        "shell",
+        "-c",
+        "from people.models import OrgUnit; OrgUnit.objects.create(code='DIT', name='Dit')",
+    )
+    path = write_csv(
+        tmp_path / "p.csv", [row(JUNIOR, supervisor=STAFF), row(STAFF, supervisor=BOSS), row(BOSS)]
+    )
+    assert "3 rows: 3 created" in run("manage.py", "import_employees", str(path))
+    out = run("-c", CHECK % {"boss": BOSS, "junior": JUNIOR}).splitlines()
+    assert out == [
+        str(sorted([STAFF, JUNIOR])),
+        str([STAFF, BOSS]),
+        "career events are append-only: UPDATE is not allowed",
+    ]
