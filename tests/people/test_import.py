@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from people.importer import EmployeeImporter, ImportFileError, RowError
 from people.models import Employee
-from tests.factories import EmployeeFactory, OrgUnitFactory, make_nip
+from tests.factories import EmployeeFactory, make_nip
 
 HEADER = [
     "nip",
@@ -24,11 +24,6 @@ HEADER = [
     "active",
 ]
 BOSS, STAFF, JUNIOR = make_nip(1), make_nip(2), make_nip(3)
-
-
-@pytest.fixture
-def units(db):
-    return [OrgUnitFactory(code="DIT"), OrgUnitFactory(code="SET")]
 
 
 def row(nip, name="Nama", unit="DIT", supervisor="", rank="III/a", status="PNS", **extra):
