@@ -93,3 +93,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = {"message": str(detail), "code": str(code)}
     return response
+
+
+class NotFoundError(ApplicationError):
+    """Not there, or not yours to see or act on (HTTP 404; reveals nothing)."""
+
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("Not found."))

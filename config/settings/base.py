@@ -158,6 +158,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "NominationStatusEnum": "nominations.models.Nomination.Status",
+        "AssignmentStatusEnum": "nominations.models.Assignment.Status",
+        "CyclePhaseEnum": "nominations.models.Cycle.Phase",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------
@@ -184,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-award-window": {
         "task": "people.refresh_award_window",
         "schedule": 24 * 60 * 60,
+    },
+    "advance-due-cycles": {
+        "task": "nominations.advance_due_cycles",
+        "schedule": 60 * 60,
     },
 }
 

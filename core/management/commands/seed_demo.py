@@ -1,10 +1,14 @@
 from django.core.management.base import BaseCommand
 
+from nominations.demo import seed_cycle
 from people.demo import DEMO_PASSWORD, LOGINS, seed_people
 
 
 class Command(BaseCommand):
-    help = "Create the demo data (org tree, 60 employees, one login per role). Idempotent."
+    help = (
+        "Create the demo data (org tree, 60 employees, one login per role, a cycle taking "
+        "nominations with its committee). Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -14,7 +18,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, password: str, **options):
-        seed_people(password=password)
+        people = seed_people(password=password)
+        cycle = seed_cycle(people=people)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password: {password}):"))
         for username, name, unit, position, *_ in LOGINS:
             self.stdout.write(f"  {username:<12} {name} — {position} ({unit})")
+        self.stdout.write(f"Demo cycle: {cycle.name} (phase {cycle.phase}).")

@@ -1,0 +1,156 @@
+"""The secretariat's set-up work: cycles, categories, award levels, committee,
+rubrics (read-only once in use). State changes happen through the API and
+services, so status fields are read-only here."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Assignment,
+    AwardLevel,
+    Category,
+    CommitteeMember,
+    Criterion,
+    Cycle,
+    Evidence,
+    Nomination,
+    Nominee,
+    Rubric,
+    Transition,
+)
+from .services import rubric_in_use
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "created_at"]
+    inlines = [CriterionInline]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and rubric_in_use(obj):
+            return False  # a rubric in use is immutable: make a new version instead
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    extra = 0
+
+
+class AwardLevelInline(admin.TabularInline):
+    model = AwardLevel
+    extra = 0
+
+
+class CommitteeInline(admin.TabularInline):
+    model = CommitteeMember
+    extra = 0
+    autocomplete_fields = ["employee"]
+    filter_horizontal = ["expertise"]
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "phase",
+        "nominating_on",
+        "reviewing_on",
+        "deciding_on",
+        "publishing_on",
+    ]
+    list_filter = ["phase"]
+    readonly_fields = ["phase", "published_at"]
+    inlines = [CategoryInline, AwardLevelInline, CommitteeInline]
+    fieldsets = [
+        (None, {"fields": ["name", "phase", "rubric", "published_at"]}),
+        (
+            _("Planned dates"),
+            {
+                "fields": [
+                    "nominating_on",
+                    "reviewing_on",
+                    "deciding_on",
+                    "publishing_on",
+                    "closing_on",
+                    "auto_advance",
+                ]
+            },
+        ),
+        (
+            _("Rules"),
+            {
+                "fields": [
+                    "blind_review",
+                    "reviewers_per_nomination",
+                    "min_innovation_months",
+                    "max_nominations_per_unit",
+                    "spread_threshold",
+                    "normalise_scores",
+                ]
+            },
+        ),
+    ]
+
+
+class NomineeInline(admin.TabularInline):
+    model = Nominee
+    extra = 0
+    readonly_fields = ["employee", "is_lead", "notified_at"]
+    can_delete = False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    readonly_fields = ["original_name", "content_type", "size", "sha256", "uploaded_at"]
+    exclude = ["file"]
+    can_delete = False
+
+
+class TransitionInline(admin.TabularInline):
+    model = Transition
+    extra = 0
+    readonly_fields = ["actor", "from_status", "to_status", "note", "created_at"]
+    can_delete = False
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin):
+    list_display = ["title", "cycle", "category", "status", "nominator", "submitted_at"]
+    list_filter = ["cycle", "status", "category__code"]
+    search_fields = ["title", "nominator__name", "nominees__employee__name"]
+    list_select_related = ["cycle", "category", "nominator"]
+    readonly_fields = [
+        "status",
+        "submitted_at",
+        "award_level",
+        "proposed_award_level",
+        "decision_override",
+        "decided_at",
+        "nominator",
+        "cycle",
+    ]
+    inlines = [NomineeInline, EvidenceInline, TransitionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "member", "status", "expertise_match", "created_at"]
+    list_filter = ["status", "nomination__cycle"]
+    list_select_related = ["nomination", "member__employee"]
+    readonly_fields = ["nomination", "member", "status", "expertise_match"]
+
+    def has_add_permission(self, request):
+        return False

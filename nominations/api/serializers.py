@@ -1,0 +1,372 @@
+"""Input serializers validate shapes; output serializers shape answers. No
+business rules here: those live in services, workflow and rules."""
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from rest_framework import serializers
+
+from nominations.models import (
+    Assignment,
+    AwardLevel,
+    Category,
+    Criterion,
+    Cycle,
+    Evidence,
+    Nomination,
+)
+from people.models import Employee
+
+# --- cycles -----------------------------------------------------------------------------
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name", "team"]
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = [
+            "code",
+            "name",
+            "group",
+            "weight",
+            "scale_min",
+            "scale_max",
+            "levels",
+            "asks_statement",
+        ]
+
+
+class RubricSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    name = serializers.CharField()
+    criteria = CriterionSerializer(many=True)
+
+
+class AwardLevelSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="name_id")
+
+    class Meta:
+        model = AwardLevel
+        fields = ["code", "name", "name_id", "name_en", "min_score", "quota"]
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cycle
+        fields = [
+            "id",
+            "name",
+            "phase",
+            "nominating_on",
+            "reviewing_on",
+            "deciding_on",
+            "publishing_on",
+            "closing_on",
+            "auto_advance",
+            "blind_review",
+            "reviewers_per_nomination",
+            "min_innovation_months",
+            "max_nominations_per_unit",
+            "published_at",
+        ]
+
+
+class CycleDetailSerializer(CycleSerializer):
+    categories = CategorySerializer(many=True)
+    rubric = RubricSerializer()
+    award_levels = AwardLevelSerializer(many=True)
+
+    class Meta(CycleSerializer.Meta):
+        fields = [*CycleSerializer.Meta.fields, "categories", "rubric", "award_levels"]
+
+
+class PhaseInputSerializer(serializers.Serializer):
+    phase = serializers.ChoiceField(choices=Cycle.Phase.choices)
+
+
+# --- nominations ---------------------------------------------------------------------------
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A team nomination",
+            value={
+                "cycle": 1,
+                "category": 2,
+                "nominees": [12, 15],
+                "lead": 12,
+                "title": "Layanan izin usaha satu hari",
+                "problem": "Business licences took 14 days and three visits.",
+                "solution": "An online form checked against the tax and ID registers.",
+                "impact": "Licences now take one day; 8,400 issued in 2025.",
+                "started_on": "2024-03-01",
+                "psm_statements": {
+                    "public_interest": "…",
+                    "compassion": "…",
+                    "policy_making": "…",
+                    "self_sacrifice": "…",
+                },
+            },
+            request_only=True,
+        )
+    ]
+)
+class NominationInputSerializer(serializers.Serializer):
+    cycle = serializers.PrimaryKeyRelatedField(queryset=Cycle.objects.all())
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    nominees = serializers.PrimaryKeyRelatedField(
+        queryset=Employee.objects.all(), many=True, allow_empty=False
+    )
+    lead = serializers.PrimaryKeyRelatedField(
+        queryset=Employee.objects.all(), required=False, allow_null=True
+    )
+    title = serializers.CharField(max_length=200)
+    problem = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    solution = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    impact = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    started_on = serializers.DateField(required=False, allow_null=True)
+    psm_statements = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=3000), required=False
+    )
+
+
+class NominationPatchSerializer(NominationInputSerializer):
+    cycle = None
+
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class NomineeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="employee.id")
+    nip = serializers.CharField(source="employee.nip")
+    name = serializers.CharField(source="employee.name")
+    org_unit = serializers.CharField(source="employee.org_unit.name")
+    is_lead = serializers.BooleanField()
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("api-evidence-download", args=[obj.nomination_id, obj.pk])
+
+
+class NominationSerializer(serializers.ModelSerializer):
+    category = CategorySerializer()
+    nominator = PersonSerializer()
+    nominees = NomineeSerializer(many=True)
+    lead = serializers.SerializerMethodField()
+    evidence = EvidenceSerializer(many=True)
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "id",
+            "cycle",
+            "category",
+            "status",
+            "nominator",
+            "nominees",
+            "lead",
+            "title",
+            "problem",
+            "solution",
+            "impact",
+            "started_on",
+            "psm_statements",
+            "submitted_at",
+            "screening_reason",
+            "evidence",
+            "decision",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_lead(self, obj) -> int | None:
+        lead = next((n for n in obj.nominees.all() if n.is_lead), None)
+        return lead.employee_id if lead else None
+
+    def get_decision(self, obj) -> dict | None:
+        """Shown after publication, and to the secretariat and the cycle's chair."""
+        scope = self.context.get("sees_decisions_of", set())
+        published = obj.status == Nomination.Status.PUBLISHED
+        if not published and scope is not None and obj.cycle_id not in scope:
+            return None
+        if obj.decided_at is None:
+            return None
+        return {
+            "award_level": obj.award_level.code if obj.award_level_id else None,
+            "rationale": obj.decision_rationale,
+            "override": obj.decision_override,
+            "decided_at": obj.decided_at,
+        }
+
+
+class ScreenInputSerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    award_level = serializers.CharField(allow_null=True, allow_blank=True, max_length=40)
+    rationale = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+# --- review ------------------------------------------------------------------------------
+
+
+class ReviewSerializer(serializers.Serializer):
+    scores = serializers.DictField(child=serializers.IntegerField())
+    comments = serializers.DictField(child=serializers.CharField())
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+class OtherReviewSerializer(serializers.Serializer):
+    """Another reviewer's submitted review, without who wrote it."""
+
+    scores = serializers.DictField(child=serializers.IntegerField())
+    comments = serializers.DictField(child=serializers.CharField())
+    score = serializers.DecimalField(max_digits=6, decimal_places=3)
+
+
+class ReviewedNominationSerializer(serializers.Serializer):
+    """The nomination as a reviewer sees it: blind cycles hide who."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    category = CategorySerializer()
+    problem = serializers.CharField()
+    solution = serializers.CharField()
+    impact = serializers.CharField()
+    started_on = serializers.DateField()
+    psm_statements = serializers.DictField()
+    evidence = EvidenceSerializer(many=True)
+    nominees = serializers.SerializerMethodField()
+
+    def get_nominees(self, obj) -> list[dict] | None:
+        if obj.cycle.blind_review:
+            return None
+        return NomineeSerializer(obj.nominees.all(), many=True).data
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    nomination = serializers.IntegerField(source="nomination_id")
+    review = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "nomination", "status", "review"]
+
+    def get_review(self, obj) -> dict | None:
+        review = getattr(obj, "review", None)
+        return ReviewSerializer(review).data if review else None
+
+
+class AssignmentDetailSerializer(AssignmentSerializer):
+    nomination_detail = ReviewedNominationSerializer(source="nomination")
+    other_reviews = serializers.SerializerMethodField()
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = [*AssignmentSerializer.Meta.fields, "nomination_detail", "other_reviews"]
+
+    def get_other_reviews(self, obj) -> list[dict]:
+        return OtherReviewSerializer(self.context.get("other_reviews", []), many=True).data
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Submit a review",
+            value={
+                "scores": {
+                    "public_interest": 4,
+                    "compassion": 5,
+                    "policy_making": 3,
+                    "self_sacrifice": 4,
+                    "novelty": 4,
+                    "effectiveness": 5,
+                    "benefit": 4,
+                    "replicability": 3,
+                    "sustainability": 4,
+                },
+                "comments": {"novelty": "First of its kind in the province."},
+                "submit": True,
+            },
+            request_only=True,
+        )
+    ]
+)
+class ReviewInputSerializer(serializers.Serializer):
+    scores = serializers.DictField(child=serializers.JSONField())
+    comments = serializers.DictField(child=serializers.JSONField(), required=False, default=dict)
+    submit = serializers.BooleanField(default=False)
+
+
+# --- ranking and tasks ------------------------------------------------------------------
+
+
+class RankingRowSerializer(serializers.Serializer):
+    nomination = serializers.IntegerField(source="nomination_id")
+    title = serializers.CharField()
+    category = serializers.CharField()
+    status = serializers.CharField()
+    rank = serializers.IntegerField()
+    score = serializers.FloatField()
+    median = serializers.FloatField()
+    psm_score = serializers.FloatField()
+    innovation_score = serializers.FloatField()
+    stdev = serializers.FloatField()
+    range = serializers.FloatField()
+    flagged = serializers.BooleanField()
+    normalised_score = serializers.FloatField()
+    reviews = serializers.IntegerField()
+    proposed_award_level = serializers.CharField(allow_null=True)
+
+
+class RankingSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(source="cycle.pk")
+    normalised = serializers.BooleanField()
+    agreement = serializers.FloatField(
+        allow_null=True, help_text="Krippendorff's alpha (interval) over the review scores"
+    )
+    results = RankingRowSerializer(many=True, source="rows")
+
+
+class AssignmentResultSerializer(serializers.Serializer):
+    assigned = serializers.IntegerField()
+    kept = serializers.IntegerField()
+    nominations = serializers.IntegerField()
+    shortfalls = serializers.ListField(child=serializers.DictField())
+
+
+class TaskSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    state = serializers.CharField()
+    progress = serializers.DictField(allow_null=True)
+    result = serializers.JSONField(allow_null=True)

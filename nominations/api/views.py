@@ -1,0 +1,337 @@
+"""API views: fetch through a scoped selector (404 for what is not yours),
+validate input with a serializer, call one service, answer with the output
+serializer. One ``@action`` per transition."""
+
+from __future__ import annotations
+
+from celery.result import AsyncResult
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.errors import NotFoundError
+from nominations import assignment, selectors, services
+from nominations.models import CommitteeMember, Evidence
+from people.selectors import SECRETARIAT, user_employee, user_group_names
+
+from . import serializers as s
+
+
+def _decision_scope(user) -> set[int] | None:
+    """Cycles whose decisions the user may see before publication; ``None``: all."""
+    if SECRETARIAT in user_group_names(user):
+        return None
+    employee = user_employee(user)
+    if employee is None:
+        return set()
+    return set(
+        CommitteeMember.objects.filter(employee=employee, is_chair=True).values_list(
+            "cycle_id", flat=True
+        )
+    )
+
+
+class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+    """Award cycles with their phase, categories, rubric and award levels."""
+
+    def get_queryset(self):
+        return selectors.cycle_list().order_by("-created_at")
+
+    def get_serializer_class(self):
+        return s.CycleDetailSerializer if self.action == "retrieve" else s.CycleSerializer
+
+    def _cycle(self, pk):
+        try:
+            return selectors.cycle_list().get(pk=pk)
+        except (services.Cycle.DoesNotExist, ValueError):
+            raise NotFoundError() from None
+
+    @extend_schema(request=s.PhaseInputSerializer, responses=s.CycleDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def phase(self, request, pk=None):
+        """Move the cycle to the next phase (secretariat)."""
+        data = s.PhaseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cycle = self._cycle(pk)
+        services.cycle_set_phase(
+            cycle_id=cycle.pk, phase=data.validated_data["phase"], actor=request.user
+        )
+        return Response(s.CycleDetailSerializer(self._cycle(pk)).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: s.AssignmentResultSerializer,
+            202: s.TaskSerializer,
+            409: OpenApiResponse(
+                description="Some nominations cannot get enough reviewers; "
+                "nothing was assigned. The answer lists them."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="assign-reviewers")
+    def assign_reviewers(self, request, pk=None):
+        """Assign reviewers to every eligible nomination (secretariat).
+
+        Large cycles run as a background task: the answer is 202 with the
+        task id; follow its progress at ``/api/v1/tasks/{id}``.
+        """
+        cycle = self._cycle(pk)
+        if not request.user.has_perm("nominations.manage_cycle", cycle):
+            raise NotFoundError()
+        count = cycle.nominations.filter(status__in=["eligible", "in_review"]).count()
+        if count > assignment.ASYNC_THRESHOLD:
+            from nominations.tasks import assign_reviewers
+
+            task = assign_reviewers.delay(cycle_id=cycle.pk, actor_id=request.user.pk)
+            return Response(_task_payload(task.id), status=status.HTTP_202_ACCEPTED)
+        result = assignment.reviewers_assign(cycle_id=cycle.pk, actor=request.user)
+        body = s.AssignmentResultSerializer(result.as_dict()).data
+        if not result.ok:
+            return Response(
+                {
+                    "message": _(
+                        "Some nominations cannot get enough reviewers; nothing was assigned."
+                    ),
+                    "code": "infeasible",
+                    **body,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(body)
+
+    @extend_schema(responses=s.RankingSerializer)
+    @action(detail=True, methods=["get"])
+    def ranking(self, request, pk=None):
+        """Ranking per category with the proposed award levels (chair, secretariat)."""
+        cycle = self._cycle(pk)
+        if not request.user.has_perm("nominations.view_ranking", cycle):
+            raise NotFoundError()
+        return Response(s.RankingSerializer(selectors.cycle_ranking(cycle=cycle)).data)
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                description="{nomination id: [{code, message}, …]} for submitted nominations"
+            )
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def screening(self, request, pk=None):
+        """The automatic screening findings of the cycle's submitted nominations."""
+        cycle = self._cycle(pk)
+        if not request.user.has_perm("nominations.manage_cycle", cycle):
+            raise NotFoundError()
+        return Response({str(k): v for k, v in selectors.screening_findings(cycle=cycle).items()})
+
+    @extend_schema(request=None, responses=s.CycleDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish the results: the cycle and every decided nomination (secretariat)."""
+        cycle = self._cycle(pk)
+        services.cycle_publish(cycle_id=cycle.pk, actor=request.user)
+        return Response(s.CycleDetailSerializer(self._cycle(pk)).data)
+
+
+class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Nominations: supervisors their own, nominees theirs, the secretariat all,
+    the chair those of their cycle, reviewers what they are assigned."""
+
+    serializer_class = s.NominationSerializer
+    filterset_fields = ["cycle", "status", "category"]
+
+    def get_queryset(self):
+        return selectors.nomination_list(user=self.request.user).order_by("-created_at", "-id")
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "sees_decisions_of": _decision_scope(self.request.user),
+        }
+
+    def _get(self, pk):
+        return selectors.nomination_get(user=self.request.user, pk=pk)
+
+    def _answer(self, pk, code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self._get(pk)).data, status=code)
+
+    @extend_schema(request=s.NominationInputSerializer, responses={201: s.NominationSerializer})
+    def create(self, request):
+        """Create a draft nomination (a supervisor, for people in their line)."""
+        data = s.NominationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        employee = user_employee(request.user)
+        if employee is None:
+            raise NotFoundError(_("Only employees can nominate."))
+        fields = dict(data.validated_data)
+        nomination = services.nomination_create(nominator=employee, **fields)
+        return self._answer(nomination.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.NominationPatchSerializer, responses=s.NominationSerializer)
+    def partial_update(self, request, pk=None):
+        """Edit a draft (its nominator)."""
+        nomination = self._get(pk)
+        data = s.NominationPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.nomination_update(nomination=nomination, actor=request.user, **data.validated_data)
+        return self._answer(pk)
+
+    def destroy(self, request, pk=None):
+        """Delete a draft (its nominator)."""
+        services.nomination_delete(nomination=self._get(pk), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="evidence")
+    def evidence(self, request, pk=None):
+        """Upload an evidence file (PDF, PNG, JPEG, XLSX, DOCX; ≤ 10 MB; ≤ 50 MB in all)."""
+        nomination = self._get(pk)
+        data = s.EvidenceUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = services.evidence_add(
+            nomination=nomination, actor=request.user, upload=data.validated_data["file"]
+        )
+        return Response(s.EvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit a complete draft; it is frozen from now on."""
+        services.nomination_submit(nomination_id=self._get(pk).pk, actor=request.user)
+        return self._answer(pk)
+
+    @extend_schema(request=s.ReasonInputSerializer, responses=s.NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        data = s.ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.nomination_withdraw(
+            nomination_id=self._get(pk).pk, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return self._answer(pk)
+
+    @extend_schema(request=s.ScreenInputSerializer, responses=s.NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def screen(self, request, pk=None):
+        """Mark a submitted nomination eligible or ineligible (secretariat)."""
+        data = s.ScreenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.nomination_screen(
+            nomination_id=self._get(pk).pk, actor=request.user, **data.validated_data
+        )
+        return self._answer(pk)
+
+    @extend_schema(request=s.ReasonInputSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def conflict(self, request, pk=None):
+        """Declare a conflict of interest (an assigned reviewer); the assignment is removed."""
+        data = s.ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.conflict_declare(
+            nomination=self._get(pk), actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.DecisionInputSerializer, responses=s.NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Decide an award level or none, with a rationale (the cycle's chair)."""
+        data = s.DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.nomination_decide(
+            nomination_id=self._get(pk).pk,
+            actor=request.user,
+            award_level=data.validated_data["award_level"] or None,
+            rationale=data.validated_data["rationale"],
+        )
+        return self._answer(pk)
+
+
+class EvidenceDownloadView(APIView):
+    """An evidence file, as an attachment, for whoever may see the nomination."""
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(description="the file")}
+    )
+    def get(self, request, nomination_pk, pk):
+        nomination = selectors.nomination_get(user=request.user, pk=nomination_pk)
+        try:
+            item = nomination.evidence.get(pk=pk)
+        except (Evidence.DoesNotExist, ValueError):
+            raise NotFoundError() from None
+        from nominations.evidence import EXTENSIONS
+
+        name = item.original_name.rsplit(".", 1)[0][:100] or "evidence"
+        response = FileResponse(
+            item.file.open("rb"),
+            as_attachment=True,
+            filename=f"{name}.{EXTENSIONS[item.content_type]}",
+            content_type=item.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """A reviewer's own assignments."""
+
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return selectors.assignment_list(user=self.request.user).order_by("status", "id")
+
+    def get_serializer_class(self):
+        return s.AssignmentDetailSerializer if self.action == "retrieve" else s.AssignmentSerializer
+
+    def retrieve(self, request, pk=None):
+        item = selectors.assignment_get(user=request.user, pk=pk)
+        context = {
+            **self.get_serializer_context(),
+            "other_reviews": selectors.other_reviews(assignment=item),
+        }
+        return Response(s.AssignmentDetailSerializer(item, context=context).data)
+
+    @extend_schema(request=s.ReviewInputSerializer, responses=s.AssignmentSerializer)
+    @action(detail=True, methods=["put"])
+    def review(self, request, pk=None):
+        """Save a draft review, or submit it (``submit: true``), which locks it."""
+        item = selectors.assignment_get(user=request.user, pk=pk)
+        data = s.ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.review_save(assignment_id=item.pk, actor=request.user, **data.validated_data)
+        return Response(
+            s.AssignmentSerializer(selectors.assignment_get(user=request.user, pk=pk)).data
+        )
+
+    @extend_schema(request=None, responses=s.AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Reopen a submitted review (the cycle's chair)."""
+        item = selectors.assignment_for_chair(user=request.user, pk=pk)
+        services.review_reopen(assignment_id=item.pk, actor=request.user)
+        item.refresh_from_db()
+        return Response(s.AssignmentSerializer(item).data)
+
+
+def _task_payload(task_id: str) -> dict:
+    result = AsyncResult(task_id)
+    state = result.state
+    progress = result.info if state == "PROGRESS" and isinstance(result.info, dict) else None
+    value = result.result if state == "SUCCESS" else None
+    return {"id": task_id, "state": state, "progress": progress, "result": value}
+
+
+class TaskView(APIView):
+    """State and progress of a background task started by the API."""
+
+    @extend_schema(responses=s.TaskSerializer)
+    def get(self, request, task_id):
+        return Response(_task_payload(task_id))

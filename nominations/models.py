@@ -1,0 +1,402 @@
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+
+class Rubric(TimeStampedModel):
+    """A versioned list of scoring criteria. Immutable once a cycle uses it:
+    a change is a new version (``rubric_new_version``)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="rubric_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class Criterion(models.Model):
+    class Group(models.TextChoices):
+        PSM = "psm", _("Public Service Motivation")
+        INNOVATION = "innovation", _("innovation")
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    group = models.CharField(_("group"), max_length=16, choices=Group.choices)
+    weight = models.PositiveSmallIntegerField(_("weight"))
+    scale_min = models.SmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.SmallIntegerField(_("highest score"), default=5)
+    # [{"value": 1, "descriptor": "…"}, …], one per level of the scale.
+    levels = models.JSONField(_("level descriptors"), default=list)
+    # A PSM criterion asks the nominator for a statement about it.
+    asks_statement = models.BooleanField(_("asks for a PSM statement"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["rubric", "position", "id"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "code"], name="criterion_unique_code"),
+            models.CheckConstraint(
+                condition=models.Q(scale_max__gt=models.F("scale_min")),
+                name="criterion_scale_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.weight})"
+
+
+class Cycle(TimeStampedModel):
+    """An award cycle, e.g. *Anugerah Inovasi 2026*."""
+
+    class Phase(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        NOMINATING = "nominating", _("nominating")
+        REVIEWING = "reviewing", _("reviewing")
+        DECIDING = "deciding", _("deciding")
+        PUBLISHED = "published", _("published")
+        CLOSED = "closed", _("closed")
+
+    name = models.CharField(_("name"), max_length=200)
+    phase = models.CharField(_("phase"), max_length=16, choices=Phase.choices, default=Phase.DRAFT)
+    rubric = models.ForeignKey(
+        Rubric, verbose_name=_("rubric"), on_delete=models.PROTECT, related_name="cycles"
+    )
+    # Planned dates: the day each phase is planned to start.
+    nominating_on = models.DateField(_("nominations open"), null=True, blank=True)
+    reviewing_on = models.DateField(_("review starts"), null=True, blank=True)
+    deciding_on = models.DateField(_("decisions start"), null=True, blank=True)
+    publishing_on = models.DateField(_("publication"), null=True, blank=True)
+    closing_on = models.DateField(_("closing"), null=True, blank=True)
+    auto_advance = models.BooleanField(
+        _("advance phases on their planned dates"),
+        default=False,
+        help_text=_(
+            "A daily job moves the cycle into a phase whose planned date has passed "
+            "(never into publication, which the secretariat does)."
+        ),
+    )
+    blind_review = models.BooleanField(_("blind review"), default=False)
+    reviewers_per_nomination = models.PositiveSmallIntegerField(
+        _("reviewers per nomination"), default=3
+    )
+    min_innovation_months = models.PositiveSmallIntegerField(
+        _("minimum months the innovation has run"), default=12
+    )
+    max_nominations_per_unit = models.PositiveSmallIntegerField(
+        _("nominations per org unit"), null=True, blank=True, default=5
+    )
+    spread_threshold = models.DecimalField(
+        _("disagreement threshold (points)"), max_digits=5, decimal_places=2, default=Decimal(15)
+    )
+    normalise_scores = models.BooleanField(_("normalise reviewer scores"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("award cycle")
+        verbose_name_plural = _("award cycles")
+
+    def __str__(self) -> str:
+        return self.name
+
+    PLANNED_DATE_FIELDS = {
+        Phase.NOMINATING: "nominating_on",
+        Phase.REVIEWING: "reviewing_on",
+        Phase.DECIDING: "deciding_on",
+        Phase.PUBLISHED: "publishing_on",
+        Phase.CLOSED: "closing_on",
+    }
+
+    def planned_date(self, phase: str):
+        field = self.PLANNED_DATE_FIELDS.get(phase)
+        return getattr(self, field) if field else None
+
+
+class Category(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="categories")
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    team = models.BooleanField(_("for teams"), default=False)
+
+    class Meta:
+        ordering = ["cycle", "id"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "code"], name="category_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AwardLevel(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="award_levels")
+    code = models.SlugField(_("code"), max_length=40)
+    name_id = models.CharField(_("name (Indonesian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    min_score = models.DecimalField(_("minimum score"), max_digits=5, decimal_places=2)
+    quota = models.PositiveSmallIntegerField(_("quota per category"))
+
+    class Meta:
+        ordering = ["cycle", "-min_score"]
+        verbose_name = _("award level")
+        verbose_name_plural = _("award levels")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "code"], name="awardlevel_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class CommitteeMember(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="committee")
+    employee = models.ForeignKey(
+        "people.Employee", on_delete=models.PROTECT, related_name="committee_seats"
+    )
+    is_chair = models.BooleanField(_("chair"), default=False)
+    load_cap = models.PositiveSmallIntegerField(_("most nominations to review"), default=20)
+    expertise = models.ManyToManyField(Category, blank=True, verbose_name=_("expertise"))
+
+    class Meta:
+        ordering = ["cycle", "-is_chair", "id"]
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "employee"], name="member_once_per_cycle"),
+            models.UniqueConstraint(
+                fields=["cycle"], condition=models.Q(is_chair=True), name="one_chair_per_cycle"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} @ {self.cycle_id}"
+
+
+class Nomination(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        ELIGIBLE = "eligible", _("eligible")
+        INELIGIBLE = "ineligible", _("ineligible")
+        IN_REVIEW = "in_review", _("in review")
+        REVIEWED = "reviewed", _("reviewed")
+        DECIDED = "decided", _("decided")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="nominations")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="nominations")
+    nominator = models.ForeignKey(
+        "people.Employee", on_delete=models.PROTECT, related_name="nominations_made"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    problem = models.TextField(_("problem"), blank=True)
+    solution = models.TextField(_("solution"), blank=True)
+    impact = models.TextField(_("measurable impact"), blank=True)
+    started_on = models.DateField(_("innovation started on"), null=True, blank=True)
+    psm_statements = models.JSONField(_("PSM statements"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    screening_reason = models.TextField(_("screening reason"), blank=True)
+    award_level = models.ForeignKey(
+        AwardLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="nominations"
+    )
+    proposed_award_level = models.ForeignKey(
+        AwardLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_rationale = models.TextField(_("decision rationale"), blank=True)
+    decision_override = models.BooleanField(_("decision departs from the proposal"), default=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        indexes = [models.Index(fields=["cycle", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Nominee(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="nominees")
+    employee = models.ForeignKey(
+        "people.Employee", on_delete=models.PROTECT, related_name="nominations_received"
+    )
+    is_lead = models.BooleanField(_("lead"), default=False)
+    notified_at = models.DateTimeField(_("told of the nomination at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["nomination", "-is_lead", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "employee"], name="nominee_once"),
+            models.UniqueConstraint(
+                fields=["nomination"],
+                condition=models.Q(is_lead=True),
+                name="one_lead_per_nomination",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} in {self.nomination_id}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # A generated name: nothing of the uploader's file name reaches the disk.
+    return f"evidence/{instance.nomination_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["nomination", "id"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Transition(models.Model):
+    """Audit trail: one row per nomination state change."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class PhaseChange(models.Model):
+    """Audit trail of cycle phases."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="phase_changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_phase = models.CharField(max_length=16)
+    to_phase = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_phase} → {self.to_phase}"
+
+
+class DeclaredConflict(models.Model):
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="declared_conflicts"
+    )
+    member = models.ForeignKey(
+        CommitteeMember, on_delete=models.CASCADE, related_name="declared_conflicts"
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "member"], name="conflict_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} ✕ {self.nomination_id}"
+
+
+class Assignment(models.Model):
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("assigned")
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="assignments")
+    member = models.ForeignKey(
+        CommitteeMember, on_delete=models.PROTECT, related_name="assignments"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ASSIGNED)
+    expertise_match = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "member"], name="assignment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.nomination_id}"
+
+
+class Review(models.Model):
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    scores = models.JSONField(default=dict)
+    comments = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # Filled on submit (DESIGN.md §4), 0–100.
+    score = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    psm_score = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    innovation_score = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"review of assignment {self.assignment_id}"
+
+
+class ResultNotice(models.Model):
+    """One e-mail per person per nomination about a published result; the
+    unique constraint makes publication's e-mail job idempotent."""
+
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="result_notices"
+    )
+    employee = models.ForeignKey("people.Employee", on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "employee"], name="notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} ← {self.nomination_id}"

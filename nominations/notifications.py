@@ -1,0 +1,89 @@
+"""E-mails of the nomination workflow.
+
+Each message has a row (``Nominee.notified_at``, ``ResultNotice.sent_at``)
+that is claimed with a conditional UPDATE before sending, so a job that runs
+twice sends nothing twice; a send that fails releases its claim for the retry.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Nomination, Nominee, ResultNotice
+
+
+def _send(to: str, subject: str, body: str) -> None:
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+
+def nominees_notify(*, nomination_id: int) -> int:
+    """Tell each nominee they were nominated. Returns the number of e-mails sent."""
+    sent = 0
+    nominees = Nominee.objects.filter(
+        nomination_id=nomination_id, notified_at__isnull=True
+    ).select_related("employee", "nomination__nominator", "nomination__cycle")
+    for nominee in nominees:
+        if not Nominee.objects.filter(pk=nominee.pk, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        ):
+            continue  # another run claimed it
+        if not nominee.employee.email:
+            continue
+        n = nominee.nomination
+        try:
+            with translation.override(settings.LANGUAGE_CODE):
+                _send(
+                    nominee.employee.email,
+                    _("You have been nominated: %(title)s") % {"title": n.title},
+                    _(
+                        "%(nominator)s nominated you for %(cycle)s with the innovation "
+                        "“%(title)s”.\n\nIf you do not want your name on public recognition "
+                        "posts, change your preference in Apresiasi at any time."
+                    )
+                    % {"nominator": n.nominator.name, "cycle": n.cycle.name, "title": n.title},
+                )
+        except Exception:
+            Nominee.objects.filter(pk=nominee.pk).update(notified_at=None)
+            raise
+        sent += 1
+    return sent
+
+
+def result_notices_send(*, cycle_id: int) -> int:
+    """E-mail each nominee and nominator the published result."""
+    sent = 0
+    notices = ResultNotice.objects.filter(
+        nomination__cycle_id=cycle_id, sent_at__isnull=True
+    ).select_related("employee", "nomination__award_level", "nomination__cycle")
+    for notice in notices:
+        if not ResultNotice.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        ):
+            continue
+        if not notice.employee.email:
+            continue
+        n: Nomination = notice.nomination
+        with translation.override(settings.LANGUAGE_CODE):
+            outcome = (
+                _("It receives the %(level)s.") % {"level": n.award_level.name_id}
+                if n.award_level
+                else _("It does not receive an award this time.")
+            )
+            try:
+                _send(
+                    notice.employee.email,
+                    _("Results of %(cycle)s") % {"cycle": n.cycle.name},
+                    _(
+                        "The results of %(cycle)s are published.\n\nNomination: %(title)s\n"
+                        "%(outcome)s\n\nThank you for serving the public."
+                    )
+                    % {"cycle": n.cycle.name, "title": n.title, "outcome": outcome},
+                )
+            except Exception:
+                ResultNotice.objects.filter(pk=notice.pk).update(sent_at=None)
+                raise
+        sent += 1
+    return sent

@@ -1,0 +1,330 @@
+"""Reads of the nominations app, each scoped to the caller."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import NotFoundError
+from people.selectors import SECRETARIAT, user_employee, user_group_names
+
+from . import scoring
+from .models import Assignment, AwardLevel, CommitteeMember, Cycle, Nomination, Nominee, Review
+
+S = Nomination.Status
+
+
+def cycle_list() -> QuerySet[Cycle]:
+    return Cycle.objects.select_related("rubric").prefetch_related(
+        "categories", "award_levels", "rubric__criteria"
+    )
+
+
+def nomination_list(*, user) -> QuerySet[Nomination]:
+    """Nominations the user may see: the secretariat all; a chair those of
+    their cycles (not drafts); others what they nominated, what names them,
+    and what they are assigned to review."""
+    base = Nomination.objects.select_related("cycle", "category", "nominator").prefetch_related(
+        Prefetch("nominees", queryset=Nominee.objects.select_related("employee__org_unit")),
+        "evidence",
+    )
+    if SECRETARIAT in user_group_names(user):
+        return base.all()
+    employee = user_employee(user)
+    if employee is None:
+        return base.none()
+    chair_of = CommitteeMember.objects.filter(employee=employee, is_chair=True).values("cycle")
+    return base.filter(
+        Q(nominator=employee)
+        | Exists(Nominee.objects.filter(nomination=OuterRef("pk"), employee=employee))
+        | Exists(Assignment.objects.filter(nomination=OuterRef("pk"), member__employee=employee))
+        | (Q(cycle__in=chair_of) & ~Q(status=S.DRAFT))
+    )
+
+
+def nomination_get(*, user, pk: int) -> Nomination:
+    try:
+        return nomination_list(user=user).get(pk=pk)
+    except (Nomination.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError() from None
+
+
+def scores_visible(*, user, nomination: Nomination) -> bool:
+    """Staff never see scores before publication; the secretariat and the
+    chair see them at any time."""
+    if nomination.status == S.PUBLISHED:
+        return True
+    if SECRETARIAT in user_group_names(user):
+        return True
+    employee = user_employee(user)
+    return (
+        employee is not None
+        and nomination.cycle.committee.filter(employee=employee, is_chair=True).exists()
+    )
+
+
+def assignment_list(*, user) -> QuerySet[Assignment]:
+    """The reviewer's own assignments."""
+    employee = user_employee(user)
+    if employee is None:
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(member__employee=employee)
+        .select_related("nomination__cycle", "nomination__category", "review")
+        .prefetch_related(
+            Prefetch(
+                "nomination__nominees",
+                queryset=Nominee.objects.select_related("employee__org_unit"),
+            ),
+            "nomination__evidence",
+        )
+    )
+
+
+def assignment_get(*, user, pk: int) -> Assignment:
+    try:
+        return assignment_list(user=user).get(pk=pk)
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError() from None
+
+
+def assignment_for_chair(*, user, pk: int) -> Assignment:
+    """Any assignment of a cycle the user chairs (for reopening)."""
+    employee = user_employee(user)
+    chair_of = CommitteeMember.objects.filter(employee=employee, is_chair=True).values("cycle")
+    try:
+        return Assignment.objects.select_related("nomination__cycle").get(
+            pk=pk, nomination__cycle__in=chair_of
+        )
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError() from None
+
+
+def other_reviews(*, assignment: Assignment) -> list[Review]:
+    """Other reviewers' submitted reviews, shown only after one's own is
+    submitted; the caller strips reviewer identity."""
+    if assignment.status != Assignment.Status.SUBMITTED:
+        return []
+    return list(
+        Review.objects.filter(
+            assignment__nomination_id=assignment.nomination_id, submitted_at__isnull=False
+        )
+        .exclude(assignment=assignment)
+        .order_by("submitted_at")
+    )
+
+
+# --- screening ---------------------------------------------------------------------
+
+
+def _norm_title(title: str) -> str:
+    return re.sub(r"\s+", " ", title).strip().casefold()
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+
+def screening_findings(*, cycle: Cycle) -> dict[int, list[dict]]:
+    """Automatic findings per submitted nomination of the cycle, in a fixed
+    number of queries: innovation too young, inactive nominee, duplicate
+    title, unit over its quota."""
+    nominations = list(
+        cycle.nominations.exclude(status__in=[S.DRAFT, S.WITHDRAWN]).prefetch_related(
+            Prefetch("nominees", queryset=Nominee.objects.select_related("employee__org_unit"))
+        )
+    )
+    titles = Counter(_norm_title(n.title) for n in nominations)
+    unit_of = {}
+    for n in nominations:
+        lead = next((x for x in n.nominees.all() if x.is_lead), None)
+        unit_of[n.pk] = lead.employee.org_unit if lead else None
+    per_unit = Counter(u.pk for u in unit_of.values() if u)
+    findings: dict[int, list[dict]] = defaultdict(list)
+    for n in nominations:
+        if n.status != S.SUBMITTED:
+            continue
+        on = (n.submitted_at or timezone.now()).date()
+        if n.started_on and _months_between(n.started_on, on) < cycle.min_innovation_months:
+            findings[n.pk].append(
+                {
+                    "code": "too_young",
+                    "message": _(
+                        "The innovation has run %(months)d months; the cycle asks for %(min)d."
+                    )
+                    % {
+                        "months": _months_between(n.started_on, on),
+                        "min": cycle.min_innovation_months,
+                    },
+                }
+            )
+        inactive = [x.employee.name for x in n.nominees.all() if not x.employee.active]
+        if inactive:
+            findings[n.pk].append(
+                {
+                    "code": "inactive_nominee",
+                    "message": _("Inactive nominee: %(names)s.") % {"names": ", ".join(inactive)},
+                }
+            )
+        if titles[_norm_title(n.title)] > 1:
+            findings[n.pk].append(
+                {
+                    "code": "duplicate_title",
+                    "message": _("Another nomination of this cycle has the same title."),
+                }
+            )
+        unit = unit_of[n.pk]
+        if (
+            unit
+            and cycle.max_nominations_per_unit
+            and per_unit[unit.pk] > cycle.max_nominations_per_unit
+        ):
+            findings[n.pk].append(
+                {
+                    "code": "unit_over_quota",
+                    "message": _("%(unit)s has %(count)d nominations; the quota is %(max)d.")
+                    % {
+                        "unit": unit.name,
+                        "count": per_unit[unit.pk],
+                        "max": cycle.max_nominations_per_unit,
+                    },
+                }
+            )
+    return dict(findings)
+
+
+# --- ranking ---------------------------------------------------------------------
+
+
+@dataclass
+class RankingRow:
+    nomination_id: int
+    title: str
+    category: str
+    rank: int = 0
+    score: float | None = None
+    median: float | None = None
+    psm_score: float | None = None
+    innovation_score: float | None = None
+    stdev: float | None = None
+    range: float | None = None
+    flagged: bool = False
+    normalised_score: float | None = None
+    reviews: int = 0
+    proposed_award_level: str | None = None
+    submitted_at: dt.datetime | None = None
+    status: str = ""
+
+
+@dataclass
+class Ranking:
+    cycle: Cycle
+    rows: list[RankingRow] = field(default_factory=list)
+    agreement: float | None = None
+    normalised: bool = False
+
+
+def cycle_ranking(*, cycle: Cycle) -> Ranking:
+    """Rank the cycle's reviewed nominations per category (DESIGN.md §4) in
+    three queries, whatever the cycle's size; the arithmetic is vectorised."""
+    import numpy as np
+    import pandas as pd
+
+    reviews = pd.DataFrame.from_records(
+        Review.objects.filter(
+            assignment__nomination__cycle=cycle, submitted_at__isnull=False
+        ).values_list(
+            "assignment__nomination_id",
+            "assignment__member_id",
+            "score",
+            "psm_score",
+            "innovation_score",
+        ),
+        columns=["nomination", "reviewer", "score", "psm", "innovation"],
+    ).astype({"score": float, "psm": float, "innovation": float})
+    nominations = {
+        n["id"]: n
+        for n in cycle.nominations.filter(
+            status__in=[S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.PUBLISHED]
+        ).values("id", "title", "category__code", "submitted_at", "status")
+    }
+    levels = list(AwardLevel.objects.filter(cycle=cycle).order_by("-min_score"))
+    ranking = Ranking(cycle=cycle, normalised=cycle.normalise_scores)
+    reviews = reviews[reviews["nomination"].isin(list(nominations))]
+    if reviews.empty:
+        return ranking
+    reviews["normalised"] = scoring.normalise(
+        reviews["score"].to_numpy(), reviews["reviewer"].to_numpy()
+    )
+    grouped = reviews.groupby("nomination")
+    stats = pd.DataFrame(
+        {
+            "score": grouped["score"].mean(),
+            "median": grouped["score"].median(),
+            "psm": grouped["psm"].mean(),
+            "innovation": grouped["innovation"].mean(),
+            "stdev": grouped["score"].std(ddof=0),
+            "range": grouped["score"].max() - grouped["score"].min(),
+            "normalised": grouped["normalised"].mean(),
+            "reviews": grouped["score"].count(),
+        }
+    )
+    threshold = float(cycle.spread_threshold)
+    key = "normalised" if cycle.normalise_scores else "score"
+    rows = []
+    for pk, s in stats.iterrows():
+        n = nominations[pk]
+        rows.append(
+            RankingRow(
+                nomination_id=int(pk),
+                title=n["title"],
+                category=n["category__code"],
+                score=round(s["score"], 2),
+                median=round(s["median"], 2),
+                psm_score=round(s["psm"], 2),
+                innovation_score=round(s["innovation"], 2),
+                stdev=round(s["stdev"], 2),
+                range=round(s["range"], 2),
+                flagged=bool(s["stdev"] > threshold or s["range"] > threshold),
+                normalised_score=round(s["normalised"], 2),
+                reviews=int(s["reviews"]),
+                submitted_at=n["submitted_at"],
+                status=n["status"],
+            )
+        )
+    sort_value = {r.nomination_id: stats.loc[r.nomination_id, key] for r in rows}
+    far_future = timezone.now() + dt.timedelta(days=36500)
+    rows.sort(
+        key=lambda r: (
+            r.category,
+            -sort_value[r.nomination_id],
+            -(r.psm_score or 0),
+            r.submitted_at or far_future,
+        )
+    )
+    counters: dict[str, Counter] = defaultdict(Counter)
+    position: Counter = Counter()
+    for row in rows:
+        position[row.category] += 1
+        row.rank = position[row.category]
+        used = counters[row.category]
+        for level in levels:
+            if (
+                sort_value[row.nomination_id] >= float(level.min_score)
+                and used[level.code] < level.quota
+            ):
+                row.proposed_award_level = level.code
+                used[level.code] += 1
+                break
+    ranking.rows = rows
+    matrix = reviews.pivot_table(
+        index="reviewer", columns="nomination", values="score", aggfunc="mean"
+    ).to_numpy(dtype=float)
+    ranking.agreement = scoring.krippendorff_alpha(np.asarray(matrix))
+    return ranking

@@ -1,0 +1,36 @@
+"""Thin Celery tasks: explicit names, keyword-only ids, a service does the work."""
+
+from celery import shared_task
+
+from . import notifications, services
+
+
+@shared_task(name="nominations.notify_nominees")
+def notify_nominees(*, nomination_id: int) -> int:
+    return notifications.nominees_notify(nomination_id=nomination_id)
+
+
+@shared_task(name="nominations.send_result_notices")
+def send_result_notices(*, cycle_id: int) -> int:
+    return notifications.result_notices_send(cycle_id=cycle_id)
+
+
+@shared_task(name="nominations.advance_due_cycles")
+def advance_due_cycles() -> list[int]:
+    return services.cycles_advance_due()
+
+
+@shared_task(name="nominations.assign_reviewers", bind=True)
+def assign_reviewers(self, *, cycle_id: int, actor_id: int | None = None) -> dict:
+    """Large cycles: the assignment runs here and reports its progress."""
+    from django.contrib.auth import get_user_model
+
+    from . import assignment
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+
+    def progress(done: int, total: int, stage: str) -> None:
+        self.update_state(state="PROGRESS", meta={"done": done, "total": total, "stage": stage})
+
+    result = assignment.reviewers_assign(cycle_id=cycle_id, actor=actor, progress=progress)
+    return result.as_dict()
