@@ -130,3 +130,46 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+# --- the nomination workflow ------------------------------------------------------
+
+@pytest.fixture
+def committee_unit(org):
+    from tests.factories import OrgUnitFactory
+
+    return OrgUnitFactory(code="INS", name="Inspektorat", parent=org["root"])
+
+
+@pytest.fixture
+def reviewers(committee_unit):
+    return [_person(f"reviewer{i}", committee_unit) for i in (1, 2, 3)]
+
+
+@pytest.fixture
+def chair(committee_unit):
+    return _person("chair", committee_unit)
+
+
+@pytest.fixture
+def cycle(reviewers, chair):
+    """A cycle taking nominations, with the default set-up and a committee of
+    three reviewers (load cap 10) and a chair."""
+    from nominations import services
+
+    cycle = services.cycle_create(name="Anugerah Inovasi Uji")
+    for reviewer in reviewers:
+        services.committee_member_add(cycle=cycle, employee=reviewer, load_cap=10,
+                                      expertise=cycle.categories.filter(code="technology"))
+    services.committee_member_add(cycle=cycle, employee=chair, is_chair=True)
+    return services.cycle_set_phase(cycle_id=cycle.pk, phase="nominating")
+
+
+@pytest.fixture
+def eager_jobs():
+    """Run Celery jobs in-process, as the embedded default does."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

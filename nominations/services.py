@@ -284,6 +284,8 @@ def nomination_update(
             raise NotFoundError()
         if nomination.status != S.DRAFT:
             raise ConflictError(_("Only a draft can be edited."))
+        if nomination.cycle.phase != P.NOMINATING:
+            raise ConflictError(_("This cycle is not taking nominations."))
         if category is not None and category.cycle_id != nomination.cycle_id:
             raise ValidationError({"category": _("This category belongs to another cycle.")})
         category = category or nomination.category
@@ -392,11 +394,13 @@ def nomination_screen(*, nomination_id: int, actor, eligible: bool, reason: str 
 def evidence_add(*, nomination: Nomination, actor, upload: UploadedFile) -> Evidence:
     """Attach a file to a draft. The type is decided by the content."""
     with transaction.atomic():
-        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        nomination = Nomination.objects.select_for_update(of=("self",)).select_related(
+            "cycle").get(pk=nomination.pk)
         if not actor.has_perm("nominations.change_nomination", nomination):
             raise NotFoundError()
-        if nomination.status != S.DRAFT:
-            raise ConflictError(_("Evidence can only be added to a draft."))
+        if nomination.status != S.DRAFT or nomination.cycle.phase != P.NOMINATING:
+            raise ConflictError(_("Evidence can only be added to a draft while the cycle "
+                                  "takes nominations."))
         if upload.size > evidence.MAX_FILE_BYTES:
             raise ValidationError(
                 {

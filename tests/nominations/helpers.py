@@ -1,0 +1,48 @@
+"""Builders for nomination tests."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from nominations import services
+from nominations.models import Cycle, Nomination
+
+STATEMENTS = {
+    "public_interest": "Puts citizens first.",
+    "compassion": "Built with disabled users.",
+    "policy_making": "Changed the licensing regulation.",
+    "self_sacrifice": "Weekends spent on the pilot.",
+}
+ALL_FIVE = {code: 5 for code in ("public_interest", "compassion", "policy_making",
+                                 "self_sacrifice", "novelty", "effectiveness", "benefit",
+                                 "replicability", "sustainability")}
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def payload(cycle: Cycle, nominees, category="technology", **extra) -> dict:
+    return {
+        "cycle": cycle.pk,
+        "category": cycle.categories.get(code=category).pk,
+        "nominees": [n.pk for n in nominees],
+        "title": "Layanan izin satu hari",
+        "problem": "Licences took 14 days.",
+        "solution": "An online form with automatic checks.",
+        "impact": "Licences take one day.",
+        "started_on": (timezone.localdate() - dt.timedelta(days=800)).isoformat(),
+        "psm_statements": STATEMENTS,
+        **extra,
+    }
+
+
+def nomination(cycle, supervisor, nominees, *, title="Layanan izin satu hari",
+               category="technology") -> Nomination:
+    return services.nomination_create(
+        nominator=supervisor, cycle=cycle, category=cycle.categories.get(code=category),
+        nominees=list(nominees), title=title, problem="p", solution="s", impact="i",
+        started_on=timezone.localdate() - dt.timedelta(days=800), psm_statements=STATEMENTS,
+    )
+
+
+def advance(cycle: Cycle, phase: str) -> Cycle:
+    return services.cycle_set_phase(cycle_id=cycle.pk, phase=phase)

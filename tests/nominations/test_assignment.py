@@ -1,0 +1,155 @@
+import numpy as np
+from django.db.models import Count
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
+
+from nominations import services
+from nominations.assignment import EXPERTISE_MISMATCH_COST, Problem, reviewers_assign, solve
+from nominations.models import Assignment, Nomination
+from tests.factories import EmployeeFactory
+
+from .helpers import advance, nomination
+
+
+@st.composite
+def problems(draw, k_max=3, cap_max=6):
+    n = draw(st.integers(1, 12))
+    m = draw(st.integers(1, 8))
+    k = draw(st.integers(1, k_max))
+    members = list(range(100, 100 + m))
+    candidates = {
+        i: [r for r in members if draw(st.booleans()) or draw(st.booleans())] for i in range(n)
+    }
+    capacity = {r: draw(st.integers(0, cap_max)) for r in members}
+    matches = {(i, r) for i in range(n) for r in candidates[i] if draw(st.booleans())}
+    return Problem(needs=dict.fromkeys(range(n), k), candidates=candidates, capacity=capacity,
+                   matches=matches)
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems())
+def test_solver_never_breaks_a_conflict_or_a_load_cap(problem):
+    chosen, flow, _cost = solve(problem)
+    load = {r: 0 for r in problem.capacity}
+    for n, reviewers in chosen.items():
+        assert len(reviewers) == len(set(reviewers)) <= problem.needs[n]
+        assert set(reviewers) <= set(problem.candidates[n])  # conflicts are never candidates
+        for r in reviewers:
+            load[r] += 1
+    assert all(load[r] <= problem.capacity[r] for r in load)
+    assert flow == sum(len(v) for v in chosen.values())
+    # The flow is maximal: it is feasible exactly when every need is covered.
+    bound = sum(min(problem.needs[n], len(problem.candidates[n])) for n in problem.needs)
+    assert flow <= min(bound, sum(problem.capacity.values()))
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems(k_max=1, cap_max=1))
+def test_solver_cost_is_the_optimum(problem):
+    """With one reviewer each and caps of one it is an assignment problem:
+    compare with SciPy's Hungarian-method solver."""
+    chosen, flow, cost = solve(problem)
+    nominations, members = sorted(problem.needs), sorted(problem.capacity)
+    usable = [r for r in members if problem.capacity[r] > 0]
+    big = 10_000
+    matrix = np.full((len(nominations), max(len(usable), 1)), big)
+    for i, n in enumerate(nominations):
+        for j, r in enumerate(usable):
+            if r in problem.candidates[n]:
+                matrix[i, j] = 0 if (n, r) in problem.matches else EXPERTISE_MISMATCH_COST
+    # The penalty for a forbidden pair outweighs every real cost together, so the
+    # Hungarian optimum assigns as many as possible, then at the least cost.
+    rows, cols = linear_sum_assignment(matrix)
+    pairs = [(i, j) for i, j in zip(rows, cols, strict=True) if matrix[i, j] < big]
+    assert (flow, cost) == (len(pairs), sum(int(matrix[i, j]) for i, j in pairs))
+
+
+def test_conflicts_by_unit_chain_and_nominator_are_respected(
+    org, supervisor, subordinate, secretariat, reviewers, chair, cycle, committee_unit
+):
+    # reviewer1 sits in the nominee's unit; reviewer2 is the nominee's boss's boss.
+    reviewers[0].org_unit = org["dit"]
+    reviewers[0].save()
+    supervisor.supervisor = reviewers[1]
+    supervisor.save()
+    extra = [EmployeeFactory(org_unit=committee_unit) for _ in range(2)]
+    for employee in extra:
+        services.committee_member_add(cycle=cycle, employee=employee, load_cap=5)
+    item = nomination(cycle, supervisor, [subordinate])
+    services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+    services.nomination_screen(nomination_id=item.pk, actor=secretariat.user, eligible=True)
+    advance(cycle, "reviewing")
+    result = reviewers_assign(cycle_id=cycle.pk, actor=secretariat.user)
+    assert result.ok
+    assigned = set(Assignment.objects.filter(nomination=item)
+                   .values_list("member__employee_id", flat=True))
+    assert assigned == {reviewers[2].pk, *(e.pk for e in extra)}
+    assert Nomination.objects.get(pk=item.pk).status == "in_review"
+
+
+def test_an_infeasible_cycle_assigns_nothing_and_names_the_nominations(
+    api, org, supervisor, subordinate, junior, secretariat, reviewers, cycle
+):
+    reviewers[0].org_unit = org["dit"]  # in conflict with every nominee: only two left
+    reviewers[0].save()
+    ids = []
+    for person, title in ((subordinate, "A"), (junior, "B")):
+        item = nomination(cycle, supervisor, [person], title=title)
+        services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+        services.nomination_screen(nomination_id=item.pk, actor=secretariat.user, eligible=True)
+        ids.append(item.pk)
+    advance(cycle, "reviewing")
+    response = api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["message"] == ("Some nominations cannot get enough reviewers; nothing was "
+                               "assigned.")
+    assert [s["nomination"] for s in body["shortfalls"]] == ids
+    assert body["shortfalls"][0]["reason"] == (
+        "only 2 conflict-free reviewer(s) for 3 place(s); 1 committee member(s) have a conflict")
+    assert Assignment.objects.count() == 0
+    assert set(Nomination.objects.values_list("status", flat=True)) == {"eligible"}
+
+
+def test_load_is_balanced_and_expertise_preferred(
+    org, supervisor, subordinate, secretariat, reviewers, chair, cycle, committee_unit
+):
+    cycle.reviewers_per_nomination = 1
+    cycle.save()
+    for i in range(6):
+        item = nomination(cycle, supervisor, [subordinate], title=f"T{i}",
+                          category="technology" if i < 3 else "service")
+        services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+        services.nomination_screen(nomination_id=item.pk, actor=secretariat.user, eligible=True)
+    advance(cycle, "reviewing")
+    assert reviewers_assign(cycle_id=cycle.pk).ok
+    loads = sorted(Assignment.objects.values("member").annotate(n=Count("id"))
+                   .values_list("n", flat=True))
+    assert loads == [2, 2, 2]
+    # Every reviewer has technology expertise (see the cycle fixture).
+    assert set(Assignment.objects.filter(nomination__category__code="technology")
+               .values_list("expertise_match", flat=True)) == {True}
+
+
+def test_declared_conflict_removes_the_assignment_and_a_rerun_replaces_it(
+    api, org, supervisor, subordinate, secretariat, reviewers, cycle, committee_unit
+):
+    spare = EmployeeFactory(org_unit=committee_unit)
+    services.committee_member_add(cycle=cycle, employee=spare, load_cap=5)
+    item = nomination(cycle, supervisor, [subordinate])
+    services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+    services.nomination_screen(nomination_id=item.pk, actor=secretariat.user, eligible=True)
+    advance(cycle, "reviewing")
+    assert reviewers_assign(cycle_id=cycle.pk).ok
+    first = set(Assignment.objects.values_list("member__employee_id", flat=True))
+    leaving = next(r for r in reviewers if r.pk in first)
+    response = api.as_(leaving).post(f"/api/v1/nominations/{item.pk}/conflict",
+                                     {"reason": "My cousin"})
+    assert response.status_code == 204
+    assert Assignment.objects.count() == 2
+    result = reviewers_assign(cycle_id=cycle.pk)
+    assert (result.ok, result.assigned, result.kept) == (True, 1, 2)
+    now = set(Assignment.objects.values_list("member__employee_id", flat=True))
+    assert leaving.pk not in now
+    assert len(now) == 3

@@ -1,0 +1,92 @@
+"""The whole flow through the API, from nomination to publication, on PostgreSQL."""
+
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from nominations.models import Nomination, Transition
+from nominations.signals import results_published
+
+from .helpers import ALL_FIVE, PDF_BYTES, payload
+
+
+def test_nomination_to_publication_through_the_api(
+    api, supervisor, subordinate, secretariat, reviewers, chair, cycle, eager_jobs,
+    django_capture_on_commit_callbacks,
+):
+    subordinate.email = "budi@example.test"
+    subordinate.save()
+    # The supervisor nominates, attaches evidence and submits.
+    client = api.as_(supervisor)
+    response = client.post("/api/v1/nominations", payload(cycle, [subordinate]), format="json")
+    assert response.status_code == 201, response.json()
+    nomination_id = response.json()["id"]
+    assert (response.json()["status"], response.json()["lead"]) == ("draft", subordinate.pk)
+    upload = SimpleUploadedFile("laporan.pdf", PDF_BYTES, content_type="text/plain")
+    response = client.post(f"/api/v1/nominations/{nomination_id}/evidence", {"file": upload},
+                           format="multipart")
+    assert response.status_code == 201, response.json()
+    assert response.json()["content_type"] == "application/pdf"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/nominations/{nomination_id}/submit")
+    assert response.json()["status"] == "submitted"
+    assert [m.to for m in mail.outbox] == [["budi@example.test"]]
+
+    # The secretariat screens, opens the review and assigns reviewers.
+    client = api.as_(secretariat)
+    response = client.post(f"/api/v1/nominations/{nomination_id}/screen", {"eligible": True})
+    assert response.json()["status"] == "eligible"
+    assert client.post(f"/api/v1/cycles/{cycle.pk}/phase", {"phase": "reviewing"}).json()[
+        "phase"] == "reviewing"
+    response = client.post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers")
+    assert response.json() == {"assigned": 3, "kept": 0, "nominations": 1, "shortfalls": []}
+
+    # Three reviewers score; the last submission makes the nomination reviewed.
+    for i, reviewer in enumerate(reviewers):
+        client = api.as_(reviewer)
+        [assignment] = client.get("/api/v1/assignments").json()["results"]
+        scores = {**ALL_FIVE, "novelty": 5 - i}
+        response = client.put(f"/api/v1/assignments/{assignment['id']}/review",
+                              {"scores": scores, "submit": True}, format="json")
+        assert response.status_code == 200, response.json()
+        assert response.json()["status"] == "submitted"
+    assert Nomination.objects.get(pk=nomination_id).status == "reviewed"
+
+    # The chair sees the ranking and decides.
+    api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/phase", {"phase": "deciding"})
+    client = api.as_(chair)
+    ranking = client.get(f"/api/v1/cycles/{cycle.pk}/ranking").json()
+    [row] = ranking["results"]
+    assert (row["nomination"], row["rank"], row["score"], row["proposed_award_level"]) == (
+        nomination_id, 1, 96.25, "gold")  # (100 + 96.25 + 92.5) / 3
+    response = client.post(f"/api/v1/nominations/{nomination_id}/decide",
+                           {"award_level": "gold", "rationale": "Clear public benefit."})
+    assert response.json()["decision"]["award_level"] == "gold"
+    assert response.json()["decision"]["override"] is False
+
+    # Publication: one event after commit, results e-mailed to nominee and nominator.
+    events = []
+
+    def listen(sender, cycle_id, **kwargs):
+        events.append(cycle_id)
+
+    results_published.connect(listen)
+    mail.outbox.clear()
+    supervisor.email = "rina@example.test"
+    supervisor.save()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/publish")
+    finally:
+        results_published.disconnect(listen)
+    assert response.json()["phase"] == "published"
+    assert events == [cycle.pk]
+    assert sorted(m.to[0] for m in mail.outbox) == ["budi@example.test", "rina@example.test"]
+    assert Nomination.objects.get(pk=nomination_id).status == "published"
+    assert list(Transition.objects.filter(nomination_id=nomination_id)
+                .values_list("from_status", "to_status")) == [
+        ("draft", "submitted"), ("submitted", "eligible"), ("eligible", "in_review"),
+        ("in_review", "reviewed"), ("reviewed", "decided"), ("decided", "published"),
+    ]
+    # Now the nominee sees the decision.
+    seen = api.as_(subordinate).get(f"/api/v1/nominations/{nomination_id}").json()
+    assert seen["decision"]["award_level"] == "gold"

@@ -1,0 +1,82 @@
+import numpy as np
+import pytest
+from scipy.stats import kendalltau
+
+from nominations import scoring
+from nominations.defaults import DEFAULT_CRITERIA
+
+SPECS = [scoring.CriterionSpec(code, group, weight, 1, 5)
+         for code, _name, group, weight, _asks, _levels in DEFAULT_CRITERIA]
+
+
+def test_default_rubric_weights_are_psm_40_innovation_60():
+    assert sum(s.weight for s in SPECS if s.group == "psm") == 40
+    assert sum(s.weight for s in SPECS if s.group == "innovation") == 60
+
+
+def test_review_score_by_hand():
+    values = {"public_interest": 4, "compassion": 3, "policy_making": 5, "self_sacrifice": 2,
+              "novelty": 3, "effectiveness": 4, "benefit": 5, "replicability": 1,
+              "sustainability": 3}
+    # PSM: 12·.75 + 10·.5 + 10·1 + 8·.25 = 26 of 40 → 65
+    # innovation: 15·.5 + 15·.75 + 10·1 + 10·0 + 10·.5 = 33.75 of 60 → 56.25
+    # total: 59.75 of 100
+    assert scoring.review_scores(values, SPECS) == scoring.ReviewScores(59.75, 65.0, 56.25)
+
+
+def test_extremes_of_the_scale_are_0_and_100():
+    assert scoring.review_scores({s.code: 1 for s in SPECS}, SPECS).total == 0
+    assert scoring.review_scores({s.code: 5 for s in SPECS}, SPECS).total == 100
+
+
+def test_a_scale_other_than_one_to_five():
+    specs = [scoring.CriterionSpec("a", "psm", 30, 0, 10),
+             scoring.CriterionSpec("b", "innovation", 70, 1, 3)]
+    # a: 30·0.7 = 21; b: 70·0.5 = 35 → 56
+    result = scoring.review_scores({"a": 7, "b": 2}, specs)
+    assert (result.total, result.psm, result.innovation) == pytest.approx((56, 70, 50))
+
+
+def test_normalisation_by_hand():
+    # Reviewer a is 10 points harsher than b; both spread their scores alike.
+    scores = np.array([60, 80, 70, 90])
+    reviewers = np.array(["a", "a", "b", "b"])
+    # cycle mean 75, population sd √125; every reviewer's z-scores are −1, +1
+    expected = [75 - 125**0.5, 75 + 125**0.5, 75 - 125**0.5, 75 + 125**0.5]
+    assert scoring.normalise(scores, reviewers) == pytest.approx(expected)
+
+
+def test_a_reviewer_without_spread_maps_to_the_cycle_mean():
+    result = scoring.normalise(np.array([50.0, 50.0, 60.0, 80.0]), np.array([1, 1, 2, 2]))
+    assert result[:2] == pytest.approx([60.0, 60.0])
+
+
+def test_normalisation_brings_the_ranking_closer_to_the_true_order():
+    """A simulated panel: 80 nominations of known quality, 16 reviewers with
+    known leniency (±15 points), 3 random reviewers each, a little noise."""
+    rng = np.random.default_rng(7)
+    quality = rng.uniform(40, 90, 80)
+    leniency = rng.uniform(-15, 15, 16)
+    rows = []
+    for n in range(80):
+        for r in rng.choice(16, 3, replace=False):
+            rows.append((n, r, quality[n] + leniency[r] + rng.normal(0, 3)))
+    nominations, reviewers, scores = (np.array(col) for col in zip(*rows, strict=True))
+    normalised = scoring.normalise(scores, reviewers)
+    raw_mean = np.array([scores[nominations == n].mean() for n in range(80)])
+    norm_mean = np.array([normalised[nominations == n].mean() for n in range(80)])
+    tau_raw = kendalltau(quality, raw_mean).statistic
+    tau_norm = kendalltau(quality, norm_mean).statistic
+    assert tau_norm > tau_raw + 0.05
+    assert tau_norm > 0.8
+
+
+def test_agreement_is_one_when_reviewers_agree_and_lower_when_not():
+    agree = np.array([[50.0, 70.0, 90.0], [50.0, 70.0, 90.0]])
+    disagree = np.array([[50.0, 70.0, 90.0], [90.0, 50.0, 70.0]])
+    assert scoring.krippendorff_alpha(agree) == pytest.approx(1.0)
+    assert scoring.krippendorff_alpha(disagree) < 0
+
+
+def test_agreement_is_undefined_for_a_single_nomination():
+    assert scoring.krippendorff_alpha(np.array([[50.0], [60.0]])) is None
