@@ -28,8 +28,8 @@ def cycle_list() -> QuerySet[Cycle]:
 
 def nomination_list(*, user) -> QuerySet[Nomination]:
     """Nominations the user may see: the secretariat all; a chair those of
-    their cycles (not drafts); others what they nominated, what names them,
-    and what they are assigned to review."""
+    their cycles; others what they nominated, what names them, and what they
+    are assigned to review. Drafts only to their nominator (and the secretariat)."""
     base = Nomination.objects.select_related("cycle", "category", "nominator").prefetch_related(
         Prefetch("nominees", queryset=Nominee.objects.select_related("employee__org_unit")),
         "evidence",
@@ -40,11 +40,15 @@ def nomination_list(*, user) -> QuerySet[Nomination]:
     if employee is None:
         return base.none()
     chair_of = CommitteeMember.objects.filter(employee=employee, is_chair=True).values("cycle")
+    named = Exists(Nominee.objects.filter(nomination=OuterRef("pk"), employee=employee))
+    assigned = Exists(
+        Assignment.objects.filter(nomination=OuterRef("pk"), member__employee=employee)
+    )
+    # Nominees and the chair see a nomination once it is submitted.
     return base.filter(
         Q(nominator=employee)
-        | Exists(Nominee.objects.filter(nomination=OuterRef("pk"), employee=employee))
-        | Exists(Assignment.objects.filter(nomination=OuterRef("pk"), member__employee=employee))
-        | (Q(cycle__in=chair_of) & ~Q(status=S.DRAFT))
+        | assigned
+        | ((named | Q(cycle__in=chair_of)) & ~Q(status=S.DRAFT))
     )
 
 
