@@ -134,6 +134,7 @@ def english():
 
 # --- the nomination workflow ------------------------------------------------------
 
+
 @pytest.fixture
 def committee_unit(org):
     from tests.factories import OrgUnitFactory
@@ -159,8 +160,12 @@ def cycle(reviewers, chair):
 
     cycle = services.cycle_create(name="Anugerah Inovasi Uji")
     for reviewer in reviewers:
-        services.committee_member_add(cycle=cycle, employee=reviewer, load_cap=10,
-                                      expertise=cycle.categories.filter(code="technology"))
+        services.committee_member_add(
+            cycle=cycle,
+            employee=reviewer,
+            load_cap=10,
+            expertise=cycle.categories.filter(code="technology"),
+        )
     services.committee_member_add(cycle=cycle, employee=chair, is_chair=True)
     return services.cycle_set_phase(cycle_id=cycle.pk, phase="nominating")
 

@@ -42,7 +42,7 @@ class Criterion(models.Model):
     scale_min = models.SmallIntegerField(_("lowest score"), default=1)
     scale_max = models.SmallIntegerField(_("highest score"), default=5)
     # [{"value": 1, "descriptor": "…"}, …], one per level of the scale.
-    levels = models.JSONField(_("level descriptors"), default=list)
+    levels = models.JSONField(_("level descriptors"), default=list, blank=True)
     # A PSM criterion asks the nominator for a statement about it.
     asks_statement = models.BooleanField(_("asks for a PSM statement"), default=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)

@@ -46,9 +46,7 @@ def nomination_list(*, user) -> QuerySet[Nomination]:
     )
     # Nominees and the chair see a nomination once it is submitted.
     return base.filter(
-        Q(nominator=employee)
-        | assigned
-        | ((named | Q(cycle__in=chair_of)) & ~Q(status=S.DRAFT))
+        Q(nominator=employee) | assigned | ((named | Q(cycle__in=chair_of)) & ~Q(status=S.DRAFT))
     )
 
 

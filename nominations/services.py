@@ -394,13 +394,17 @@ def nomination_screen(*, nomination_id: int, actor, eligible: bool, reason: str 
 def evidence_add(*, nomination: Nomination, actor, upload: UploadedFile) -> Evidence:
     """Attach a file to a draft. The type is decided by the content."""
     with transaction.atomic():
-        nomination = Nomination.objects.select_for_update(of=("self",)).select_related(
-            "cycle").get(pk=nomination.pk)
+        nomination = (
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related("cycle")
+            .get(pk=nomination.pk)
+        )
         if not actor.has_perm("nominations.change_nomination", nomination):
             raise NotFoundError()
         if nomination.status != S.DRAFT or nomination.cycle.phase != P.NOMINATING:
-            raise ConflictError(_("Evidence can only be added to a draft while the cycle "
-                                  "takes nominations."))
+            raise ConflictError(
+                _("Evidence can only be added to a draft while the cycle takes nominations.")
+            )
         if upload.size > evidence.MAX_FILE_BYTES:
             raise ValidationError(
                 {

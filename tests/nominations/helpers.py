@@ -13,9 +13,20 @@ STATEMENTS = {
     "policy_making": "Changed the licensing regulation.",
     "self_sacrifice": "Weekends spent on the pilot.",
 }
-ALL_FIVE = {code: 5 for code in ("public_interest", "compassion", "policy_making",
-                                 "self_sacrifice", "novelty", "effectiveness", "benefit",
-                                 "replicability", "sustainability")}
+ALL_FIVE = dict.fromkeys(
+    (
+        "public_interest",
+        "compassion",
+        "policy_making",
+        "self_sacrifice",
+        "novelty",
+        "effectiveness",
+        "benefit",
+        "replicability",
+        "sustainability",
+    ),
+    5,
+)
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -35,12 +46,20 @@ def payload(cycle: Cycle, nominees, category="technology", **extra) -> dict:
     }
 
 
-def nomination(cycle, supervisor, nominees, *, title="Layanan izin satu hari",
-               category="technology") -> Nomination:
+def nomination(
+    cycle, supervisor, nominees, *, title="Layanan izin satu hari", category="technology"
+) -> Nomination:
     return services.nomination_create(
-        nominator=supervisor, cycle=cycle, category=cycle.categories.get(code=category),
-        nominees=list(nominees), title=title, problem="p", solution="s", impact="i",
-        started_on=timezone.localdate() - dt.timedelta(days=800), psm_statements=STATEMENTS,
+        nominator=supervisor,
+        cycle=cycle,
+        category=cycle.categories.get(code=category),
+        nominees=list(nominees),
+        title=title,
+        problem="p",
+        solution="s",
+        impact="i",
+        started_on=timezone.localdate() - dt.timedelta(days=800),
+        psm_statements=STATEMENTS,
     )
 
 

@@ -23,15 +23,16 @@ def problems(draw, k_max=3, cap_max=6):
     }
     capacity = {r: draw(st.integers(0, cap_max)) for r in members}
     matches = {(i, r) for i in range(n) for r in candidates[i] if draw(st.booleans())}
-    return Problem(needs=dict.fromkeys(range(n), k), candidates=candidates, capacity=capacity,
-                   matches=matches)
+    return Problem(
+        needs=dict.fromkeys(range(n), k), candidates=candidates, capacity=capacity, matches=matches
+    )
 
 
 @settings(max_examples=200, deadline=None)
 @given(problems())
 def test_solver_never_breaks_a_conflict_or_a_load_cap(problem):
     chosen, flow, _cost = solve(problem)
-    load = {r: 0 for r in problem.capacity}
+    load = dict.fromkeys(problem.capacity, 0)
     for n, reviewers in chosen.items():
         assert len(reviewers) == len(set(reviewers)) <= problem.needs[n]
         assert set(reviewers) <= set(problem.candidates[n])  # conflicts are never candidates
@@ -49,7 +50,7 @@ def test_solver_never_breaks_a_conflict_or_a_load_cap(problem):
 def test_solver_cost_is_the_optimum(problem):
     """With one reviewer each and caps of one it is an assignment problem:
     compare with SciPy's Hungarian-method solver."""
-    chosen, flow, cost = solve(problem)
+    _chosen, flow, cost = solve(problem)
     nominations, members = sorted(problem.needs), sorted(problem.capacity)
     usable = [r for r in members if problem.capacity[r] > 0]
     big = 10_000
@@ -82,8 +83,9 @@ def test_conflicts_by_unit_chain_and_nominator_are_respected(
     advance(cycle, "reviewing")
     result = reviewers_assign(cycle_id=cycle.pk, actor=secretariat.user)
     assert result.ok
-    assigned = set(Assignment.objects.filter(nomination=item)
-                   .values_list("member__employee_id", flat=True))
+    assigned = set(
+        Assignment.objects.filter(nomination=item).values_list("member__employee_id", flat=True)
+    )
     assert assigned == {reviewers[2].pk, *(e.pk for e in extra)}
     assert Nomination.objects.get(pk=item.pk).status == "in_review"
 
@@ -103,11 +105,13 @@ def test_an_infeasible_cycle_assigns_nothing_and_names_the_nominations(
     response = api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers")
     assert response.status_code == 409
     body = response.json()
-    assert body["message"] == ("Some nominations cannot get enough reviewers; nothing was "
-                               "assigned.")
+    assert body["message"] == (
+        "Some nominations cannot get enough reviewers; nothing was assigned."
+    )
     assert [s["nomination"] for s in body["shortfalls"]] == ids
     assert body["shortfalls"][0]["reason"] == (
-        "only 2 conflict-free reviewer(s) for 3 place(s); 1 committee member(s) have a conflict")
+        "only 2 conflict-free reviewer(s) for 3 place(s); 1 committee member(s) have a conflict"
+    )
     assert Assignment.objects.count() == 0
     assert set(Nomination.objects.values_list("status", flat=True)) == {"eligible"}
 
@@ -118,18 +122,27 @@ def test_load_is_balanced_and_expertise_preferred(
     cycle.reviewers_per_nomination = 1
     cycle.save()
     for i in range(6):
-        item = nomination(cycle, supervisor, [subordinate], title=f"T{i}",
-                          category="technology" if i < 3 else "service")
+        item = nomination(
+            cycle,
+            supervisor,
+            [subordinate],
+            title=f"T{i}",
+            category="technology" if i < 3 else "service",
+        )
         services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
         services.nomination_screen(nomination_id=item.pk, actor=secretariat.user, eligible=True)
     advance(cycle, "reviewing")
     assert reviewers_assign(cycle_id=cycle.pk).ok
-    loads = sorted(Assignment.objects.values("member").annotate(n=Count("id"))
-                   .values_list("n", flat=True))
+    loads = sorted(
+        Assignment.objects.values("member").annotate(n=Count("id")).values_list("n", flat=True)
+    )
     assert loads == [2, 2, 2]
     # Every reviewer has technology expertise (see the cycle fixture).
-    assert set(Assignment.objects.filter(nomination__category__code="technology")
-               .values_list("expertise_match", flat=True)) == {True}
+    assert set(
+        Assignment.objects.filter(nomination__category__code="technology").values_list(
+            "expertise_match", flat=True
+        )
+    ) == {True}
 
 
 def test_declared_conflict_removes_the_assignment_and_a_rerun_replaces_it(
@@ -144,8 +157,9 @@ def test_declared_conflict_removes_the_assignment_and_a_rerun_replaces_it(
     assert reviewers_assign(cycle_id=cycle.pk).ok
     first = set(Assignment.objects.values_list("member__employee_id", flat=True))
     leaving = next(r for r in reviewers if r.pk in first)
-    response = api.as_(leaving).post(f"/api/v1/nominations/{item.pk}/conflict",
-                                     {"reason": "My cousin"})
+    response = api.as_(leaving).post(
+        f"/api/v1/nominations/{item.pk}/conflict", {"reason": "My cousin"}
+    )
     assert response.status_code == 204
     assert Assignment.objects.count() == 2
     result = reviewers_assign(cycle_id=cycle.pk)

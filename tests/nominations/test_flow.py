@@ -10,7 +10,14 @@ from .helpers import ALL_FIVE, PDF_BYTES, payload
 
 
 def test_nomination_to_publication_through_the_api(
-    api, supervisor, subordinate, secretariat, reviewers, chair, cycle, eager_jobs,
+    api,
+    supervisor,
+    subordinate,
+    secretariat,
+    reviewers,
+    chair,
+    cycle,
+    eager_jobs,
     django_capture_on_commit_callbacks,
 ):
     subordinate.email = "budi@example.test"
@@ -22,8 +29,9 @@ def test_nomination_to_publication_through_the_api(
     nomination_id = response.json()["id"]
     assert (response.json()["status"], response.json()["lead"]) == ("draft", subordinate.pk)
     upload = SimpleUploadedFile("laporan.pdf", PDF_BYTES, content_type="text/plain")
-    response = client.post(f"/api/v1/nominations/{nomination_id}/evidence", {"file": upload},
-                           format="multipart")
+    response = client.post(
+        f"/api/v1/nominations/{nomination_id}/evidence", {"file": upload}, format="multipart"
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["content_type"] == "application/pdf"
     with django_capture_on_commit_callbacks(execute=True):
@@ -35,8 +43,10 @@ def test_nomination_to_publication_through_the_api(
     client = api.as_(secretariat)
     response = client.post(f"/api/v1/nominations/{nomination_id}/screen", {"eligible": True})
     assert response.json()["status"] == "eligible"
-    assert client.post(f"/api/v1/cycles/{cycle.pk}/phase", {"phase": "reviewing"}).json()[
-        "phase"] == "reviewing"
+    assert (
+        client.post(f"/api/v1/cycles/{cycle.pk}/phase", {"phase": "reviewing"}).json()["phase"]
+        == "reviewing"
+    )
     response = client.post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers")
     assert response.json() == {"assigned": 3, "kept": 0, "nominations": 1, "shortfalls": []}
 
@@ -45,8 +55,11 @@ def test_nomination_to_publication_through_the_api(
         client = api.as_(reviewer)
         [assignment] = client.get("/api/v1/assignments").json()["results"]
         scores = {**ALL_FIVE, "novelty": 5 - i}
-        response = client.put(f"/api/v1/assignments/{assignment['id']}/review",
-                              {"scores": scores, "submit": True}, format="json")
+        response = client.put(
+            f"/api/v1/assignments/{assignment['id']}/review",
+            {"scores": scores, "submit": True},
+            format="json",
+        )
         assert response.status_code == 200, response.json()
         assert response.json()["status"] == "submitted"
     assert Nomination.objects.get(pk=nomination_id).status == "reviewed"
@@ -57,9 +70,15 @@ def test_nomination_to_publication_through_the_api(
     ranking = client.get(f"/api/v1/cycles/{cycle.pk}/ranking").json()
     [row] = ranking["results"]
     assert (row["nomination"], row["rank"], row["score"], row["proposed_award_level"]) == (
-        nomination_id, 1, 96.25, "gold")  # (100 + 96.25 + 92.5) / 3
-    response = client.post(f"/api/v1/nominations/{nomination_id}/decide",
-                           {"award_level": "gold", "rationale": "Clear public benefit."})
+        nomination_id,
+        1,
+        96.25,
+        "gold",
+    )  # (100 + 96.25 + 92.5) / 3
+    response = client.post(
+        f"/api/v1/nominations/{nomination_id}/decide",
+        {"award_level": "gold", "rationale": "Clear public benefit."},
+    )
     assert response.json()["decision"]["award_level"] == "gold"
     assert response.json()["decision"]["override"] is False
 
@@ -82,10 +101,17 @@ def test_nomination_to_publication_through_the_api(
     assert events == [cycle.pk]
     assert sorted(m.to[0] for m in mail.outbox) == ["budi@example.test", "rina@example.test"]
     assert Nomination.objects.get(pk=nomination_id).status == "published"
-    assert list(Transition.objects.filter(nomination_id=nomination_id)
-                .values_list("from_status", "to_status")) == [
-        ("draft", "submitted"), ("submitted", "eligible"), ("eligible", "in_review"),
-        ("in_review", "reviewed"), ("reviewed", "decided"), ("decided", "published"),
+    assert list(
+        Transition.objects.filter(nomination_id=nomination_id).values_list(
+            "from_status", "to_status"
+        )
+    ) == [
+        ("draft", "submitted"),
+        ("submitted", "eligible"),
+        ("eligible", "in_review"),
+        ("in_review", "reviewed"),
+        ("reviewed", "decided"),
+        ("decided", "published"),
     ]
     # Now the nominee sees the decision.
     seen = api.as_(subordinate).get(f"/api/v1/nominations/{nomination_id}").json()

@@ -12,9 +12,15 @@ from .helpers import nomination
 
 ROLES = ["nominator", "nominee", "secretariat", "chair", "reviewer", "outsider"]
 STATES_AND_PHASES = [
-    ("draft", "nominating"), ("draft", "reviewing"), ("submitted", "nominating"),
-    ("submitted", "deciding"), ("eligible", "reviewing"), ("in_review", "reviewing"),
-    ("reviewed", "deciding"), ("reviewed", "reviewing"), ("decided", "deciding"),
+    ("draft", "nominating"),
+    ("draft", "reviewing"),
+    ("submitted", "nominating"),
+    ("submitted", "deciding"),
+    ("eligible", "reviewing"),
+    ("in_review", "reviewing"),
+    ("reviewed", "deciding"),
+    ("reviewed", "reviewing"),
+    ("decided", "deciding"),
     ("withdrawn", "nominating"),
 ]
 ASSIGNED_IN = {"in_review", "reviewed", "decided"}
@@ -56,24 +62,46 @@ def request(client, action, pk):
         return client.get(url)
     if action == "patch":
         return client.patch(url, {"title": "Judul baru"}, format="json")
-    body = {"screen": {"eligible": True}, "decide": {"award_level": None, "rationale": "ok"},
-            "withdraw": {"reason": "changed my mind"}}.get(action, {})
+    body = {
+        "screen": {"eligible": True},
+        "decide": {"award_level": None, "rationale": "ok"},
+        "withdraw": {"reason": "changed my mind"},
+    }.get(action, {})
     return client.post(f"{url}/{action}", body, format="json")
 
 
 @pytest.mark.parametrize(("state", "phase"), STATES_AND_PHASES)
 @pytest.mark.parametrize("action", ["view", *ACTIONS])
 @pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix(api, role, action, state, phase, supervisor, subordinate,
-                           secretariat, chair, reviewers, outsider, cycle):
+def test_permission_matrix(
+    api,
+    role,
+    action,
+    state,
+    phase,
+    supervisor,
+    subordinate,
+    secretariat,
+    chair,
+    reviewers,
+    outsider,
+    cycle,
+):
     item = nomination(cycle, supervisor, [subordinate])
     Nomination.objects.filter(pk=item.pk).update(status=state)
     Cycle.objects.filter(pk=cycle.pk).update(phase=phase)
     if state in ASSIGNED_IN:
-        Assignment.objects.create(nomination=item, member=cycle.committee.get(
-            employee=reviewers[0]))
-    person = {"nominator": supervisor, "nominee": subordinate, "secretariat": secretariat,
-              "chair": chair, "reviewer": reviewers[0], "outsider": outsider}[role]
+        Assignment.objects.create(
+            nomination=item, member=cycle.committee.get(employee=reviewers[0])
+        )
+    person = {
+        "nominator": supervisor,
+        "nominee": subordinate,
+        "secretariat": secretariat,
+        "chair": chair,
+        "reviewer": reviewers[0],
+        "outsider": outsider,
+    }[role]
     before = Nomination.objects.values_list("status", "title").get(pk=item.pk)
 
     response = request(api.as_(person), action, item.pk)

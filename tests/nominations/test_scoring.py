@@ -5,8 +5,10 @@ from scipy.stats import kendalltau
 from nominations import scoring
 from nominations.defaults import DEFAULT_CRITERIA
 
-SPECS = [scoring.CriterionSpec(code, group, weight, 1, 5)
-         for code, _name, group, weight, _asks, _levels in DEFAULT_CRITERIA]
+SPECS = [
+    scoring.CriterionSpec(code, group, weight, 1, 5)
+    for code, _name, group, weight, _asks, _levels in DEFAULT_CRITERIA
+]
 
 
 def test_default_rubric_weights_are_psm_40_innovation_60():
@@ -15,9 +17,17 @@ def test_default_rubric_weights_are_psm_40_innovation_60():
 
 
 def test_review_score_by_hand():
-    values = {"public_interest": 4, "compassion": 3, "policy_making": 5, "self_sacrifice": 2,
-              "novelty": 3, "effectiveness": 4, "benefit": 5, "replicability": 1,
-              "sustainability": 3}
+    values = {
+        "public_interest": 4,
+        "compassion": 3,
+        "policy_making": 5,
+        "self_sacrifice": 2,
+        "novelty": 3,
+        "effectiveness": 4,
+        "benefit": 5,
+        "replicability": 1,
+        "sustainability": 3,
+    }
     # PSM: 12·.75 + 10·.5 + 10·1 + 8·.25 = 26 of 40 → 65
     # innovation: 15·.5 + 15·.75 + 10·1 + 10·0 + 10·.5 = 33.75 of 60 → 56.25
     # total: 59.75 of 100
@@ -30,8 +40,10 @@ def test_extremes_of_the_scale_are_0_and_100():
 
 
 def test_a_scale_other_than_one_to_five():
-    specs = [scoring.CriterionSpec("a", "psm", 30, 0, 10),
-             scoring.CriterionSpec("b", "innovation", 70, 1, 3)]
+    specs = [
+        scoring.CriterionSpec("a", "psm", 30, 0, 10),
+        scoring.CriterionSpec("b", "innovation", 70, 1, 3),
+    ]
     # a: 30·0.7 = 21; b: 70·0.5 = 35 → 56
     result = scoring.review_scores({"a": 7, "b": 2}, specs)
     assert (result.total, result.psm, result.innovation) == pytest.approx((56, 70, 50))

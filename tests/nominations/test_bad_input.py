@@ -1,0 +1,329 @@
+"""Every bad input gets a 4xx naming the field, and nothing is saved."""
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from nominations import evidence
+from nominations.models import Assignment, Cycle, Evidence, Nomination, Review
+from tests.factories import EmployeeFactory
+
+from .helpers import ALL_FIVE, PDF_BYTES, nomination, payload
+
+
+def fields(response):
+    return sorted(response.json().get("fields", {}))
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"nominees": []}, "nominees"),
+        ({"nominees": [999999]}, "nominees"),
+        ({"category": 999999}, "category"),
+        ({"cycle": "abc"}, "cycle"),
+        ({"started_on": "31-12-2024"}, "started_on"),
+        ({"psm_statements": {"unknown_code": "x"}}, "psm_statements"),
+        ({"psm_statements": "text"}, "psm_statements"),
+    ],
+)
+def test_bad_nomination_input_names_the_field(api, supervisor, subordinate, cycle, change, field):
+    response = api.as_(supervisor).post(
+        "/api/v1/nominations", {**payload(cycle, [subordinate]), **change}, format="json"
+    )
+    assert (response.status_code, fields(response)) == (400, [field])
+    assert Nomination.objects.count() == 0
+
+
+def test_nominating_yourself_or_someone_outside_your_line(
+    api, supervisor, subordinate, outsider, cycle
+):
+    client = api.as_(supervisor)
+    for people, message in (
+        ([supervisor], "You cannot nominate yourself."),
+        ([outsider], f"Not in your reporting line: {outsider.nip}."),
+    ):
+        response = client.post("/api/v1/nominations", payload(cycle, people), format="json")
+        assert response.status_code == 400
+        assert response.json()["fields"] == {"nominees": [message]}
+    assert Nomination.objects.count() == 0
+
+
+def test_two_nominees_need_a_team_category_and_the_lead_must_be_one(
+    api, supervisor, subordinate, junior, cycle
+):
+    client = api.as_(supervisor)
+    response = client.post(
+        "/api/v1/nominations", payload(cycle, [subordinate, junior]), format="json"
+    )
+    assert fields(response) == ["nominees"]
+    response = client.post(
+        "/api/v1/nominations",
+        payload(cycle, [subordinate, junior], category="technology-team", lead=supervisor.pk),
+        format="json",
+    )
+    assert fields(response) == ["lead"]
+    response = client.post(
+        "/api/v1/nominations",
+        payload(cycle, [subordinate, junior], category="technology-team", lead=junior.pk),
+        format="json",
+    )
+    assert (response.status_code, response.json()["lead"]) == (201, junior.pk)
+
+
+def test_a_category_of_another_cycle_is_refused(api, supervisor, subordinate, cycle):
+    from nominations import services
+
+    other = services.cycle_create(name="Other")
+    body = {**payload(cycle, [subordinate]), "category": other.categories.first().pk}
+    response = api.as_(supervisor).post("/api/v1/nominations", body, format="json")
+    assert fields(response) == ["category"]
+
+
+def test_submit_checks_completeness_and_names_every_missing_field(
+    api, supervisor, subordinate, cycle
+):
+    client = api.as_(supervisor)
+    body = {
+        **payload(cycle, [subordinate]),
+        "problem": "",
+        "started_on": None,
+        "psm_statements": {"public_interest": "x"},
+    }
+    pk = client.post("/api/v1/nominations", body, format="json").json()["id"]
+    response = client.post(f"/api/v1/nominations/{pk}/submit")
+    assert response.status_code == 400
+    assert fields(response) == [
+        "problem",
+        "psm_statements.compassion",
+        "psm_statements.policy_making",
+        "psm_statements.self_sacrifice",
+        "started_on",
+    ]
+    assert Nomination.objects.get(pk=pk).status == "draft"
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    client.patch(
+        f"/api/v1/nominations/{pk}",
+        {**payload(cycle, [subordinate]), "started_on": future},
+        format="json",
+    )
+    assert fields(client.post(f"/api/v1/nominations/{pk}/submit")) == ["started_on"]
+
+
+def test_screening_ineligible_needs_a_reason(api, supervisor, subordinate, secretariat, cycle):
+    item = nomination(cycle, supervisor, [subordinate])
+    Nomination.objects.filter(pk=item.pk).update(status="submitted")
+    response = api.as_(secretariat).post(
+        f"/api/v1/nominations/{item.pk}/screen", {"eligible": False}
+    )
+    assert (response.status_code, fields(response)) == (400, ["reason"])
+    response = api.as_(secretariat).post(
+        f"/api/v1/nominations/{item.pk}/screen", {"eligible": "maybe"}
+    )
+    assert fields(response) == ["eligible"]
+    assert Nomination.objects.get(pk=item.pk).status == "submitted"
+
+
+def test_phase_input(api, secretariat, cycle):
+    client = api.as_(secretariat)
+    assert fields(client.post(f"/api/v1/cycles/{cycle.pk}/phase", {"phase": "later"})) == ["phase"]
+    response = client.post(f"/api/v1/cycles/{cycle.pk}/phase", {"phase": "deciding"})
+    assert response.status_code == 409
+    assert response.json()["message"] == (
+        "A cycle in the nominating phase cannot move to deciding."
+    )
+    assert Cycle.objects.get(pk=cycle.pk).phase == "nominating"
+
+
+@pytest.fixture
+def assignment(supervisor, subordinate, reviewers, cycle):
+    item = nomination(cycle, supervisor, [subordinate])
+    Nomination.objects.filter(pk=item.pk).update(status="in_review")
+    Cycle.objects.filter(pk=cycle.pk).update(phase="reviewing")
+    return Assignment.objects.create(
+        nomination=item, member=cycle.committee.get(employee=reviewers[0])
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"scores": {**ALL_FIVE, "novelty": 6}, "submit": True}, "scores.novelty"),
+        ({"scores": {**ALL_FIVE, "novelty": 0}}, "scores.novelty"),
+        ({"scores": {**ALL_FIVE, "novelty": 2.5}}, "scores.novelty"),
+        ({"scores": {**ALL_FIVE, "novelty": "5"}}, "scores.novelty"),
+        ({"scores": {**ALL_FIVE, "bogus": 3}}, "scores.bogus"),
+        ({"scores": {"novelty": 3}, "submit": True}, "scores.benefit"),
+        ({"scores": ALL_FIVE, "comments": {"novelty": 7}}, "comments.novelty"),
+        ({"scores": "all fives"}, "scores"),
+    ],
+)
+def test_bad_review_input_names_the_field(api, reviewers, assignment, body, field):
+    response = api.as_(reviewers[0]).put(
+        f"/api/v1/assignments/{assignment.pk}/review", body, format="json"
+    )
+    assert response.status_code == 400
+    assert field in fields(response)
+    assert not Review.objects.exists()
+    assert Assignment.objects.get(pk=assignment.pk).status == "assigned"
+
+
+def test_a_submitted_review_is_locked(api, reviewers, assignment):
+    client = api.as_(reviewers[0])
+    url = f"/api/v1/assignments/{assignment.pk}/review"
+    assert client.put(url, {"scores": ALL_FIVE, "submit": True}, format="json").status_code == 200
+    response = client.put(url, {"scores": {**ALL_FIVE, "novelty": 1}}, format="json")
+    assert response.status_code == 409
+    assert Review.objects.get().scores["novelty"] == 5
+
+
+def test_decision_input(api, supervisor, subordinate, chair, cycle):
+    item = nomination(cycle, supervisor, [subordinate])
+    Nomination.objects.filter(pk=item.pk).update(status="reviewed")
+    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    client = api.as_(chair)
+    url = f"/api/v1/nominations/{item.pk}/decide"
+    assert fields(client.post(url, {"award_level": "platinum", "rationale": "x"})) == [
+        "award_level"
+    ]
+    assert fields(client.post(url, {"award_level": "gold", "rationale": " "})) == ["rationale"]
+    assert fields(client.post(url, {"rationale": "x"})) == ["award_level"]
+    assert Nomination.objects.get(pk=item.pk).status == "reviewed"
+
+
+# --- evidence -----------------------------------------------------------------------------
+
+
+def xlsx_bytes():
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    Workbook().save(out)
+    return out.getvalue()
+
+
+def zip_bytes():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    return out.getvalue()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+
+@pytest.fixture
+def draft(supervisor, subordinate, cycle):
+    return nomination(cycle, supervisor, [subordinate])
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "declared", "stored"),
+    [
+        ("report.pdf", PDF_BYTES, "application/pdf", "application/pdf"),
+        ("photo.txt", PNG, "text/plain", "image/png"),  # the name and declared type lie
+        ("scan", JPEG, "application/octet-stream", "image/jpeg"),
+        ("data.xlsx", None, "application/pdf", evidence.XLSX),
+    ],
+)
+def test_evidence_type_is_judged_by_content(
+    api, supervisor, draft, name, content, declared, stored
+):
+    upload = SimpleUploadedFile(name, content or xlsx_bytes(), content_type=declared)
+    response = api.as_(supervisor).post(
+        f"/api/v1/nominations/{draft.pk}/evidence", {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["content_type"] == stored
+    item = Evidence.objects.get()
+    assert name not in item.file.name  # stored under a generated name
+    assert item.file.name.startswith(f"evidence/{draft.pk}/")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("evil.pdf", b"MZ\x90\x00" + b"\x00" * 100),
+        ("archive.docx", None),
+        ("page.pdf", b"<html><script>alert(1)</script></html>"),
+        ("empty.pdf", b""),
+    ],
+)
+def test_other_files_are_refused(api, supervisor, draft, name, content):
+    upload = SimpleUploadedFile(
+        name, zip_bytes() if content is None else content, content_type="application/pdf"
+    )
+    response = api.as_(supervisor).post(
+        f"/api/v1/nominations/{draft.pk}/evidence", {"file": upload}, format="multipart"
+    )
+    assert (response.status_code, fields(response)) == (400, ["file"])
+    assert not Evidence.objects.exists()
+
+
+def test_size_limits(api, supervisor, draft, settings):
+    client = api.as_(supervisor)
+    url = f"/api/v1/nominations/{draft.pk}/evidence"
+    big = PDF_BYTES + b"0" * (10 * 2**20)
+    response = client.post(url, {"file": SimpleUploadedFile("big.pdf", big)}, format="multipart")
+    assert response.json()["fields"] == {"file": ["The file is larger than 10 MB."]}
+    nine = PDF_BYTES + b"0" * (9 * 2**20)
+    for i in range(5):
+        response = client.post(
+            url, {"file": SimpleUploadedFile(f"{i}.pdf", nine)}, format="multipart"
+        )
+        assert response.status_code == 201
+    response = client.post(url, {"file": SimpleUploadedFile("6.pdf", nine)}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["fields"]["file"][0].startswith(
+        "Evidence of one nomination may total 50 MB"
+    )
+    assert Evidence.objects.count() == 5
+
+
+def test_evidence_download_is_an_attachment_for_permitted_users_only(
+    api, supervisor, subordinate, secretariat, outsider, reviewers, draft
+):
+    upload = SimpleUploadedFile("laporan akhir.pdf", PDF_BYTES, content_type="text/html")
+    item = (
+        api.as_(supervisor)
+        .post(f"/api/v1/nominations/{draft.pk}/evidence", {"file": upload}, format="multipart")
+        .json()
+    )
+    url = item["url"]
+    response = api.as_(secretariat).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="laporan akhir.pdf"'
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    for person in (outsider, reviewers[0], subordinate):  # subordinate: draft not visible yet
+        assert api.as_(person).get(url).status_code == 404
+
+
+def test_evidence_only_on_drafts(api, supervisor, draft):
+    Nomination.objects.filter(pk=draft.pk).update(status="submitted")
+    response = api.as_(supervisor).post(
+        f"/api/v1/nominations/{draft.pk}/evidence",
+        {"file": SimpleUploadedFile("r.pdf", PDF_BYTES)},
+        format="multipart",
+    )
+    assert response.status_code == 409
+    assert not Evidence.objects.exists()
+
+
+def test_nominating_from_another_unit_is_refused_even_for_a_supervisor(
+    api, supervisor, subordinate, cycle, org
+):
+    stranger = EmployeeFactory(org_unit=org["set"])
+    response = api.as_(supervisor).post(
+        "/api/v1/nominations",
+        payload(cycle, [subordinate, stranger], category="service-team"),
+        format="json",
+    )
+    assert fields(response) == ["nominees"]

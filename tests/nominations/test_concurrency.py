@@ -1,0 +1,45 @@
+import threading
+
+from django.db import connection
+from rest_framework.test import APIClient
+
+from nominations.models import Cycle, Nomination, Transition
+
+from .helpers import nomination
+
+
+def test_two_simultaneous_decisions_one_wins_one_gets_409(
+    transactional_db, supervisor, subordinate, chair, cycle
+):
+    """The chair decides in two browser tabs at the same moment (PostgreSQL, threads)."""
+    item = nomination(cycle, supervisor, [subordinate])
+    Nomination.objects.filter(pk=item.pk).update(status="reviewed")
+    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def tab(level):
+        try:
+            client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+            client.force_authenticate(chair.user)
+            barrier.wait()
+            response = client.post(
+                f"/api/v1/nominations/{item.pk}/decide",
+                {"award_level": level, "rationale": f"tab {level}"},
+                format="json",
+            )
+            answers.append((response.status_code, level))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tab, args=(level,)) for level in ("gold", "silver")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(code for code, _ in answers) == [200, 409]
+    winner = next(level for code, level in answers if code == 200)
+    item.refresh_from_db()
+    assert (item.status, item.award_level.code) == ("decided", winner)
+    assert Transition.objects.filter(nomination=item, to_status="decided").count() == 1

@@ -1,0 +1,73 @@
+"""List endpoints run a fixed number of queries with 1 and with 50 rows."""
+
+import pytest
+
+from nominations.models import Assignment, Cycle, Nomination, Review
+
+from .helpers import nomination
+
+
+def make(cycle, supervisor, subordinate, n):
+    items = []
+    for i in range(n):
+        item = nomination(cycle, supervisor, [subordinate], title=f"Inovasi {i}")
+        items.append(item)
+    return items
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_nomination_list(
+    api, supervisor, subordinate, secretariat, cycle, rows, django_assert_max_num_queries
+):
+    make(cycle, supervisor, subordinate, rows)
+    for person in (supervisor, secretariat):
+        with django_assert_max_num_queries(8):
+            response = api.as_(person).get("/api/v1/nominations", {"page_size": 50})
+        assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_assignment_list(
+    api, supervisor, subordinate, reviewers, cycle, rows, django_assert_max_num_queries
+):
+    member = cycle.committee.get(employee=reviewers[0])
+    for item in make(cycle, supervisor, subordinate, rows):
+        a = Assignment.objects.create(nomination=item, member=member, status="draft")
+        Review.objects.create(assignment=a, scores={"novelty": 3})
+    with django_assert_max_num_queries(8):
+        response = api.as_(reviewers[0]).get("/api/v1/assignments", {"page_size": 50})
+    assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_cycle_list(api, outsider, reviewers, chair, rows, django_assert_max_num_queries):
+    from nominations import services
+
+    for i in range(rows):
+        services.cycle_create(name=f"Cycle {i}")
+    with django_assert_max_num_queries(8):
+        response = api.as_(outsider).get("/api/v1/cycles", {"page_size": 50})
+    assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_ranking(
+    api, supervisor, subordinate, chair, reviewers, cycle, rows, django_assert_max_num_queries
+):
+    members = list(cycle.committee.filter(is_chair=False))
+    for i, item in enumerate(make(cycle, supervisor, subordinate, rows)):
+        for j, member in enumerate(members):
+            a = Assignment.objects.create(nomination=item, member=member, status="submitted")
+            Review.objects.create(
+                assignment=a,
+                scores={},
+                submitted_at=item.created_at,
+                score=50 + i % 40 + j,
+                psm_score=60,
+                innovation_score=40,
+            )
+    Nomination.objects.update(status="reviewed")
+    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    with django_assert_max_num_queries(10):
+        response = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking")
+    assert len(response.json()["results"]) == rows
