@@ -29,8 +29,6 @@ from .models import Assignment, CommitteeMember, Cycle, DeclaredConflict, Nomina
 from .workflow import S, nomination_transition_many
 
 EXPERTISE_MISMATCH_COST = 10
-# Above this many nominations the API runs the assignment as a Celery task.
-ASYNC_THRESHOLD = 300
 
 
 @dataclass

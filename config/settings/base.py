@@ -196,6 +196,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Cycles with more eligible nominations than this assign reviewers in a
+# background task with progress, instead of within the request.
+ASSIGNMENT_ASYNC_THRESHOLD = env.int("ASSIGNMENT_ASYNC_THRESHOLD", default=300)
+
 # How long /health waits for the broker before calling it down.
 HEALTH_BROKER_TIMEOUT = env.float("HEALTH_BROKER_TIMEOUT", default=2.0)
 

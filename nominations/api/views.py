@@ -5,6 +5,7 @@ serializer. One ``@action`` per transition."""
 from __future__ import annotations
 
 from celery.result import AsyncResult
+from django.conf import settings
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -84,7 +85,7 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         if not request.user.has_perm("nominations.manage_cycle", cycle):
             raise NotFoundError()
         count = cycle.nominations.filter(status__in=["eligible", "in_review"]).count()
-        if count > assignment.ASYNC_THRESHOLD:
+        if count > settings.ASSIGNMENT_ASYNC_THRESHOLD:
             from nominations.tasks import assign_reviewers
 
             task = assign_reviewers.delay(cycle_id=cycle.pk, actor_id=request.user.pk)
