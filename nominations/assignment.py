@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -54,13 +55,52 @@ class AssignmentResult:
 
 @dataclass
 class Problem:
-    """Inputs of the solver: who may review what, needs and capacities."""
+    """Inputs of the solver as arrays: nominations × members.
 
-    needs: dict[int, int]  # nomination id → reviewers still needed
-    candidates: dict[int, list[int]]  # nomination id → conflict-free member ids
-    capacity: dict[int, int]  # member id → reviews they can still take
-    matches: set[tuple[int, int]]  # (nomination, member) with matching expertise
-    current_load: dict[int, int] = field(default_factory=dict)
+    ``allowed[i, j]``: member j may review nomination i (no conflict, not
+    already assigned); ``match[i, j]``: their expertise covers its category.
+    """
+
+    nominations: list[int]
+    members: list[int]
+    needs: np.ndarray  # reviewers still needed, per nomination
+    capacity: np.ndarray  # reviews each member can still take
+    allowed: np.ndarray
+    match: np.ndarray
+    current_load: np.ndarray | None = None
+
+    @classmethod
+    def from_dicts(
+        cls,
+        *,
+        needs: dict[int, int],
+        candidates: dict[int, list[int]],
+        capacity: dict[int, int],
+        matches: set[tuple[int, int]],
+        current_load: dict[int, int] | None = None,
+    ) -> Problem:
+        nominations, members = list(needs), sorted(capacity)
+        col = {m: j for j, m in enumerate(members)}
+        allowed = np.zeros((len(nominations), len(members)), dtype=bool)
+        match = np.zeros_like(allowed)
+        for i, n in enumerate(nominations):
+            for m in candidates.get(n, ()):
+                if m in col:
+                    allowed[i, col[m]] = True
+                    match[i, col[m]] = (n, m) in matches
+        load = current_load or {}
+        return cls(
+            nominations,
+            members,
+            np.array([needs[n] for n in nominations]),
+            np.array([capacity[m] for m in members]),
+            allowed,
+            match,
+            np.array([load.get(m, 0) for m in members]),
+        )
+
+    def candidate_counts(self) -> dict[int, int]:
+        return dict(zip(self.nominations, self.allowed.sum(axis=1).tolist(), strict=True))
 
 
 def _chains(employee_ids: set[int]) -> dict[int, set[int]]:
@@ -134,73 +174,114 @@ def cycle_conflicts(*, cycle: Cycle, nomination_ids: list[int]) -> dict[int, dic
 
 
 def solve(problem: Problem) -> tuple[dict[int, list[int]], int, int]:
-    """Optimal assignment by min-cost max-flow.
+    """Optimal assignment by min-cost max-flow, with the graph built as arrays.
 
     Returns (new reviewers per nomination, total flow, total cost).
     """
     from ortools.graph.python import min_cost_flow
 
-    flow = min_cost_flow.SimpleMinCostFlow()
-    nominations = list(problem.needs)
-    members = sorted(problem.capacity)
+    n, m = problem.allowed.shape
+    needs = np.maximum(problem.needs, 0)
+    capacity = np.maximum(problem.capacity, 0)
+    load = problem.current_load if problem.current_load is not None else np.zeros(m, int)
     source, sink = 0, 1
-    n_node = {n: 2 + i for i, n in enumerate(nominations)}
-    m_node = {m: 2 + len(nominations) + i for i, m in enumerate(members)}
-    for n in nominations:
-        if problem.needs[n] > 0:
-            flow.add_arc_with_capacity_and_unit_cost(source, n_node[n], problem.needs[n], 0)
-    pair_arcs = []
-    for n in nominations:
-        if problem.needs[n] <= 0:
-            continue
-        for m in problem.candidates.get(n, ()):
-            if m in m_node and problem.capacity[m] > 0:
-                cost = 0 if (n, m) in problem.matches else EXPERTISE_MISMATCH_COST
-                arc = flow.add_arc_with_capacity_and_unit_cost(n_node[n], m_node[m], 1, cost)
-                pair_arcs.append((arc, n, m))
-    for m in members:
-        start = problem.current_load.get(m, 0)
-        for unit in range(problem.capacity[m]):
-            flow.add_arc_with_capacity_and_unit_cost(m_node[m], sink, 1, start + unit)
-    total_need = sum(max(v, 0) for v in problem.needs.values())
+    flow = min_cost_flow.SimpleMinCostFlow()
+    # source → nomination
+    wanted = np.nonzero(needs > 0)[0]
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.zeros(len(wanted), dtype=np.int64),
+        2 + wanted,
+        needs[wanted],
+        np.zeros(len(wanted), dtype=np.int64),
+    )
+    # nomination → member, one review each, dearer without matching expertise
+    usable = problem.allowed & (needs[:, None] > 0) & (capacity[None, :] > 0)
+    rows, cols = np.nonzero(usable)
+    costs = np.where(problem.match[rows, cols], 0, EXPERTISE_MISMATCH_COST)
+    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        2 + rows, 2 + n + cols, np.ones(len(rows), dtype=np.int64), costs.astype(np.int64)
+    )
+    # member → sink in unit steps of rising cost: the k-th extra review costs load + k
+    member_of_unit = np.repeat(np.arange(m), capacity)
+    step = np.arange(len(member_of_unit)) - np.repeat(np.cumsum(capacity) - capacity, capacity)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        2 + n + member_of_unit,
+        np.full(len(member_of_unit), sink, dtype=np.int64),
+        np.ones(len(member_of_unit), dtype=np.int64),
+        (load[member_of_unit] + step).astype(np.int64),
+    )
+    total_need = int(needs.sum())
     flow.set_node_supply(source, total_need)
     flow.set_node_supply(sink, -total_need)
-    status = flow.solve_max_flow_with_min_cost()
-    if status != flow.OPTIMAL:
+    if total_need == 0 or flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
         return {}, 0, 0
+    used = np.nonzero(flow.flows(pair_arcs))[0] if len(rows) else np.array([], dtype=int)
     chosen: dict[int, list[int]] = defaultdict(list)
-    for arc, n, m in pair_arcs:
-        if flow.flow(arc):
-            chosen[n].append(m)
+    for i, j in zip(rows[used].tolist(), cols[used].tolist(), strict=True):
+        chosen[problem.nominations[i]].append(problem.members[j])
     return dict(chosen), flow.maximum_flow(), flow.optimal_cost()
 
 
 def build_problem(*, cycle: Cycle, nomination_ids: list[int]) -> tuple[Problem, dict]:
     conflicts = cycle_conflicts(cycle=cycle, nomination_ids=nomination_ids)
     members = list(
-        CommitteeMember.objects.filter(cycle=cycle, is_chair=False).prefetch_related("expertise")
+        CommitteeMember.objects.filter(cycle=cycle, is_chair=False)
+        .order_by("pk")
+        .prefetch_related("expertise")
     )
+    col = {member.pk: j for j, member in enumerate(members)}
+    row = {n: i for i, n in enumerate(nomination_ids)}
     existing = defaultdict(set)
-    load = defaultdict(int)
+    load = np.zeros(len(members), dtype=np.int64)
     for nomination_id, member_id in Assignment.objects.filter(nomination__cycle=cycle).values_list(
         "nomination_id", "member_id"
     ):
         existing[nomination_id].add(member_id)
-        load[member_id] += 1
+        if member_id in col:
+            load[col[member_id]] += 1
+    allowed = np.ones((len(nomination_ids), len(members)), dtype=bool)
+    for n, blocked in conflicts.items():
+        for member_id in blocked:
+            if member_id in col:
+                allowed[row[n], col[member_id]] = False
+    for n, assigned in existing.items():
+        for member_id in assigned:
+            if n in row and member_id in col:
+                allowed[row[n], col[member_id]] = False
     categories = dict(
         Nomination.objects.filter(pk__in=nomination_ids).values_list("id", "category_id")
     )
-    expertise = {m.pk: {c.pk for c in m.expertise.all()} for m in members}
+    category_ids = sorted(set(categories.values()))
+    cat_col = {c: k for k, c in enumerate(category_ids)}
+    knows = np.zeros((len(members), max(len(category_ids), 1)), dtype=bool)
+    for j, member in enumerate(members):
+        for c in member.expertise.all():
+            if c.pk in cat_col:
+                knows[j, cat_col[c.pk]] = True
+    nomination_cat = np.array([cat_col[categories[n]] for n in nomination_ids], dtype=np.int64)
+    match = knows[:, nomination_cat].T if members else np.zeros_like(allowed)
     k = cycle.reviewers_per_nomination
-    needs, candidates, matches = {}, {}, set()
-    for n in nomination_ids:
-        needs[n] = max(k - len(existing[n]), 0)
-        blocked = conflicts.get(n, {})
-        candidates[n] = [m.pk for m in members if m.pk not in blocked and m.pk not in existing[n]]
-        matches |= {(n, m) for m in candidates[n] if categories[n] in expertise[m]}
-    capacity = {m.pk: max(m.load_cap - load[m.pk], 0) for m in members}
-    info = {"conflicts": conflicts, "existing": existing}
-    return Problem(needs, candidates, capacity, matches, dict(load)), info
+    needs = np.array([max(k - len(existing[n]), 0) for n in nomination_ids], dtype=np.int64)
+    capacity = np.array(
+        [max(mb.load_cap - int(load[j]), 0) for j, mb in enumerate(members)], dtype=np.int64
+    )
+    problem = Problem(
+        list(nomination_ids),
+        [mb.pk for mb in members],
+        needs,
+        capacity,
+        allowed & True,
+        match & allowed,
+        load,
+    )
+    return problem, {"conflicts": conflicts, "existing": existing}
+
+
+def problem_index(problem: Problem) -> tuple[dict[int, int], dict[int, int]]:
+    return (
+        {n: i for i, n in enumerate(problem.nominations)},
+        {m: j for j, m in enumerate(problem.members)},
+    )
 
 
 def reviewers_assign(
@@ -228,35 +309,40 @@ def reviewers_assign(
     problem, info = build_problem(cycle=cycle, nomination_ids=nomination_ids)
     progress(1, 3, "solving")
     chosen, max_flow, cost = solve(problem)
-    total_need = sum(problem.needs.values())
+    total_need = int(problem.needs.sum())
+    need_of = dict(zip(problem.nominations, problem.needs.tolist(), strict=True))
+    candidates = problem.candidate_counts()
     result.kept = sum(len(v) for v in info["existing"].values())
     if max_flow < total_need:
         titles = dict(Nomination.objects.filter(pk__in=nomination_ids).values_list("id", "title"))
         for n in nomination_ids:
             got = len(chosen.get(n, []))
-            if got >= problem.needs[n]:
+            if got >= need_of[n]:
                 continue
-            available = len(problem.candidates[n])
-            if available < problem.needs[n]:
+            available = candidates[n]
+            if available < need_of[n]:
                 reason = _(
                     "only %(available)d conflict-free reviewer(s) for %(need)d place(s); "
                     "%(conflicts)d committee member(s) have a conflict"
                 ) % {
                     "available": available,
-                    "need": problem.needs[n],
+                    "need": need_of[n],
                     "conflicts": len(info["conflicts"].get(n, {})),
                 }
             else:
                 reason = _("the conflict-free reviewers have reached their load caps")
             result.shortfalls.append(
-                {"nomination": n, "title": titles[n], "needed": problem.needs[n], "reason": reason}
+                {"nomination": n, "title": titles[n], "needed": need_of[n], "reason": reason}
             )
         progress(3, 3, "failed")
         return result
     progress(2, 3, "saving")
     with transaction.atomic():
+        row, col = problem_index(problem)
         rows = [
-            Assignment(nomination_id=n, member_id=m, expertise_match=(n, m) in problem.matches)
+            Assignment(
+                nomination_id=n, member_id=m, expertise_match=bool(problem.match[row[n], col[m]])
+            )
             for n, ms in chosen.items()
             for m in ms
         ]

@@ -23,42 +23,48 @@ def problems(draw, k_max=3, cap_max=6):
     }
     capacity = {r: draw(st.integers(0, cap_max)) for r in members}
     matches = {(i, r) for i in range(n) for r in candidates[i] if draw(st.booleans())}
-    return Problem(
+    problem = Problem.from_dicts(
         needs=dict.fromkeys(range(n), k), candidates=candidates, capacity=capacity, matches=matches
     )
+    return problem, candidates, matches
 
 
 @settings(max_examples=200, deadline=None)
 @given(problems())
-def test_solver_never_breaks_a_conflict_or_a_load_cap(problem):
+def test_solver_never_breaks_a_conflict_or_a_load_cap(generated):
+    problem, candidates, _matches = generated
     chosen, flow, _cost = solve(problem)
-    load = dict.fromkeys(problem.capacity, 0)
+    needs = dict(zip(problem.nominations, problem.needs.tolist(), strict=True))
+    capacity = dict(zip(problem.members, problem.capacity.tolist(), strict=True))
+    load = dict.fromkeys(capacity, 0)
     for n, reviewers in chosen.items():
-        assert len(reviewers) == len(set(reviewers)) <= problem.needs[n]
-        assert set(reviewers) <= set(problem.candidates[n])  # conflicts are never candidates
+        assert len(reviewers) == len(set(reviewers)) <= needs[n]
+        assert set(reviewers) <= set(candidates[n])  # conflicts are never candidates
         for r in reviewers:
             load[r] += 1
-    assert all(load[r] <= problem.capacity[r] for r in load)
+    assert all(load[r] <= capacity[r] for r in load)
     assert flow == sum(len(v) for v in chosen.values())
-    # The flow is maximal: it is feasible exactly when every need is covered.
-    bound = sum(min(problem.needs[n], len(problem.candidates[n])) for n in problem.needs)
-    assert flow <= min(bound, sum(problem.capacity.values()))
+    # The flow is maximal: when every need can be covered, it is.
+    bound = sum(min(needs[n], len(candidates[n])) for n in needs)
+    assert flow <= min(bound, sum(capacity.values()))
 
 
 @settings(max_examples=100, deadline=None)
 @given(problems(k_max=1, cap_max=1))
-def test_solver_cost_is_the_optimum(problem):
+def test_solver_cost_is_the_optimum(generated):
     """With one reviewer each and caps of one it is an assignment problem:
     compare with SciPy's Hungarian-method solver."""
+    problem, candidates, matches = generated
     _chosen, flow, cost = solve(problem)
-    nominations, members = sorted(problem.needs), sorted(problem.capacity)
-    usable = [r for r in members if problem.capacity[r] > 0]
+    capacity = dict(zip(problem.members, problem.capacity.tolist(), strict=True))
+    nominations = problem.nominations
+    usable = [r for r in sorted(capacity) if capacity[r] > 0]
     big = 10_000
     matrix = np.full((len(nominations), max(len(usable), 1)), big)
     for i, n in enumerate(nominations):
         for j, r in enumerate(usable):
-            if r in problem.candidates[n]:
-                matrix[i, j] = 0 if (n, r) in problem.matches else EXPERTISE_MISMATCH_COST
+            if r in candidates[n]:
+                matrix[i, j] = 0 if (n, r) in matches else EXPERTISE_MISMATCH_COST
     # The penalty for a forbidden pair outweighs every real cost together, so the
     # Hungarian optimum assigns as many as possible, then at the least cost.
     rows, cols = linear_sum_assignment(matrix)

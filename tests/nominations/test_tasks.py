@@ -7,8 +7,16 @@ from .helpers import advance, nomination
 
 
 def test_large_cycles_assign_in_a_worker_with_progress(
-    transactional_db, celery_worker, api, supervisor, subordinate, junior, secretariat,
-    reviewers, cycle, settings,
+    transactional_db,
+    celery_worker,
+    api,
+    supervisor,
+    subordinate,
+    junior,
+    secretariat,
+    reviewers,
+    cycle,
+    settings,
 ):
     settings.ASSIGNMENT_ASYNC_THRESHOLD = 1
     for person, title in ((subordinate, "A"), (junior, "B")):
@@ -22,7 +30,8 @@ def test_large_cycles_assign_in_a_worker_with_progress(
     task_id = response.json()["id"]
     deadline = time.monotonic() + 60
     while (state := api.get(f"/api/v1/tasks/{task_id}").json())["state"] not in (
-        "SUCCESS", "FAILURE"
+        "SUCCESS",
+        "FAILURE",
     ):
         assert time.monotonic() < deadline, state
         time.sleep(0.2)

@@ -1,0 +1,40 @@
+"""A scratch PostgreSQL database for a benchmark, created and dropped around it.
+
+from scratch import scratch_django
+with scratch_django():
+    ...  # Django is set up against a fresh, migrated database
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
+
+
+@contextlib.contextmanager
+def scratch_django(name: str = "bench"):
+    db = f"apresiasi_{name}_{os.getpid()}"
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)
+    os.environ["DATABASE_URL"] = f"{SERVER}/{db}"
+    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        yield db
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", db], check=False)
