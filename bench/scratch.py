@@ -24,6 +24,7 @@ def scratch_django(name: str = "bench"):
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)
     os.environ["DATABASE_URL"] = f"{SERVER}/{db}"
     os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     try:
         import django

@@ -234,8 +234,8 @@ class Ranking:
 
 def cycle_ranking(*, cycle: Cycle) -> Ranking:
     """Rank the cycle's reviewed nominations per category (DESIGN.md §4) in
-    three queries, whatever the cycle's size; the arithmetic is vectorised."""
-    import numpy as np
+    three queries, whatever the cycle's size; the arithmetic is vectorised
+    (pandas): mean, median, spread, normalised mean, sort and rank."""
     import pandas as pd
 
     reviews = pd.DataFrame.from_records(
@@ -250,15 +250,18 @@ def cycle_ranking(*, cycle: Cycle) -> Ranking:
         ),
         columns=["nomination", "reviewer", "score", "psm", "innovation"],
     ).astype({"score": float, "psm": float, "innovation": float})
-    nominations = {
-        n["id"]: n
-        for n in cycle.nominations.filter(
+    nominations = pd.DataFrame.from_records(
+        cycle.nominations.filter(
             status__in=[S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.PUBLISHED]
-        ).values("id", "title", "category__code", "submitted_at", "status")
-    }
-    levels = list(AwardLevel.objects.filter(cycle=cycle).order_by("-min_score"))
+        ).values_list("id", "title", "category__code", "submitted_at", "status"),
+        columns=["nomination", "title", "category", "submitted_at", "status"],
+    ).set_index("nomination")
+    levels = [
+        (lv.code, float(lv.min_score), lv.quota)
+        for lv in AwardLevel.objects.filter(cycle=cycle).order_by("-min_score")
+    ]
     ranking = Ranking(cycle=cycle, normalised=cycle.normalise_scores)
-    reviews = reviews[reviews["nomination"].isin(list(nominations))]
+    reviews = reviews[reviews["nomination"].isin(nominations.index)]
     if reviews.empty:
         return ranking
     reviews["normalised"] = scoring.normalise(
@@ -276,57 +279,89 @@ def cycle_ranking(*, cycle: Cycle) -> Ranking:
             "normalised": grouped["normalised"].mean(),
             "reviews": grouped["score"].count(),
         }
-    )
+    ).join(nominations)
     threshold = float(cycle.spread_threshold)
-    key = "normalised" if cycle.normalise_scores else "score"
+    stats["flagged"] = (stats["stdev"] > threshold) | (stats["range"] > threshold)
+    stats["key"] = stats["normalised" if cycle.normalise_scores else "score"]
+    # Ties: higher PSM sub-score, then earlier submission.
+    stats = stats.sort_values(
+        ["category", "key", "psm", "submitted_at"],
+        ascending=[True, False, False, True],
+        na_position="last",
+    )
+    stats["rank"] = stats.groupby("category").cumcount() + 1
+    rounded = stats[["score", "median", "psm", "innovation", "stdev", "range", "normalised"]].round(
+        2
+    )
+    used: dict[tuple[str, str], int] = defaultdict(int)
     rows = []
-    for pk, s in stats.iterrows():
-        n = nominations[pk]
+    for pk, r, key, f in zip(
+        stats.index,
+        rounded.itertuples(index=False),
+        stats["key"].tolist(),
+        stats.itertuples(index=False),
+        strict=True,
+    ):
+        proposed = None
+        for code, minimum, quota in levels:
+            if key >= minimum and used[(f.category, code)] < quota:
+                proposed = code
+                used[(f.category, code)] += 1
+                break
         rows.append(
             RankingRow(
                 nomination_id=int(pk),
-                title=n["title"],
-                category=n["category__code"],
-                score=round(s["score"], 2),
-                median=round(s["median"], 2),
-                psm_score=round(s["psm"], 2),
-                innovation_score=round(s["innovation"], 2),
-                stdev=round(s["stdev"], 2),
-                range=round(s["range"], 2),
-                flagged=bool(s["stdev"] > threshold or s["range"] > threshold),
-                normalised_score=round(s["normalised"], 2),
-                reviews=int(s["reviews"]),
-                submitted_at=n["submitted_at"],
-                status=n["status"],
+                title=f.title,
+                category=f.category,
+                rank=int(f.rank),
+                score=r.score,
+                median=r.median,
+                psm_score=r.psm,
+                innovation_score=r.innovation,
+                stdev=r.stdev,
+                range=r.range,
+                flagged=bool(f.flagged),
+                normalised_score=r.normalised,
+                reviews=int(f.reviews),
+                proposed_award_level=proposed,
+                submitted_at=f.submitted_at,
+                status=f.status,
             )
         )
-    sort_value = {r.nomination_id: stats.loc[r.nomination_id, key] for r in rows}
-    far_future = timezone.now() + dt.timedelta(days=36500)
-    rows.sort(
-        key=lambda r: (
-            r.category,
-            -sort_value[r.nomination_id],
-            -(r.psm_score or 0),
-            r.submitted_at or far_future,
-        )
-    )
-    counters: dict[str, Counter] = defaultdict(Counter)
-    position: Counter = Counter()
-    for row in rows:
-        position[row.category] += 1
-        row.rank = position[row.category]
-        used = counters[row.category]
-        for level in levels:
-            if (
-                sort_value[row.nomination_id] >= float(level.min_score)
-                and used[level.code] < level.quota
-            ):
-                row.proposed_award_level = level.code
-                used[level.code] += 1
-                break
     ranking.rows = rows
-    matrix = reviews.pivot_table(
-        index="reviewer", columns="nomination", values="score", aggfunc="mean"
-    ).to_numpy(dtype=float)
-    ranking.agreement = scoring.krippendorff_alpha(np.asarray(matrix))
+    ranking.agreement = scoring.krippendorff_alpha(
+        reviews["nomination"].to_numpy(), reviews["score"].to_numpy()
+    )
     return ranking
+
+
+def ranking_payload(ranking: Ranking) -> dict:
+    """The ranking answer as plain data (shape: ``api.serializers.RankingSerializer``).
+
+    Built directly rather than through DRF field objects: a 20,000-row cycle
+    spent most of its time in per-field serializer calls."""
+    return {
+        "cycle": ranking.cycle.pk,
+        "normalised": ranking.normalised,
+        "agreement": None if ranking.agreement is None else round(ranking.agreement, 4),
+        "results": [
+            {
+                "nomination": r.nomination_id,
+                "title": r.title,
+                "category": r.category,
+                "status": r.status,
+                "rank": r.rank,
+                "score": r.score,
+                "median": r.median,
+                "psm_score": r.psm_score,
+                "innovation_score": r.innovation_score,
+                "stdev": r.stdev,
+                "range": r.range,
+                "flagged": r.flagged,
+                "normalised_score": r.normalised_score,
+                "reviews": r.reviews,
+                "proposed_award_level": r.proposed_award_level,
+            }
+            for r in ranking.rows
+        ],
+    }

@@ -112,7 +112,7 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         cycle = self._cycle(pk)
         if not request.user.has_perm("nominations.view_ranking", cycle):
             raise NotFoundError()
-        return Response(s.RankingSerializer(selectors.cycle_ranking(cycle=cycle)).data)
+        return Response(selectors.ranking_payload(selectors.cycle_ranking(cycle=cycle)))
 
     @extend_schema(
         responses={

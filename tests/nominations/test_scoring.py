@@ -83,12 +83,32 @@ def test_normalisation_brings_the_ranking_closer_to_the_true_order():
     assert tau_norm > 0.8
 
 
+def long_form(matrix):
+    """reviewers × nominations (NaN: not reviewed) → (units, values)."""
+    reviewers, units = np.nonzero(~np.isnan(matrix))
+    return units, matrix[reviewers, units]
+
+
 def test_agreement_is_one_when_reviewers_agree_and_lower_when_not():
     agree = np.array([[50.0, 70.0, 90.0], [50.0, 70.0, 90.0]])
     disagree = np.array([[50.0, 70.0, 90.0], [90.0, 50.0, 70.0]])
-    assert scoring.krippendorff_alpha(agree) == pytest.approx(1.0)
-    assert scoring.krippendorff_alpha(disagree) < 0
+    assert scoring.krippendorff_alpha(*long_form(agree)) == pytest.approx(1.0)
+    assert scoring.krippendorff_alpha(*long_form(disagree)) < 0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_agreement_equals_the_krippendorff_package(seed):
+    import krippendorff
+
+    rng = np.random.default_rng(seed)
+    matrix = np.full((6, 25), np.nan)
+    quality = rng.integers(20, 90, 25)
+    for unit in range(25):
+        for reviewer in rng.choice(6, rng.integers(1, 4), replace=False):
+            matrix[reviewer, unit] = quality[unit] + rng.integers(-15, 15)
+    expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
+    assert scoring.krippendorff_alpha(*long_form(matrix)) == pytest.approx(expected)
 
 
 def test_agreement_is_undefined_for_a_single_nomination():
-    assert scoring.krippendorff_alpha(np.array([[50.0], [60.0]])) is None
+    assert scoring.krippendorff_alpha(np.array([1, 1]), np.array([50.0, 60.0])) is None
