@@ -189,7 +189,7 @@ def seed_people(*, password: str = DEMO_PASSWORD) -> dict[str, Employee]:
             user.set_password(password)
             user.save()
         for group in groups:
-            user.groups.add(Group.objects.get(name=group))
+            user.groups.add(Group.objects.get_or_create(name=group)[0])
         if emp.user_id != user.pk:
             emp.user = user
             emp.save(update_fields=["user"])

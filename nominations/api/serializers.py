@@ -216,7 +216,7 @@ class NominationSerializer(serializers.ModelSerializer):
             "award_level": obj.award_level.code if obj.award_level_id else None,
             "rationale": obj.decision_rationale,
             "override": obj.decision_override,
-            "decided_at": obj.decided_at,
+            "decided_at": serializers.DateTimeField().to_representation(obj.decided_at),
         }
 
 

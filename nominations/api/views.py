@@ -4,6 +4,7 @@ serializer. One ``@action`` per transition."""
 
 from __future__ import annotations
 
+import django_filters
 from celery.result import AsyncResult
 from django.conf import settings
 from django.http import FileResponse
@@ -16,24 +17,11 @@ from rest_framework.views import APIView
 
 from core.errors import NotFoundError
 from nominations import assignment, selectors, services
-from nominations.models import CommitteeMember, Evidence
-from people.selectors import SECRETARIAT, user_employee, user_group_names
+from nominations.models import Evidence, Nomination
+from people.selectors import user_employee
 
+from . import payloads
 from . import serializers as s
-
-
-def _decision_scope(user) -> set[int] | None:
-    """Cycles whose decisions the user may see before publication; ``None``: all."""
-    if SECRETARIAT in user_group_names(user):
-        return None
-    employee = user_employee(user)
-    if employee is None:
-        return set()
-    return set(
-        CommitteeMember.objects.filter(employee=employee, is_chair=True).values_list(
-            "cycle_id", flat=True
-        )
-    )
 
 
 class CycleViewSet(viewsets.ReadOnlyModelViewSet):
@@ -138,27 +126,49 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.CycleDetailSerializer(self._cycle(pk)).data)
 
 
+class NominationFilter(django_filters.FilterSet):
+    class Meta:
+        model = Nomination
+        fields = ["cycle", "status", "category"]
+
+
 class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Nominations: supervisors their own, nominees theirs, the secretariat all,
     the chair those of their cycle, reviewers what they are assigned."""
 
     serializer_class = s.NominationSerializer
-    filterset_fields = ["cycle", "status", "category"]
+    filterset_class = NominationFilter
 
     def get_queryset(self):
-        return selectors.nomination_list(user=self.request.user).order_by("-created_at", "-id")
+        return selectors.nomination_scope(user=self.request.user).order_by("-created_at", "-id")
 
-    def get_serializer_context(self):
-        return {
-            **super().get_serializer_context(),
-            "sees_decisions_of": _decision_scope(self.request.user),
-        }
+    def _payloads(self, rows):
+        scope = selectors.decision_scope(user=self.request.user)
+        return payloads.nomination_payloads(rows, decisions_of=scope)
+
+    def list(self, request):
+        rows = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).values(*payloads.FIELDS)
+        )
+        return self.get_paginated_response(self._payloads(rows))
+
+    def retrieve(self, request, pk=None):
+        return self._answer(pk)
 
     def _get(self, pk):
         return selectors.nomination_get(user=self.request.user, pk=pk)
 
     def _answer(self, pk, code=status.HTTP_200_OK):
-        return Response(self.get_serializer(self._get(pk)).data, status=code)
+        rows = []
+        if str(pk).isdigit():
+            rows = list(
+                selectors.nomination_scope(user=self.request.user)
+                .filter(pk=pk)
+                .values(*payloads.FIELDS)
+            )
+        if not rows:
+            raise NotFoundError()
+        return Response(self._payloads(rows)[0], status=code)
 
     @extend_schema(request=s.NominationInputSerializer, responses={201: s.NominationSerializer})
     def create(self, request):
