@@ -38,6 +38,9 @@ lint: setup
 
 bench: setup services
 	$(PY) bench/import_employees.py
+	$(PY) bench/assignment.py
+	$(PY) bench/ranking.py
+	$(PY) bench/listing.py
 
 ## Refresh the Indonesian catalogue after changing user-facing strings
 messages: setup
