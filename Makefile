@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench messages setup services clean
+.PHONY: run test lint bench messages messages-check setup services clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,14 @@ $(VENV)/.installed: requirements-dev.lock
 
 setup: $(VENV)/.installed
 
-## Embedded default: SQLite, jobs in-process, demo data, http://127.0.0.1:8000
-run: setup
-	$(PY) manage.py migrate --noinput --verbosity 0
+# Static files are collected (and compressed) once, again only when the
+# dependencies change.
+var/static/staticfiles.json: requirements-dev.lock | setup
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+## Embedded default: SQLite, jobs in-process, demo data, http://127.0.0.1:8000
+run: setup var/static/staticfiles.json
+	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py seed_demo
 	@echo "Apresiasi on http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin: /admin/)"
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
@@ -46,6 +50,14 @@ bench: setup services
 messages: setup
 	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages -l id --ignore=.venv
+
+## Fail if a user-facing string lacks its Indonesian translation
+messages-check: setup
+	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=tests --ignore=bench --verbosity 0
+	$(PY) -c "import polib, sys; po = polib.pofile('locale/id/LC_MESSAGES/django.po'); \
+	  missing = [e.msgid for e in po.untranslated_entries() + po.fuzzy_entries()]; \
+	  print('untranslated:', missing) if missing else print('all', len(po), 'strings translated'); \
+	  sys.exit(1 if missing else 0)"
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
