@@ -71,3 +71,17 @@ def test_ranking(
     with django_assert_max_num_queries(10):
         response = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking")
     assert len(response.json()["results"]) == rows
+
+
+def test_nomination_list_filters_by_status_and_cycle(api, supervisor, subordinate, cycle):
+    first, second = make(cycle, supervisor, subordinate, 2)
+    Nomination.objects.filter(pk=first.pk).update(status="submitted")
+    client = api.as_(supervisor)
+    ids = [
+        r["id"]
+        for r in client.get("/api/v1/nominations", {"status": "submitted"}).json()["results"]
+    ]
+    assert ids == [first.pk]
+    assert client.get("/api/v1/nominations", {"cycle": cycle.pk}).json()["count"] == 2
+    response = client.get("/api/v1/nominations", {"status": "bogus"})
+    assert (response.status_code, list(response.json()["fields"])) == (400, ["status"])
