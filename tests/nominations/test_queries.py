@@ -74,7 +74,7 @@ def test_ranking(
 
 
 def test_nomination_list_filters_by_status_and_cycle(api, supervisor, subordinate, cycle):
-    first, second = make(cycle, supervisor, subordinate, 2)
+    first, _second = make(cycle, supervisor, subordinate, 2)
     Nomination.objects.filter(pk=first.pk).update(status="submitted")
     client = api.as_(supervisor)
     ids = [

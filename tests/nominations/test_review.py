@@ -28,6 +28,15 @@ def assignment_of(reviewer, item):
     return Assignment.objects.get(nomination=item, member__employee=reviewer)
 
 
+def submit_all(api, reviewers, item, scores=ALL_FIVE):
+    for reviewer in reviewers:
+        a = assignment_of(reviewer, item)
+        response = api.as_(reviewer).put(
+            f"/api/v1/assignments/{a.pk}/review", {"scores": scores, "submit": True}, format="json"
+        )
+        assert response.status_code == 200, response.json()
+
+
 def test_other_reviews_show_only_after_submitting_and_without_names(api, reviewers, in_review):
     first, second = (assignment_of(r, in_review) for r in reviewers[:2])
     api.as_(reviewers[0]).put(
@@ -74,13 +83,7 @@ def test_reviewer_cannot_see_an_unassigned_nomination(
 
 
 def test_the_chair_reopens_a_review(api, reviewers, chair, in_review):
-    for reviewer in reviewers:
-        a = assignment_of(reviewer, in_review)
-        api.as_(reviewer).put(
-            f"/api/v1/assignments/{a.pk}/review",
-            {"scores": ALL_FIVE, "submit": True},
-            format="json",
-        )
+    submit_all(api, reviewers, in_review)
     assert Nomination.objects.get(pk=in_review.pk).status == "reviewed"
     target = assignment_of(reviewers[0], in_review)
     assert api.as_(reviewers[1]).post(f"/api/v1/assignments/{target.pk}/reopen").status_code == 404
@@ -100,13 +103,7 @@ def test_the_chair_reopens_a_review(api, reviewers, chair, in_review):
 def test_nominee_never_sees_scores_or_decisions_before_publication(
     api, subordinate, reviewers, chair, in_review, cycle
 ):
-    for reviewer in reviewers:
-        a = assignment_of(reviewer, in_review)
-        api.as_(reviewer).put(
-            f"/api/v1/assignments/{a.pk}/review",
-            {"scores": ALL_FIVE, "submit": True},
-            format="json",
-        )
+    submit_all(api, reviewers, in_review)
     advance(cycle, "deciding")
     api.as_(chair).post(
         f"/api/v1/nominations/{in_review.pk}/decide", {"award_level": "gold", "rationale": "r"}
@@ -117,13 +114,7 @@ def test_nominee_never_sees_scores_or_decisions_before_publication(
 
 
 def test_decision_against_the_proposal_is_an_override(api, reviewers, chair, in_review, cycle):
-    for reviewer in reviewers:
-        a = assignment_of(reviewer, in_review)
-        api.as_(reviewer).put(
-            f"/api/v1/assignments/{a.pk}/review",
-            {"scores": ALL_FIVE, "submit": True},
-            format="json",
-        )
+    submit_all(api, reviewers, in_review)
     advance(cycle, "deciding")
     response = api.as_(chair).post(
         f"/api/v1/nominations/{in_review.pk}/decide",

@@ -7,22 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
-from people.importer import EmployeeImporter, ImportFileError, RowError
+from people.importer import ALL_COLUMNS, EmployeeImporter, ImportFileError, RowError
 from people.models import Employee
 from tests.factories import EmployeeFactory, make_nip
 
-HEADER = [
-    "nip",
-    "name",
-    "org_unit",
-    "position",
-    "position_type",
-    "employment_status",
-    "rank",
-    "supervisor_nip",
-    "email",
-    "active",
-]
+HEADER = list(ALL_COLUMNS)
 BOSS, STAFF, JUNIOR = make_nip(1), make_nip(2), make_nip(3)
 
 
