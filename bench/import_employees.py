@@ -30,9 +30,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 # people.importer.ALL_COLUMNS (not imported: this script runs before Django is set up)
-HEADER = (
-    "nip name org_unit position position_type employment_status rank supervisor_nip email active"
-).split()
+HEADER = [
+    "nip",
+    "name",
+    "org_unit",
+    "position",
+    "position_type",
+    "employment_status",
+    "rank",
+    "supervisor_nip",
+    "email",
+    "active",
+]
 
 
 def nip(i: int) -> str:
