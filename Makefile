@@ -24,6 +24,7 @@ var/static/staticfiles.json: requirements-dev.lock | setup
 ## Embedded default: SQLite, jobs in-process, demo data, http://127.0.0.1:8000
 run: setup var/static/staticfiles.json
 	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py init_signing_key
 	$(PY) manage.py seed_demo
 	@echo "Apresiasi on http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin: /admin/)"
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)

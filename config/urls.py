@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from certificates.api.views import verify_page
 from core.views import health
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("health", health, name="health"),
     path("api/v1/", include("people.api.urls")),
     path("api/v1/", include("nominations.api.urls")),
+    path("api/v1/", include("certificates.api.urls")),
+    path("verify/<str:code>", verify_page, name="verify-page"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),

@@ -103,3 +103,10 @@ class NotFoundError(ApplicationError):
 
     def __init__(self, message: str | None = None):
         super().__init__(message or _("Not found."))
+
+
+class ServiceUnavailableError(ApplicationError):
+    """A service the request needs (the job queue) is down (HTTP 503)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    code = "unavailable"

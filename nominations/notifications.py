@@ -87,3 +87,29 @@ def result_notices_send(*, cycle_id: int) -> int:
                 raise
         sent += 1
     return sent
+
+
+def notices_sweep() -> int:
+    """Re-dispatch e-mails left unsent (a broker outage at dispatch time)."""
+    import datetime as dt
+
+    from core.jobs import dispatch
+
+    from .tasks import notify_nominees, send_result_notices
+
+    before = timezone.now() - dt.timedelta(minutes=2)
+    cycles = set(
+        ResultNotice.objects.filter(
+            sent_at__isnull=True, nomination__cycle__published_at__lt=before
+        ).values_list("nomination__cycle_id", flat=True)
+    )
+    nominations = set(
+        Nominee.objects.filter(
+            notified_at__isnull=True, nomination__submitted_at__lt=before
+        ).values_list("nomination_id", flat=True)
+    )
+    for cycle_id in cycles:
+        dispatch(send_result_notices, cycle_id=cycle_id)
+    for nomination_id in nominations:
+        dispatch(notify_nominees, nomination_id=nomination_id)
+    return len(cycles) + len(nominations)

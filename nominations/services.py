@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError, NotFoundError
+from core.jobs import dispatch
 from people.models import Employee
 from people.selectors import employee_reporting_line_ids
 
@@ -358,7 +359,7 @@ def nomination_submit(*, nomination_id: int, actor) -> Nomination:
     def notify(nomination: Nomination) -> None:
         from .tasks import notify_nominees
 
-        notify_nominees.delay(nomination_id=nomination.pk)
+        dispatch(notify_nominees, nomination_id=nomination.pk)
 
     return nomination_transition(
         nomination_id=nomination_id, to=S.SUBMITTED, actor=actor, apply=check, on_commit=notify
@@ -662,7 +663,9 @@ def cycle_publish(*, cycle_id: int, actor) -> Cycle:
     """Publish a cycle's results: the cycle and every decided nomination
     become ``published`` at once.
 
-    Side effects, after commit, in order: the ``results_published`` signal is
+    Within the transaction: the ``results_publishing`` signal (certificates and
+    incentive records are created by its receivers, all or nothing with the
+    publication). Side effects, after commit, in order: the ``results_published`` signal is
     sent once (certificate and reward jobs listen to it); the result e-mail
     job is queued (one notice row per nominee and nominator, created here, so
     the job is idempotent).
@@ -690,6 +693,7 @@ def cycle_publish(*, cycle_id: int, actor) -> Cycle:
         for nomination in cycle.nominations.filter(pk__in=decided).prefetch_related("nominees"):
             people |= {(nomination.pk, n.employee_id) for n in nomination.nominees.all()}
             people.add((nomination.pk, nomination.nominator_id))
+        signals.results_publishing.send(sender=Cycle, cycle_id=cycle.pk)
         ResultNotice.objects.bulk_create(
             [ResultNotice(nomination_id=n, employee_id=e) for n, e in sorted(people)],
             ignore_conflicts=True,
@@ -699,7 +703,7 @@ def cycle_publish(*, cycle_id: int, actor) -> Cycle:
             from .tasks import send_result_notices
 
             signals.results_published.send(sender=Cycle, cycle_id=cycle.pk)
-            send_result_notices.delay(cycle_id=cycle.pk)
+            dispatch(send_result_notices, cycle_id=cycle.pk)
 
         transaction.on_commit(after)
     return cycle

@@ -15,6 +15,11 @@ def send_result_notices(*, cycle_id: int) -> int:
     return notifications.result_notices_send(cycle_id=cycle_id)
 
 
+@shared_task(name="nominations.sweep_notices")
+def sweep_notices() -> int:
+    return notifications.notices_sweep()
+
+
 @shared_task(name="nominations.advance_due_cycles")
 def advance_due_cycles() -> list[int]:
     return services.cycles_advance_due()

@@ -144,6 +144,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"verify": env.str("VERIFY_RATE", default="30/min")},
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -180,7 +181,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 # Redis re-delivers an unacknowledged task after the visibility timeout; it must
 # be longer than the longest task time limit or a running task is duplicated.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
+#
+# max_retries/interval_*: a publisher gives up on an unreachable broker in a
+# fraction of a second instead of retrying for seconds inside a web request;
+# the sweepers re-dispatch whatever could not be queued. (Workers reconnect
+# under their own broker_connection_* settings.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 4,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -190,11 +202,36 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.refresh_award_window",
         "schedule": 24 * 60 * 60,
     },
+    "sweep-certificates": {
+        "task": "certificates.sweep",
+        "schedule": 5 * 60,
+    },
+    "sweep-notices": {
+        "task": "nominations.sweep_notices",
+        "schedule": 5 * 60,
+    },
     "advance-due-cycles": {
         "task": "nominations.advance_due_cycles",
         "schedule": 60 * 60,
     },
 }
+
+# --- Certificates -----------------------------------------------------------
+# A PKCS#12 file (key + certificate) and its passphrase. `manage.py
+# init_signing_key` creates a self-signed development key at the default path.
+CERTIFICATE_SIGNING_KEY = env.path(
+    "CERTIFICATE_SIGNING_KEY", default=BASE_DIR / "var" / "signing" / "dev-signing.p12"
+)
+CERTIFICATE_SIGNING_PASSPHRASE = env.str(
+    "CERTIFICATE_SIGNING_PASSPHRASE", default="apresiasi-development"
+)
+CERTIFICATE_ORGANISATION = env.str(
+    "CERTIFICATE_ORGANISATION", default="Kementerian Pelayanan Publik (Demo)"
+)
+CERTIFICATE_SIGNATORY = env.str("CERTIFICATE_SIGNATORY", default="Hendra Wijaya")
+CERTIFICATE_SIGNATORY_TITLE = env.str("CERTIFICATE_SIGNATORY_TITLE", default="Sekretaris Jenderal")
+# The address the public uses; printed on certificates and in their QR codes.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # Cycles with more eligible nominations than this assign reviewers in a
 # background task with progress, instead of within the request.

@@ -28,3 +28,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Results go to Redis so tests can wait for a real worker's answer.
 CELERY_RESULT_BACKEND = "redis://127.0.0.1:6379/15"
+CERTIFICATE_SIGNING_KEY = BASE_DIR / "var" / "test-signing" / "test-signing.p12"

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import NotFoundError
+from core.errors import NotFoundError, ServiceUnavailableError
 from nominations import assignment, selectors, services
 from nominations.models import Evidence, Nomination
 from people.selectors import user_employee
@@ -76,7 +76,14 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         if count > settings.ASSIGNMENT_ASYNC_THRESHOLD:
             from nominations.tasks import assign_reviewers
 
-            task = assign_reviewers.delay(cycle_id=cycle.pk, actor_id=request.user.pk)
+            try:
+                task = assign_reviewers.apply_async(
+                    kwargs={"cycle_id": cycle.pk, "actor_id": request.user.pk}, retry=False
+                )
+            except Exception:
+                raise ServiceUnavailableError(
+                    _("The job queue is unavailable; nothing was assigned. Try again shortly.")
+                ) from None
             return Response(_task_payload(task.id), status=status.HTTP_202_ACCEPTED)
         result = assignment.reviewers_assign(cycle_id=cycle.pk, actor=request.user)
         body = s.AssignmentResultSerializer(result.as_dict()).data

@@ -1,0 +1,165 @@
+from django.http import FileResponse
+from django.shortcuts import render
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from certificates import selectors, services, signing
+from certificates.models import Certificate
+from core.errors import NotFoundError
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    serial = serializers.CharField()
+    verification_code = serializers.CharField(source="grouped_code")
+    nomination = serializers.IntegerField(source="nomination_id")
+    recipient = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "serial",
+            "verification_code",
+            "status",
+            "nomination",
+            "recipient",
+            "issued_at",
+            "revoked_at",
+            "revoked_reason",
+        ]
+
+    def get_recipient(self, obj) -> dict:
+        return {"id": obj.recipient_id, "name": obj.recipient.name}
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Certificates: your own (as recipient or nominator); the secretariat sees all."""
+
+    serializer_class = CertificateSerializer
+    filterset_fields = ["status", "nomination__cycle"]
+
+    def get_queryset(self):
+        return selectors.certificate_list(user=self.request.user).order_by("-id")
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="the PDF")})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        """Download the signed PDF (recipient, nominator, secretariat)."""
+        certificate = selectors.certificate_get(user=request.user, pk=pk)
+        if not certificate.file or certificate.status not in (
+            Certificate.Status.ISSUED,
+            Certificate.Status.REVOKED,
+        ):
+            raise NotFoundError()
+        name = f"sertifikat-{certificate.serial.replace('/', '-')}.pdf"
+        return FileResponse(
+            certificate.file.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type="application/pdf",
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """Revoke with a reason (secretariat)."""
+        certificate = selectors.certificate_get(user=request.user, pk=pk)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.certificate_revoke(
+            certificate_id=certificate.pk, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(
+            CertificateSerializer(selectors.certificate_get(user=request.user, pk=pk)).data
+        )
+
+    @extend_schema(request=ReasonSerializer, responses={201: CertificateSerializer})
+    @action(detail=True, methods=["post"])
+    def reissue(self, request, pk=None):
+        """Revoke and issue anew with a new serial (secretariat)."""
+        certificate = selectors.certificate_get(user=request.user, pk=pk)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        new = services.certificate_reissue(
+            certificate_id=certificate.pk, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(CertificateSerializer(new).data, status=status.HTTP_201_CREATED)
+
+
+class VerifyThrottle(AnonRateThrottle):
+    scope = "verify"
+
+
+VerificationSerializer = inline_serializer(
+    "Verification",
+    {
+        "status": serializers.ChoiceField(choices=["valid", "revoked"]),
+        "recipient_name": serializers.CharField(),
+        "award": serializers.CharField(),
+        "cycle": serializers.CharField(),
+        "issued_on": serializers.DateField(),
+        "serial": serializers.CharField(),
+        "sha256": serializers.CharField(),
+    },
+)
+
+
+class VerifyCodeView(APIView):
+    """Public: is this certificate genuine? Unknown codes answer a plain 404."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [VerifyThrottle]
+
+    @extend_schema(responses=VerificationSerializer)
+    def get(self, request, code):
+        return Response(selectors.verification_payload(selectors.certificate_by_code(code)))
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class VerifyUploadView(APIView):
+    """Public: is this PDF byte-identical to an issued certificate, and is its
+    signature ours and intact?"""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [VerifyThrottle]
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer}, responses=VerificationSerializer
+    )
+    def post(self, request):
+        data = UploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > 20 * 2**20:
+            raise serializers.ValidationError({"file": ["A certificate is not that large."]})
+        content = upload.read()
+        certificate = selectors.certificate_by_content(content)
+        body = selectors.verification_payload(certificate) if certificate else {"status": None}
+        body.update(matches=certificate is not None, signature_valid=signing.validate_pdf(content))
+        return Response(body)
+
+
+def verify_page(request, code):
+    """The public verification page behind the QR code."""
+    try:
+        certificate = selectors.certificate_by_code(code)
+    except NotFoundError:
+        return render(request, "certificates/verify.html", {"code": code}, status=404)
+    return render(
+        request,
+        "certificates/verify.html",
+        {"code": code, "result": selectors.verification_payload(certificate)},
+    )

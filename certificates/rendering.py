@@ -1,0 +1,86 @@
+"""Certificates as PDF: a Django template rendered by WeasyPrint.
+
+The stylesheet and font configuration are built once per process and reused;
+WeasyPrint is given only ``fetcher.asset_fetcher``; user text is escaped by
+the template engine and presentational hints stay off.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, translation
+
+from .fetcher import ASSETS, asset_fetcher
+from .models import Certificate
+
+
+@functools.cache
+def _resources():
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    # Release it before interpreter shutdown: its finaliser needs modules that
+    # are gone by then (a noisy "Exception ignored" otherwise).
+    atexit.register(_resources.cache_clear)
+    css = CSS(
+        filename=str(ASSETS / "certificate.css"),
+        url_fetcher=asset_fetcher(),
+        font_config=fonts,
+        base_url="asset:",
+    )
+    return css, fonts
+
+
+def verify_url(certificate: Certificate) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
+        "verify-page", args=[certificate.grouped_code]
+    )
+
+
+def certificate_context(certificate: Certificate) -> dict:
+    import segno
+
+    nomination = certificate.nomination
+    level = nomination.award_level
+    url = verify_url(certificate)
+    day = (certificate.created_at or nomination.cycle.published_at).date()
+    with translation.override("id"):
+        date_id = formats.date_format(day, "j F Y")
+    with translation.override("en"):
+        date_en = formats.date_format(day, "j F Y")
+    return {
+        "organisation": settings.CERTIFICATE_ORGANISATION,
+        "name": certificate.recipient.name,
+        "unit": certificate.recipient.org_unit.name,
+        "award_id": level.name_id if level else "",
+        "award_en": level.name_en if level else "",
+        "category": nomination.category.name,
+        "title": nomination.title,
+        "cycle": nomination.cycle.name,
+        "date_id": date_id,
+        "date_en": date_en,
+        "serial": certificate.serial,
+        "code": certificate.grouped_code,
+        "verify_url": url,
+        "qr_svg": segno.make(url, error="m").svg_inline(dark="#222", scale=4, border=0),
+        "signatory": settings.CERTIFICATE_SIGNATORY,
+        "signatory_title": settings.CERTIFICATE_SIGNATORY_TITLE,
+    }
+
+
+def render_certificate(certificate: Certificate) -> bytes:
+    from weasyprint import HTML
+
+    css, fonts = _resources()
+    html = render_to_string("certificates/certificate.html", certificate_context(certificate))
+    return HTML(string=html, base_url="asset:", url_fetcher=asset_fetcher()).write_pdf(
+        stylesheets=[css],
+        font_config=fonts,
+        presentational_hints=False,
+    )

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.db.models import Q, QuerySet
+
+from core.errors import NotFoundError
+from people.selectors import SECRETARIAT, user_employee, user_group_names
+
+from .models import Certificate, normalize_code
+
+
+def certificate_list(*, user) -> QuerySet[Certificate]:
+    """The secretariat sees all; others the certificates they received or
+    whose nomination they made."""
+    base = Certificate.objects.select_related(
+        "recipient", "nomination__cycle", "nomination__award_level"
+    )
+    if SECRETARIAT in user_group_names(user):
+        return base.all()
+    employee = user_employee(user)
+    if employee is None:
+        return base.none()
+    return base.filter(Q(recipient=employee) | Q(nomination__nominator=employee))
+
+
+def certificate_get(*, user, pk) -> Certificate:
+    try:
+        return certificate_list(user=user).get(pk=pk)
+    except (Certificate.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError() from None
+
+
+def certificate_by_code(code: str) -> Certificate:
+    """An issued or revoked certificate by its verification code (any spelling)."""
+    try:
+        return Certificate.objects.select_related(
+            "recipient",
+            "nomination__cycle",
+            "nomination__award_level",
+        ).get(
+            verification_code=normalize_code(code)[:20],
+            status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED],
+        )
+    except Certificate.DoesNotExist:
+        raise NotFoundError() from None
+
+
+def certificate_by_content(data: bytes) -> Certificate | None:
+    digest = hashlib.sha256(data).hexdigest()
+    return (
+        Certificate.objects.select_related(
+            "recipient",
+            "nomination__cycle",
+            "nomination__award_level",
+        )
+        .filter(sha256=digest, status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED])
+        .first()
+    )
+
+
+def verification_payload(certificate: Certificate) -> dict:
+    """What the public may know: nothing about NIP, e-mail, scores, evidence or money."""
+    level = certificate.nomination.award_level
+    return {
+        "status": "revoked" if certificate.status == Certificate.Status.REVOKED else "valid",
+        "recipient_name": certificate.recipient.name,
+        "award": level.name_id if level else None,
+        "cycle": certificate.nomination.cycle.name,
+        "issued_on": certificate.issued_at.date().isoformat() if certificate.issued_at else None,
+        "serial": certificate.serial,
+        "sha256": certificate.sha256,
+        "revoked_on": certificate.revoked_at.date().isoformat() if certificate.revoked_at else None,
+    }

@@ -1,0 +1,164 @@
+"""Writes of the certificates app: create, issue, revoke, re-issue.
+
+Issuing follows the background-job pattern (STYLE.md): the row is created
+``pending`` in the publishing transaction; the job is dispatched after
+commit; the job claims the row with a conditional UPDATE (pending → working),
+renders, signs, stores and marks it ``issued`` — or ``failed`` with the error.
+A sweeper re-dispatches rows left pending (a lost message, a broker that was
+down) and rows whose worker died mid-job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ConflictError, NotFoundError
+from core.jobs import dispatch
+from nominations.models import Nomination, Nominee
+
+from .models import Certificate
+
+log = logging.getLogger(__name__)
+S = Certificate.Status
+TEMPLATE_VERSION = "2026.1"
+# A job holding a row longer than this is presumed dead (its worker was killed).
+STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+
+
+def _dispatch(certificate_ids: list[int]) -> None:
+    """Queue issue jobs; a broker outage only delays them (the sweeper retries)."""
+    from .tasks import issue_certificate
+
+    for pk in certificate_ids:
+        if not dispatch(issue_certificate, certificate_id=pk):
+            return  # broker down: the rest stay pending for the sweeper
+
+
+def certificates_create_for_cycle(*, cycle_id: int) -> list[int]:
+    """Pending certificates for every awarded nominee of the cycle's published
+    nominations (run inside the publishing transaction). Idempotent: the
+    partial unique constraint skips nominees who already have one."""
+    nominees = Nominee.objects.filter(
+        nomination__cycle_id=cycle_id,
+        nomination__status=Nomination.Status.PUBLISHED,
+        nomination__award_level__isnull=False,
+    ).values_list("nomination_id", "employee_id")
+    Certificate.objects.bulk_create(
+        [Certificate(nomination_id=n, recipient_id=e) for n, e in nominees],
+        ignore_conflicts=True,
+    )
+    ids = list(
+        Certificate.objects.filter(nomination__cycle_id=cycle_id, status=S.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    transaction.on_commit(lambda: _dispatch(ids))
+    return ids
+
+
+def certificate_claim(*, certificate_id: int) -> bool:
+    """pending (or working but stale) → working; False if another job has it."""
+    now = timezone.now()
+    return bool(
+        Certificate.objects.filter(
+            Q(status=S.PENDING) | Q(status=S.WORKING, claimed_at__lt=now - STALE_AFTER),
+            pk=certificate_id,
+        ).update(status=S.WORKING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+
+
+def certificate_issue(*, certificate_id: int) -> bool:
+    """Claim, render, sign, store, mark issued. Returns False when there was
+    nothing to do (gone, already issued, or claimed by another job)."""
+    from . import rendering, signing
+
+    if not certificate_claim(certificate_id=certificate_id):
+        return False
+    certificate = Certificate.objects.select_related(
+        "recipient__org_unit",
+        "nomination__cycle",
+        "nomination__category",
+        "nomination__award_level",
+    ).get(pk=certificate_id)
+    pdf = signing.sign_pdf(rendering.render_certificate(certificate))
+    digest = hashlib.sha256(pdf).hexdigest()
+    name = f"{certificate.verification_code}.pdf"
+    stored = certificate.file.storage.save(
+        f"certificates/{certificate.created_at:%Y}/{name}", ContentFile(pdf)
+    )
+    updated = Certificate.objects.filter(pk=certificate_id, status=S.WORKING).update(
+        status=S.ISSUED,
+        file=stored,
+        sha256=digest,
+        issued_at=timezone.now(),
+        template_version=TEMPLATE_VERSION,
+        error="",
+    )
+    if not updated:  # revoked while rendering: keep nothing
+        certificate.file.storage.delete(stored)
+    return bool(updated)
+
+
+def certificate_fail(*, certificate_id: int, error: str) -> None:
+    Certificate.objects.filter(pk=certificate_id, status=S.WORKING).update(
+        status=S.FAILED, error=error[:5000]
+    )
+
+
+def certificate_release(*, certificate_id: int) -> None:
+    """Back to pending after a transient error, for the retry."""
+    Certificate.objects.filter(pk=certificate_id, status=S.WORKING).update(status=S.PENDING)
+
+
+def certificates_sweep() -> int:
+    """Re-dispatch certificates left pending for a minute, or held by a dead job."""
+    now = timezone.now()
+    ids = list(
+        Certificate.objects.filter(
+            Q(status=S.PENDING, updated_at__lt=now - dt.timedelta(minutes=1))
+            | Q(status=S.WORKING, claimed_at__lt=now - STALE_AFTER)
+        ).values_list("pk", flat=True)[:500]
+    )
+    _dispatch(ids)
+    return len(ids)
+
+
+def certificate_revoke(*, certificate_id: int, actor, reason: str) -> Certificate:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the certificate is revoked.")})
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if not actor.has_perm("certificates.revoke_certificate", certificate):
+            raise NotFoundError()
+        if certificate.status == S.REVOKED:
+            raise ConflictError(_("This certificate is already revoked."))
+        certificate.status = S.REVOKED
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_reason = reason
+        certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "updated_at"])
+    return certificate
+
+
+def certificate_reissue(*, certificate_id: int, actor, reason: str) -> Certificate:
+    """Revoke and issue anew (a corrected name, a new template): a new serial
+    and verification code; the old one verifies as revoked."""
+    with transaction.atomic():
+        old = certificate_revoke(certificate_id=certificate_id, actor=actor, reason=reason)
+        try:
+            new = Certificate.objects.create(
+                nomination_id=old.nomination_id, recipient_id=old.recipient_id, replaces=old
+            )
+        except IntegrityError:
+            raise ConflictError(_("A newer certificate already exists.")) from None
+        transaction.on_commit(lambda: _dispatch([new.pk]))
+    return new

@@ -1,0 +1,180 @@
+import io
+import threading
+
+import pytest
+from django.db import connection
+from pypdf import PdfReader
+
+from certificates import rendering, services, signing
+from certificates.models import Certificate, normalize_code
+from people.models import Employee
+
+HOSTILE = [
+    '<img src="file:///etc/passwd">',
+    "<link rel=stylesheet href=http://127.0.0.1:6379/>",
+    "</style><style>@page{size:9999in}",
+]
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_publication_creates_one_pending_certificate_per_awarded_nominee(
+    awarded, publish, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        publish()
+    [certificate] = Certificate.objects.all()
+    assert (certificate.status, certificate.recipient.name) == ("pending", "Subordinate")
+    assert len(callbacks) >= 1  # dispatch waits for the commit
+    assert services.certificates_create_for_cycle(cycle_id=awarded.cycle_id)
+    assert Certificate.objects.count() == 1  # a second run creates nothing
+
+
+def test_serial_and_code(awarded, publish):
+    publish()
+    certificate = Certificate.objects.get()
+    assert certificate.serial == f"APR/{certificate.created_at.year}/{certificate.pk:06d}"
+    assert len(certificate.verification_code) == 20  # 100 bits of base-32
+    assert certificate.grouped_code.count("-") == 4
+    assert normalize_code(certificate.grouped_code.lower()) == certificate.verification_code
+
+
+def test_issued_pdf_holds_the_text_and_a_valid_signature(awarded, publish):
+    publish()
+    certificate = Certificate.objects.get()
+    assert services.certificate_issue(certificate_id=certificate.pk) is True
+    certificate.refresh_from_db()
+    data = certificate.file.read()
+    text = pdf_text(data)
+    for expected in (
+        "Subordinate",
+        certificate.serial,
+        certificate.grouped_code,
+        "PIAGAM PENGHARGAAN",
+        "Penghargaan Utama",
+        awarded.title,
+    ):
+        assert expected in text
+    assert signing.validate_pdf(data) is True
+    tampered = bytearray(data)
+    tampered[len(data) // 3] ^= 0x01  # one bit inside the signed byte range
+    assert signing.validate_pdf(bytes(tampered)) is False
+    assert services.certificate_issue(certificate_id=certificate.pk) is False  # already done
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_user_text_is_printed_literally_and_never_fetched(awarded, publish, hostile, monkeypatch):
+    Employee.objects.filter(pk=awarded.nominees.get().employee_id).update(name=hostile)
+    type(awarded).objects.filter(pk=awarded.pk).update(title=hostile)
+    publish()
+    asked = []
+    fetcher = rendering.asset_fetcher()
+    real = fetcher.fetch
+
+    def recording(url, *args, **kwargs):
+        asked.append(url)
+        return real(url, *args, **kwargs)
+
+    monkeypatch.setattr(fetcher, "fetch", recording)
+    certificate = Certificate.objects.select_related(
+        "recipient__org_unit",
+        "nomination__cycle",
+        "nomination__category",
+        "nomination__award_level",
+    ).get()
+    pdf = rendering.render_certificate(certificate)
+    assert hostile in " ".join(pdf_text(pdf).split())
+    assert asked == ["asset:logo.svg"]
+    assert PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width == pytest.approx(841.89, abs=1)
+
+
+def test_two_jobs_at_once_issue_once(transactional_db, awarded, publish):
+    publish()
+    certificate = Certificate.objects.get()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def job():
+        try:
+            barrier.wait()
+            results.append(services.certificate_claim(certificate_id=certificate.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, True]
+
+
+def test_download_and_verification(
+    api, awarded, publish, supervisor, subordinate, secretariat, outsider, reviewers
+):
+    publish()
+    certificate = Certificate.objects.get()
+    services.certificate_issue(certificate_id=certificate.pk)
+    url = f"/api/v1/certificates/{certificate.pk}/pdf"
+    for person in (subordinate, supervisor, secretariat):
+        response = api.as_(person).get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+    for person in (outsider, reviewers[0]):
+        assert api.as_(person).get(url).status_code == 404
+    assert api.as_(outsider).get("/api/v1/certificates").json()["count"] == 0
+    mine = api.as_(subordinate).get("/api/v1/certificates").json()["results"]
+    assert [c["serial"] for c in mine] == [certificate.serial]
+
+    api.as_(None)
+    body = api.get(f"/api/v1/verify/{certificate.grouped_code.lower()}").json()
+    certificate.refresh_from_db()
+    assert body == {
+        "status": "valid",
+        "recipient_name": "Subordinate",
+        "award": "Penghargaan Utama",
+        "cycle": awarded.cycle.name,
+        "issued_on": certificate.issued_at.date().isoformat(),
+        "serial": certificate.serial,
+        "sha256": certificate.sha256,
+        "revoked_on": None,
+    }
+    assert api.get("/api/v1/verify/AAAA-BBBB").status_code == 404
+    page = api.get(f"/verify/{certificate.grouped_code}")
+    assert "This certificate is valid." in page.content.decode() or "sah" in page.content.decode()
+
+    upload = io.BytesIO(certificate.file.read())
+    upload.name = "c.pdf"
+    body = api.post("/api/v1/verify", {"file": upload}, format="multipart").json()
+    assert (body["matches"], body["signature_valid"], body["status"]) == (True, True, "valid")
+    tampered = io.BytesIO(b"%PDF-1.4 not ours")
+    tampered.name = "x.pdf"
+    body = api.post("/api/v1/verify", {"file": tampered}, format="multipart").json()
+    assert (body["matches"], body["signature_valid"]) == (False, False)
+
+
+def test_revoked_certificates_verify_as_revoked_and_reissue_gets_a_new_serial(
+    api, awarded, publish, secretariat, subordinate, django_capture_on_commit_callbacks
+):
+    publish()
+    old = Certificate.objects.get()
+    services.certificate_issue(certificate_id=old.pk)
+    assert (
+        api.as_(subordinate)
+        .post(f"/api/v1/certificates/{old.pk}/revoke", {"reason": "x"})
+        .status_code
+        == 404
+    )
+    response = api.as_(secretariat).post(
+        f"/api/v1/certificates/{old.pk}/reissue", {"reason": "Corrected name"}
+    )
+    assert response.status_code == 201
+    new = Certificate.objects.get(pk=response.json()["id"])
+    assert new.serial != old.serial
+    api.as_(None)
+    body = api.get(f"/api/v1/verify/{old.verification_code}").json()
+    assert (body["status"], body["revoked_on"] is not None) == ("revoked", True)
+    response = api.as_(secretariat).post(f"/api/v1/certificates/{new.pk}/revoke", {"reason": ""})
+    assert list(response.json()["fields"]) == ["reason"]

@@ -1,0 +1,75 @@
+"""Certificate jobs on a real Celery worker process on Redis."""
+
+import io
+import time
+
+from pypdf import PdfReader
+
+from certificates import services, signing
+from certificates.models import Certificate
+from config.celery import app
+
+
+def wait_for(predicate, seconds=60):
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_publication_to_downloaded_signed_pdf_on_a_worker(
+    transactional_db, celery_worker, api, awarded, publish, subordinate
+):
+    publish()
+    certificate = Certificate.objects.get()
+    wait_for(lambda: Certificate.objects.get(pk=certificate.pk).status == "issued")
+    certificate.refresh_from_db()
+    response = api.as_(subordinate).get(f"/api/v1/certificates/{certificate.pk}/pdf")
+    data = b"".join(response.streaming_content)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    for expected in ("Subordinate", certificate.serial, certificate.grouped_code):
+        assert expected in text
+    assert signing.validate_pdf(data)
+    assert certificate.attempts == 1
+
+
+def test_broker_down_at_publication_delays_but_loses_nothing(
+    transactional_db, celery_worker, awarded, publish
+):
+    real = app.conf.broker_write_url
+
+    def use_broker(url):
+        # Point the publishing side at another broker: drop Celery's cached
+        # connection and producer pools so the next dispatch connects anew.
+        app.conf.broker_write_url = url
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    use_broker("redis://127.0.0.1:1/0")  # nothing listens there
+    try:
+        started = time.monotonic()
+        publish()
+        elapsed = time.monotonic() - started
+    finally:
+        use_broker(real)
+    assert elapsed < 5
+    certificate = Certificate.objects.get()
+    assert (certificate.status, certificate.nomination.status) == ("pending", "published")
+    time.sleep(1)
+    assert Certificate.objects.get().status == "pending"  # nothing reached the worker
+    Certificate.objects.filter(pk=certificate.pk).update(
+        updated_at=certificate.updated_at.replace(year=2000)
+    )
+    assert services.certificates_sweep() == 1
+    wait_for(lambda: Certificate.objects.get(pk=certificate.pk).status == "issued")
+
+
+def test_the_job_run_twice_issues_one_file(transactional_db, celery_worker, awarded, publish):
+    from certificates.tasks import issue_certificate
+
+    publish()
+    certificate = Certificate.objects.get()
+    wait_for(lambda: Certificate.objects.get(pk=certificate.pk).status == "issued")
+    first = Certificate.objects.get().file.name
+    assert issue_certificate.delay(certificate_id=certificate.pk).get(timeout=30) is False
+    assert (Certificate.objects.count(), Certificate.objects.get().file.name) == (1, first)
