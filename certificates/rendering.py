@@ -13,7 +13,7 @@ import functools
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from .fetcher import ASSETS, asset_fetcher
 from .models import Certificate
@@ -49,7 +49,7 @@ def certificate_context(certificate: Certificate) -> dict:
     nomination = certificate.nomination
     level = nomination.award_level
     url = verify_url(certificate)
-    day = (certificate.created_at or nomination.cycle.published_at).date()
+    day = timezone.localdate(certificate.created_at or nomination.cycle.published_at)
     with translation.override("id"):
         date_id = formats.date_format(day, "j F Y")
     with translation.override("en"):

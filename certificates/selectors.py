@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from core.errors import NotFoundError
 from people.selectors import SECRETARIAT, user_employee, user_group_names
@@ -59,6 +60,11 @@ def certificate_by_content(data: bytes) -> Certificate | None:
     )
 
 
+def _day(moment) -> str | None:
+    """The calendar day in the service's time zone (Asia/Jakarta by default)."""
+    return timezone.localdate(moment).isoformat() if moment else None
+
+
 def verification_payload(certificate: Certificate) -> dict:
     """What the public may know: nothing about NIP, e-mail, scores, evidence or money."""
     level = certificate.nomination.award_level
@@ -67,7 +73,7 @@ def verification_payload(certificate: Certificate) -> dict:
         "recipient_name": certificate.recipient.name,
         "award": level.name_id if level else None,
         "cycle": certificate.nomination.cycle.name,
-        "issued_on": certificate.issued_at.date().isoformat() if certificate.issued_at else None,
+        "issued_on": _day(certificate.issued_at),
         "serial": certificate.serial,
         "sha256": certificate.sha256,
         "revoked_on": certificate.revoked_at.date().isoformat() if certificate.revoked_at else None,

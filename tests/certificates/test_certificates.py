@@ -3,6 +3,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from pypdf import PdfReader
 
 from certificates import rendering, services, signing
@@ -136,7 +137,7 @@ def test_download_and_verification(
         "recipient_name": "Subordinate",
         "award": "Penghargaan Utama",
         "cycle": awarded.cycle.name,
-        "issued_on": certificate.issued_at.date().isoformat(),
+        "issued_on": timezone.localdate(certificate.issued_at).isoformat(),
         "serial": certificate.serial,
         "sha256": certificate.sha256,
         "revoked_on": None,
