@@ -46,6 +46,7 @@ bench: setup services
 	$(PY) bench/assignment.py
 	$(PY) bench/ranking.py
 	$(PY) bench/listing.py
+	$(PY) bench/certificates.py
 
 ## Refresh the Indonesian catalogue after changing user-facing strings
 messages: setup

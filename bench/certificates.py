@@ -1,0 +1,212 @@
+"""Certificate issuing throughput, memory and size, against a naive baseline.
+
+All in one run on a scratch PostgreSQL database:
+
+* naive: ``HTML(string=…).write_pdf()`` with a fresh stylesheet each time,
+  then pyHanko's default signer loaded from the PKCS#12 file each time — the
+  baseline;
+* pipeline: ``certificates.services.certificate_issue`` (cached stylesheet,
+  fonts and signer; render, sign, store, database) on the same certificate
+  data;
+* two worker processes against one (``--workers``), by wall time over the
+  same batch;
+* resident memory of one process after 100 and after 1,000 issues
+  (``--memory``);
+* the signed PDF's size against the unsigned one.
+
+    .venv/bin/python bench/certificates.py [--count 40] [--memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from multiprocessing import get_context
+
+from scratch import scratch_django
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def setup_data(count: int) -> list[int]:
+    from data import make_org
+    from django.core.management import call_command
+
+    from certificates.models import Certificate
+    from nominations import services
+    from nominations.models import AwardLevel, Cycle, Nomination, Nominee
+
+    call_command("init_signing_key", verbosity=0)
+    _units, people = make_org(units=10, employees=count + 20)
+    cycle = services.cycle_create(name="Anugerah Inovasi 2026")
+    Cycle.objects.filter(pk=cycle.pk).update(phase="published")
+    gold = AwardLevel.objects.get(cycle=cycle, code="gold")
+    nominations = Nomination.objects.bulk_create(
+        Nomination(
+            cycle=cycle,
+            category=cycle.categories.first(),
+            nominator=people[0],
+            title=f"Layanan izin usaha satu hari nomor {i}",
+            status="published",
+            award_level=gold,
+        )
+        for i in range(count)
+    )
+    Nominee.objects.bulk_create(
+        Nominee(nomination=n, employee=people[i + 1], is_lead=True)
+        for i, n in enumerate(nominations)
+    )
+    made = Certificate.objects.bulk_create(
+        Certificate(nomination=n, recipient=people[i + 1]) for i, n in enumerate(nominations)
+    )
+    return [c.pk for c in made]
+
+
+def naive(certificate_id: int) -> tuple[bytes, bytes]:
+    """Render with a fresh stylesheet and sign with a freshly loaded key."""
+    import io
+
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from weasyprint import CSS, HTML
+
+    from certificates import rendering
+    from certificates.fetcher import ASSETS, asset_fetcher
+    from certificates.models import Certificate
+
+    c = Certificate.objects.select_related(
+        "recipient__org_unit",
+        "nomination__cycle",
+        "nomination__category",
+        "nomination__award_level",
+    ).get(pk=certificate_id)
+    html = render_to_string("certificates/certificate.html", rendering.certificate_context(c))
+    css = CSS(
+        filename=str(ASSETS / "certificate.css"), url_fetcher=asset_fetcher(), base_url="asset:"
+    )
+    pdf = HTML(string=html, base_url="asset:", url_fetcher=asset_fetcher()).write_pdf(
+        stylesheets=[css]
+    )
+    signer = signers.SimpleSigner.load_pkcs12(
+        pfx_file=str(settings.CERTIFICATE_SIGNING_KEY),
+        passphrase=settings.CERTIFICATE_SIGNING_PASSPHRASE.encode(),
+    )
+    out = signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)),
+        signers.PdfSignatureMetadata(
+            field_name="Signature", subfilter=fields.SigSeedSubFilter.PADES
+        ),
+        signer=signer,
+    )
+    return pdf, out.getvalue()
+
+
+def issue_range(ids: list[int]) -> float:
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    from certificates import services
+
+    connections.close_all()
+    start = time.perf_counter()
+    for pk in ids:
+        assert services.certificate_issue(certificate_id=pk)
+    return time.perf_counter() - start
+
+
+def reset(ids):
+    from certificates.models import Certificate
+
+    Certificate.objects.filter(pk__in=ids).update(
+        status="pending", file="", sha256="", issued_at=None
+    )
+
+
+def main() -> None:  # noqa: PLR0915 - a script that reads top to bottom
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=40)
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="also measure memory after 100 and 1,000 issues (slow)",
+    )
+    args = parser.parse_args()
+    with scratch_django("certs"):
+        from certificates import rendering, services, signing
+        from certificates.models import Certificate
+
+        ids = setup_data(max(args.count, 1000 if args.memory else args.count))
+        batch = ids[: args.count]
+        naive(batch[0])  # warm imports
+        start = time.perf_counter()
+        for pk in batch:
+            naive(pk)
+        t_naive = time.perf_counter() - start
+
+        services.certificate_issue(certificate_id=batch[0])  # warm caches
+        reset(batch[:1])
+        start = time.perf_counter()
+        for pk in batch:
+            services.certificate_issue(certificate_id=pk)
+        t_pipe = time.perf_counter() - start
+
+        reset(batch)
+        half = len(batch) // 2
+        ctx = get_context("fork")
+        from django.db import connections
+
+        connections.close_all()
+        start = time.perf_counter()
+        with ctx.Pool(1) as pool:
+            pool.map(issue_range, [batch])
+        t_one = time.perf_counter() - start
+        reset(batch)
+        connections.close_all()
+        start = time.perf_counter()
+        with ctx.Pool(2) as pool:
+            pool.map(issue_range, [batch[:half], batch[half:]])
+        t_two = time.perf_counter() - start
+
+        c = Certificate.objects.select_related(
+            "recipient__org_unit",
+            "nomination__cycle",
+            "nomination__category",
+            "nomination__award_level",
+        ).get(pk=batch[0])
+        plain = rendering.render_certificate(c)
+        signed = signing.sign_pdf(plain)
+        n = len(batch)
+        print(f"{n} certificates, one page each")
+        print(f"{'measure':<42}{'value':>12}{'ratio':>10}")
+        print(f"{'naive render+sign, per certificate (ms)':<42}{t_naive / n * 1000:>12.0f}")
+        print(
+            f"{'pipeline (render, sign, store, db) (ms)':<42}{t_pipe / n * 1000:>12.0f}"
+            f"{t_naive / t_pipe:>9.2f}×"
+        )
+        print(f"{'one worker process, batch (s)':<42}{t_one:>12.2f}")
+        print(f"{'two worker processes, batch (s)':<42}{t_two:>12.2f}{t_one / t_two:>9.2f}×")
+        print(f"{'unsigned PDF (bytes)':<42}{len(plain):>12}")
+        print(f"{'signed PDF (bytes)':<42}{len(signed):>12}{len(signed) / len(plain):>9.2f}×")
+        if args.memory:
+            reset(ids)
+            for i, pk in enumerate(ids[:1000], start=1):
+                services.certificate_issue(certificate_id=pk)
+                if i == 100:
+                    at_100 = rss_mb()
+            at_1000 = rss_mb()
+            print(
+                f"{'RSS after 100 / 1,000 issues (MB)':<42}{at_100:>6.0f}/{at_1000:<5.0f}"
+                f"{at_1000 / at_100:>9.2f}×"
+            )
+
+
+if __name__ == "__main__":
+    main()
