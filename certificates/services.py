@@ -149,6 +149,31 @@ def certificate_revoke(*, certificate_id: int, actor, reason: str) -> Certificat
     return certificate
 
 
+def certificates_reissue_for_cycle(*, cycle_id: int, actor, reason: str) -> list[int]:
+    """Revoke every live issued certificate of a cycle and create its
+    replacement (pending), in one transaction. Returns the new ids; the caller
+    issues them (the bulk job, with progress)."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the certificates are re-issued.")})
+    if not actor.has_perm("certificates.revoke_certificate", None):
+        raise NotFoundError()
+    now = timezone.now()
+    with transaction.atomic():
+        old = list(
+            Certificate.objects.select_for_update().filter(
+                nomination__cycle_id=cycle_id, status=S.ISSUED
+            )
+        )
+        Certificate.objects.filter(pk__in=[c.pk for c in old]).update(
+            status=S.REVOKED, revoked_at=now, revoked_reason=reason
+        )
+        new = Certificate.objects.bulk_create(
+            Certificate(nomination_id=c.nomination_id, recipient_id=c.recipient_id, replaces=c)
+            for c in old
+        )
+    return [c.pk for c in new]
+
+
 def certificate_reissue(*, certificate_id: int, actor, reason: str) -> Certificate:
     """Revoke and issue anew (a corrected name, a new template): a new serial
     and verification code; the old one verifies as revoked."""

@@ -38,3 +38,32 @@ def issue_certificate(self, *, certificate_id: int) -> bool:
 @shared_task(name="certificates.sweep")
 def sweep_certificates() -> int:
     return services.certificates_sweep()
+
+
+@shared_task(
+    name="certificates.reissue_cycle",
+    bind=True,
+    acks_late=True,
+    soft_time_limit=3600,
+    time_limit=3700,
+)
+def reissue_cycle(self, *, cycle_id: int, actor_id: int, reason: str) -> dict:
+    """Re-issue every certificate of a cycle, reporting progress as it goes.
+
+    Safe to re-run: replacements are created once (the old ones are then
+    revoked), and each issue claims its row first; the sweeper finishes any
+    that a dead worker left behind."""
+    from django.contrib.auth import get_user_model
+
+    actor = get_user_model().objects.get(pk=actor_id)
+    ids = services.certificates_reissue_for_cycle(cycle_id=cycle_id, actor=actor, reason=reason)
+    for done, pk in enumerate(ids, start=1):
+        try:
+            services.certificate_issue(certificate_id=pk)
+        except Exception as exc:
+            log.exception("certificate %s failed", pk)
+            services.certificate_fail(certificate_id=pk, error=repr(exc))
+        self.update_state(
+            state="PROGRESS", meta={"done": done, "total": len(ids), "stage": "issuing"}
+        )
+    return {"reissued": len(ids)}

@@ -1,5 +1,6 @@
 from django.http import FileResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -9,7 +10,7 @@ from rest_framework.views import APIView
 
 from certificates import selectors, services, signing
 from certificates.models import Certificate
-from core.errors import NotFoundError
+from core.errors import NotFoundError, ServiceUnavailableError
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -163,3 +164,45 @@ def verify_page(request, code):
         "certificates/verify.html",
         {"code": code, "result": selectors.verification_payload(certificate)},
     )
+
+
+class BulkReissueView(APIView):
+    """Re-issue every certificate of a cycle (secretariat), e.g. after a
+    template change. Answers 202 with a task id; follow its progress at
+    ``/api/v1/tasks/{id}``."""
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={
+            202: OpenApiResponse(description="{id, state, progress, result} of the background task")
+        },
+    )
+    def post(self, request, cycle_id):
+        from certificates.tasks import reissue_cycle
+        from nominations.api.views import task_payload
+        from nominations.selectors import cycle_list
+
+        if not request.user.has_perm("certificates.revoke_certificate", None):
+            raise NotFoundError()
+        if not cycle_list().filter(pk=cycle_id).exists():
+            raise NotFoundError()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not data.validated_data["reason"].strip():
+            raise serializers.ValidationError(
+                {"reason": [_("Say why the certificates are re-issued.")]}
+            )
+        try:
+            task = reissue_cycle.apply_async(
+                kwargs={
+                    "cycle_id": cycle_id,
+                    "actor_id": request.user.pk,
+                    "reason": data.validated_data["reason"],
+                },
+                retry=False,
+            )
+        except Exception:
+            raise ServiceUnavailableError(
+                _("The job queue is unavailable; nothing was re-issued. Try again shortly.")
+            ) from None
+        return Response(task_payload(task.id), status=status.HTTP_202_ACCEPTED)

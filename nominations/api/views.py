@@ -84,7 +84,7 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
                 raise ServiceUnavailableError(
                     _("The job queue is unavailable; nothing was assigned. Try again shortly.")
                 ) from None
-            return Response(_task_payload(task.id), status=status.HTTP_202_ACCEPTED)
+            return Response(task_payload(task.id), status=status.HTTP_202_ACCEPTED)
         result = assignment.reviewers_assign(cycle_id=cycle.pk, actor=request.user)
         body = s.AssignmentResultSerializer(result.as_dict()).data
         if not result.ok:
@@ -346,7 +346,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.AssignmentSerializer(item).data)
 
 
-def _task_payload(task_id: str) -> dict:
+def task_payload(task_id: str) -> dict:
     result = AsyncResult(task_id)
     state = result.state
     progress = result.info if state == "PROGRESS" and isinstance(result.info, dict) else None
@@ -359,4 +359,4 @@ class TaskView(APIView):
 
     @extend_schema(responses=s.TaskSerializer)
     def get(self, request, task_id):
-        return Response(_task_payload(task_id))
+        return Response(task_payload(task_id))

@@ -73,3 +73,22 @@ def test_the_job_run_twice_issues_one_file(transactional_db, celery_worker, awar
     first = Certificate.objects.get().file.name
     assert issue_certificate.delay(certificate_id=certificate.pk).get(timeout=30) is False
     assert (Certificate.objects.count(), Certificate.objects.get().file.name) == (1, first)
+
+
+def test_bulk_reissue_reports_progress_and_replaces_every_certificate(
+    transactional_db, celery_worker, api, awarded, publish, secretariat, subordinate
+):
+    publish()
+    old = Certificate.objects.get()
+    wait_for(lambda: Certificate.objects.get(pk=old.pk).status == "issued")
+    url = f"/api/v1/cycles/{awarded.cycle_id}/reissue-certificates"
+    assert api.as_(subordinate).post(url, {"reason": "x"}).status_code == 404
+    assert list(api.as_(secretariat).post(url, {"reason": " "}).json()["fields"]) == ["reason"]
+    response = api.as_(secretariat).post(url, {"reason": "New template"})
+    assert response.status_code == 202
+    task = response.json()["id"]
+    wait_for(lambda: api.get(f"/api/v1/tasks/{task}").json()["state"] == "SUCCESS")
+    assert api.get(f"/api/v1/tasks/{task}").json()["result"] == {"reissued": 1}
+    old.refresh_from_db()
+    new = old.replaced_by
+    assert (old.status, new.status, new.serial != old.serial) == ("revoked", "issued", True)
