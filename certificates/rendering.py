@@ -34,7 +34,8 @@ def _resources():
         font_config=fonts,
         base_url="asset:",
     )
-    return css, fonts
+    # Images (the logo) decoded once per process, not once per certificate.
+    return css, fonts, {}
 
 
 def verify_url(certificate: Certificate) -> str:
@@ -77,10 +78,11 @@ def certificate_context(certificate: Certificate) -> dict:
 def render_certificate(certificate: Certificate) -> bytes:
     from weasyprint import HTML
 
-    css, fonts = _resources()
+    css, fonts, images = _resources()
     html = render_to_string("certificates/certificate.html", certificate_context(certificate))
     return HTML(string=html, base_url="asset:", url_fetcher=asset_fetcher()).write_pdf(
         stylesheets=[css],
         font_config=fonts,
+        cache=images,
         presentational_hints=False,
     )

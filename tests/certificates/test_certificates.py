@@ -87,7 +87,7 @@ def test_user_text_is_printed_literally_and_never_fetched(awarded, publish, host
     ).get()
     pdf = rendering.render_certificate(certificate)
     assert hostile in " ".join(pdf_text(pdf).split())
-    assert asked == ["asset:logo.svg"]
+    assert set(asked) <= {"asset:logo.svg"}  # the logo at most (images are cached)
     assert PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width == pytest.approx(841.89, abs=1)
 
 
