@@ -27,6 +27,9 @@ def issue_certificate(self, *, certificate_id: int) -> bool:
     try:
         return services.certificate_issue(certificate_id=certificate_id)
     except TRANSIENT as exc:
+        if self.request.retries >= self.max_retries:  # it keeps failing: show it
+            services.certificate_fail(certificate_id=certificate_id, error=repr(exc))
+            return False
         services.certificate_release(certificate_id=certificate_id)
         raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
     except Exception as exc:

@@ -179,3 +179,24 @@ def test_revoked_certificates_verify_as_revoked_and_reissue_gets_a_new_serial(
     assert (body["status"], body["revoked_on"] is not None) == ("revoked", True)
     response = api.as_(secretariat).post(f"/api/v1/certificates/{new.pk}/revoke", {"reason": ""})
     assert list(response.json()["fields"]) == ["reason"]
+
+
+def test_a_certificate_that_keeps_failing_is_marked_failed_with_its_error(
+    awarded, publish, settings, eager_jobs
+):
+    from certificates import signing as signing_module
+    from certificates.tasks import issue_certificate
+
+    publish()
+    certificate = Certificate.objects.get()
+    settings.CERTIFICATE_SIGNING_KEY = settings.BASE_DIR / "var" / "no-such-key.p12"
+    signing_module._signer.cache_clear()
+    try:
+        issue_certificate.apply(
+            kwargs={"certificate_id": certificate.pk}, retries=issue_certificate.max_retries
+        )
+    finally:
+        signing_module._signer.cache_clear()
+    certificate.refresh_from_db()
+    assert certificate.status == "failed"
+    assert "no-such-key.p12" in certificate.error
