@@ -1,3 +1,4 @@
+import django_filters
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -41,11 +42,20 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
+class CertificateFilter(django_filters.FilterSet):
+    cycle = django_filters.NumberFilter(field_name="nomination__cycle")
+
+    class Meta:
+        model = Certificate
+        fields = ["cycle", "status"]
+
+
 class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Certificates: your own (as recipient or nominator); the secretariat sees all."""
+    """Certificates: your own (as recipient or nominator); the secretariat sees
+    all. Filters: ``cycle`` (id), ``status``."""
 
     serializer_class = CertificateSerializer
-    filterset_fields = ["status", "nomination__cycle"]
+    filterset_class = CertificateFilter
 
     def get_queryset(self):
         return selectors.certificate_list(user=self.request.user).order_by("-id")

@@ -128,6 +128,11 @@ def test_download_and_verification(
     assert api.as_(outsider).get("/api/v1/certificates").json()["count"] == 0
     mine = api.as_(subordinate).get("/api/v1/certificates").json()["results"]
     assert [c["serial"] for c in mine] == [certificate.serial]
+    cycle = awarded.cycle_id
+    assert api.as_(secretariat).get("/api/v1/certificates", {"cycle": cycle}).json()["count"] == 1
+    assert (
+        api.as_(secretariat).get("/api/v1/certificates", {"cycle": cycle + 1}).json()["count"] == 0
+    )
 
     api.as_(None)
     body = api.get(f"/api/v1/verify/{certificate.grouped_code.lower()}").json()
