@@ -5,9 +5,10 @@ All in one run on a scratch PostgreSQL database:
 * naive: ``HTML(string=…).write_pdf()`` with a fresh stylesheet each time,
   then pyHanko's default signer loaded from the PKCS#12 file each time — the
   baseline;
-* pipeline: ``certificates.services.certificate_issue`` (cached stylesheet,
-  fonts and signer; render, sign, store, database) on the same certificate
-  data;
+* pipeline: ``certificates.services.certificates_issue_batch`` in batches of
+  20, as publication queues them (cached stylesheet, fonts, images and
+  signer; one layout per batch; render, sign, store, database) on the same
+  certificate data;
 * two worker processes against one (``--workers``), by wall time over the
   same batch;
 * resident memory of one process after 100 and after 1,000 issues
@@ -113,13 +114,19 @@ def issue_range(ids: list[int]) -> float:
     django.setup()
     from django.db import connections
 
-    from certificates import services
-
     connections.close_all()
     start = time.perf_counter()
-    for pk in ids:
-        assert services.certificate_issue(certificate_id=pk)
+    issue(ids)
     return time.perf_counter() - start
+
+
+def issue(ids: list[int]) -> None:
+    """As the publication jobs do: batches of ``services.BATCH_SIZE``."""
+    from certificates import services
+
+    for at in range(0, len(ids), services.BATCH_SIZE):
+        chunk = ids[at : at + services.BATCH_SIZE]
+        assert services.certificates_issue_batch(certificate_ids=chunk) == len(chunk)
 
 
 def reset(ids):
@@ -154,8 +161,7 @@ def main() -> None:  # noqa: PLR0915 - a script that reads top to bottom
         services.certificate_issue(certificate_id=batch[0])  # warm caches
         reset(batch[:1])
         start = time.perf_counter()
-        for pk in batch:
-            services.certificate_issue(certificate_id=pk)
+        issue(batch)
         t_pipe = time.perf_counter() - start
 
         reset(batch)
@@ -197,10 +203,9 @@ def main() -> None:  # noqa: PLR0915 - a script that reads top to bottom
         print(f"{'signed PDF (bytes)':<42}{len(signed):>12}{len(signed) / len(plain):>9.2f}×")
         if args.memory:
             reset(ids)
-            for i, pk in enumerate(ids[:1000], start=1):
-                services.certificate_issue(certificate_id=pk)
-                if i == 100:
-                    at_100 = rss_mb()
+            issue(ids[:100])
+            at_100 = rss_mb()
+            issue(ids[100:1000])
             at_1000 = rss_mb()
             print(
                 f"{'RSS after 100 / 1,000 issues (MB)':<42}{at_100:>6.0f}/{at_1000:<5.0f}"

@@ -75,14 +75,27 @@ def certificate_context(certificate: Certificate) -> dict:
     }
 
 
-def render_certificate(certificate: Certificate) -> bytes:
+def render_certificates(certificates: list[Certificate]) -> list[bytes]:
+    """One PDF per certificate, laid out together as one document (the
+    stylesheet cascade, fonts and images are shared) and written page by page."""
     from weasyprint import HTML
 
     css, fonts, images = _resources()
-    html = render_to_string("certificates/certificate.html", certificate_context(certificate))
-    return HTML(string=html, base_url="asset:", url_fetcher=asset_fetcher()).write_pdf(
+    html = render_to_string(
+        "certificates/certificate.html", {"pages": [certificate_context(c) for c in certificates]}
+    )
+    document = HTML(string=html, base_url="asset:", url_fetcher=asset_fetcher()).render(
         stylesheets=[css],
         font_config=fonts,
         cache=images,
         presentational_hints=False,
     )
+    if len(document.pages) != len(certificates):
+        raise ValueError(
+            f"{len(certificates)} certificates laid out on {len(document.pages)} pages"
+        )
+    return [document.copy([page]).write_pdf() for page in document.pages]
+
+
+def render_certificate(certificate: Certificate) -> bytes:
+    return render_certificates([certificate])[0]

@@ -35,12 +35,19 @@ TEMPLATE_VERSION = "2026.1"
 STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
 
 
-def _dispatch(certificate_ids: list[int]) -> None:
-    """Queue issue jobs; a broker outage only delays them (the sweeper retries)."""
-    from .tasks import issue_certificate
+# Certificates laid out together in one job: the document set-up is shared,
+# which roughly halves the rendering time per certificate.
+BATCH_SIZE = 20
 
-    for pk in certificate_ids:
-        if not dispatch(issue_certificate, certificate_id=pk):
+
+def _dispatch(certificate_ids: list[int]) -> None:
+    """Queue issue jobs in batches; a broker outage only delays them (the
+    sweeper retries)."""
+    from .tasks import issue_certificates
+
+    for start in range(0, len(certificate_ids), BATCH_SIZE):
+        batch = certificate_ids[start : start + BATCH_SIZE]
+        if not dispatch(issue_certificates, certificate_ids=batch):
             return  # broker down: the rest stay pending for the sweeper
 
 
@@ -90,13 +97,47 @@ def certificate_issue(*, certificate_id: int) -> bool:
         "nomination__category",
         "nomination__award_level",
     ).get(pk=certificate_id)
-    pdf = signing.sign_pdf(rendering.render_certificate(certificate))
-    digest = hashlib.sha256(pdf).hexdigest()
-    name = f"{certificate.verification_code}.pdf"
-    stored = certificate.file.storage.save(
-        f"certificates/{certificate.created_at:%Y}/{name}", ContentFile(pdf)
+    return _store(certificate, signing.sign_pdf(rendering.render_certificate(certificate)))
+
+
+def certificates_issue_batch(*, certificate_ids: list[int]) -> int:
+    """Issue several certificates with one layout pass. Each row is claimed
+    first (rows another job holds are skipped); if the batch cannot be laid
+    out, the claims are released and each certificate is issued on its own,
+    so one bad certificate never holds up the others. Returns how many were
+    issued."""
+    from . import rendering, signing
+
+    claimed = [pk for pk in certificate_ids if certificate_claim(certificate_id=pk)]
+    if not claimed:
+        return 0
+    certificates = list(
+        Certificate.objects.select_related(
+            "recipient__org_unit",
+            "nomination__cycle",
+            "nomination__category",
+            "nomination__award_level",
+        )
+        .filter(pk__in=claimed)
+        .order_by("pk")
     )
-    updated = Certificate.objects.filter(pk=certificate_id, status=S.WORKING).update(
+    try:
+        pdfs = rendering.render_certificates(certificates)
+    except Exception:
+        log.warning("batch layout failed; issuing one by one", exc_info=True)
+        Certificate.objects.filter(pk__in=claimed, status=S.WORKING).update(status=S.PENDING)
+        return sum(certificate_issue(certificate_id=pk) for pk in claimed)
+    return sum(_store(c, signing.sign_pdf(pdf)) for c, pdf in zip(certificates, pdfs, strict=True))
+
+
+def _store(certificate: Certificate, pdf: bytes) -> bool:
+    """Save the signed file and mark the certificate issued (if still ours)."""
+    digest = hashlib.sha256(pdf).hexdigest()
+    stored = certificate.file.storage.save(
+        f"certificates/{certificate.created_at:%Y}/{certificate.verification_code}.pdf",
+        ContentFile(pdf),
+    )
+    updated = Certificate.objects.filter(pk=certificate.pk, status=S.WORKING).update(
         status=S.ISSUED,
         file=stored,
         sha256=digest,

@@ -38,6 +38,34 @@ def issue_certificate(self, *, certificate_id: int) -> bool:
         return False
 
 
+@shared_task(
+    name="certificates.issue_batch",
+    bind=True,
+    max_retries=5,
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def issue_certificates(self, *, certificate_ids: list[int]) -> int:
+    """Issue a batch of certificates (publication and the sweeper queue these)."""
+    try:
+        return services.certificates_issue_batch(certificate_ids=certificate_ids)
+    except TRANSIENT as exc:
+        for pk in certificate_ids:
+            if self.request.retries >= self.max_retries:
+                services.certificate_fail(certificate_id=pk, error=repr(exc))
+            else:
+                services.certificate_release(certificate_id=pk)
+        if self.request.retries >= self.max_retries:
+            return 0
+        raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
+    except Exception as exc:
+        log.exception("certificates %s failed", certificate_ids)
+        for pk in certificate_ids:
+            services.certificate_fail(certificate_id=pk, error=repr(exc))
+        return 0
+
+
 @shared_task(name="certificates.sweep")
 def sweep_certificates() -> int:
     return services.certificates_sweep()

@@ -205,3 +205,27 @@ def test_a_certificate_that_keeps_failing_is_marked_failed_with_its_error(
     certificate.refresh_from_db()
     assert certificate.status == "failed"
     assert "no-such-key.p12" in certificate.error
+
+
+def test_a_team_is_issued_in_one_batch_each_pdf_with_only_its_own_name(
+    supervisor, subordinate, junior, cycle, publish
+):
+    from nominations.models import AwardLevel, Cycle, Nomination
+    from tests.nominations.helpers import nomination
+
+    team = nomination(cycle, supervisor, [subordinate, junior], category="service-team")
+    Nomination.objects.filter(pk=team.pk).update(
+        status="decided", award_level=AwardLevel.objects.get(cycle=cycle, code="silver")
+    )
+    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    publish()
+    ids = list(Certificate.objects.order_by("pk").values_list("pk", flat=True))
+    assert services.certificates_issue_batch(certificate_ids=ids) == 2
+    assert services.certificates_issue_batch(certificate_ids=ids) == 0  # nothing twice
+    for certificate in Certificate.objects.select_related("recipient"):
+        data = certificate.file.read()
+        text = pdf_text(data)
+        other = "Junior" if certificate.recipient.name == "Subordinate" else "Subordinate"
+        assert (certificate.recipient.name in text, other in text) == (True, False)
+        assert len(PdfReader(io.BytesIO(data)).pages) == 1
+        assert signing.validate_pdf(data)
