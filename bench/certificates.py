@@ -79,14 +79,9 @@ def naive(certificate_id: int) -> tuple[bytes, bytes]:
 
     from certificates import rendering
     from certificates.fetcher import ASSETS, asset_fetcher
-    from certificates.models import Certificate
+    from certificates.selectors import certificates_for_rendering
 
-    c = Certificate.objects.select_related(
-        "recipient__org_unit",
-        "nomination__cycle",
-        "nomination__category",
-        "nomination__award_level",
-    ).get(pk=certificate_id)
+    c = certificates_for_rendering().get(pk=certificate_id)
     html = render_to_string("certificates/certificate.html", rendering.certificate_context(c))
     css = CSS(
         filename=str(ASSETS / "certificate.css"), url_fetcher=asset_fetcher(), base_url="asset:"
@@ -148,7 +143,7 @@ def main() -> None:  # noqa: PLR0915 - a script that reads top to bottom
     args = parser.parse_args()
     with scratch_django("certs"):
         from certificates import rendering, services, signing
-        from certificates.models import Certificate
+        from certificates.selectors import certificates_for_rendering
 
         ids = setup_data(max(args.count, 1000 if args.memory else args.count))
         batch = ids[: args.count]
@@ -181,12 +176,7 @@ def main() -> None:  # noqa: PLR0915 - a script that reads top to bottom
             pool.map(issue_range, [batch[:half], batch[half:]])
         t_two = time.perf_counter() - start
 
-        c = Certificate.objects.select_related(
-            "recipient__org_unit",
-            "nomination__cycle",
-            "nomination__category",
-            "nomination__award_level",
-        ).get(pk=batch[0])
+        c = certificates_for_rendering().get(pk=batch[0])
         plain = rendering.render_certificate(c)
         signed = signing.sign_pdf(plain)
         n = len(batch)

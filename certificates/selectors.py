@@ -11,6 +11,16 @@ from people.selectors import SECRETARIAT, user_employee, user_group_names
 from .models import Certificate, normalize_code
 
 
+def certificates_for_rendering() -> QuerySet[Certificate]:
+    """Certificates with everything printed on them, in one query."""
+    return Certificate.objects.select_related(
+        "recipient__org_unit",
+        "nomination__cycle",
+        "nomination__category",
+        "nomination__award_level",
+    )
+
+
 def certificate_list(*, user) -> QuerySet[Certificate]:
     """The secretariat sees all; others the certificates they received or
     whose nomination they made."""

@@ -27,6 +27,7 @@ from core.jobs import dispatch
 from nominations.models import Nomination, Nominee
 
 from .models import Certificate
+from .selectors import certificates_for_rendering
 
 log = logging.getLogger(__name__)
 S = Certificate.Status
@@ -91,12 +92,7 @@ def certificate_issue(*, certificate_id: int) -> bool:
 
     if not certificate_claim(certificate_id=certificate_id):
         return False
-    certificate = Certificate.objects.select_related(
-        "recipient__org_unit",
-        "nomination__cycle",
-        "nomination__category",
-        "nomination__award_level",
-    ).get(pk=certificate_id)
+    certificate = certificates_for_rendering().get(pk=certificate_id)
     return _store(certificate, signing.sign_pdf(rendering.render_certificate(certificate)))
 
 
@@ -111,16 +107,7 @@ def certificates_issue_batch(*, certificate_ids: list[int]) -> int:
     claimed = [pk for pk in certificate_ids if certificate_claim(certificate_id=pk)]
     if not claimed:
         return 0
-    certificates = list(
-        Certificate.objects.select_related(
-            "recipient__org_unit",
-            "nomination__cycle",
-            "nomination__category",
-            "nomination__award_level",
-        )
-        .filter(pk__in=claimed)
-        .order_by("pk")
-    )
+    certificates = list(certificates_for_rendering().filter(pk__in=claimed).order_by("pk"))
     try:
         pdfs = rendering.render_certificates(certificates)
     except Exception:

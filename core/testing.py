@@ -75,43 +75,57 @@ def api():
     return client
 
 
+def start_celery_worker(*, name: str, queue: str | None = None, env: dict | None = None):
+    """Start a real Celery worker process (solo pool) on the test database and
+    Redis; returns the ``Popen``. Callers stop it."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=solo",
+        "--without-mingle",
+        "--without-gossip",
+        "--loglevel=WARNING",
+        f"--hostname={name}-{os.getpid()}@%h",
+    ]
+    if queue:
+        command += ["-Q", queue]
+    return subprocess.Popen(  # noqa: S603 - fixed command line
+        command,
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            **(env or {}),
+        },
+    )
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
     """A real Celery worker process on Redis, using the test database.
 
     Tests that use it need ``transactional_db`` so the worker sees their rows.
     """
-    import os
-    import subprocess
-    import sys
     import time
-
-    from django.conf import settings
-    from django.db import connection
 
     from config.celery import app
 
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     app.control.purge()
-    worker = subprocess.Popen(  # noqa: S603 - fixed command line
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=WARNING",
-            f"--hostname=test-{os.getpid()}@%h",
-        ],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )
+    worker = start_celery_worker(name="test")
     try:
         deadline = time.monotonic() + 60
         while not app.control.ping(timeout=0.5):

@@ -15,8 +15,23 @@ from django.utils.translation import gettext as _
 from .models import Nomination, Nominee, ResultNotice
 
 
-def _send(to: str, subject: str, body: str) -> None:
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+def _send_once(row, field: str, to: str, subject: str, body: str) -> bool:
+    """Claim ``row`` by setting ``field`` where it is still empty, then send;
+    a failed send releases the claim (for the retry). False if another run
+    had claimed it or there is no address."""
+    model = type(row)
+    if not model.objects.filter(pk=row.pk, **{f"{field}__isnull": True}).update(
+        **{field: timezone.now()}
+    ):
+        return False
+    if not to:
+        return False
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    except Exception:
+        model.objects.filter(pk=row.pk).update(**{field: None})
+        raise
+    return True
 
 
 def nominees_notify(*, nomination_id: int) -> int:
@@ -26,29 +41,20 @@ def nominees_notify(*, nomination_id: int) -> int:
         nomination_id=nomination_id, notified_at__isnull=True
     ).select_related("employee", "nomination__nominator", "nomination__cycle")
     for nominee in nominees:
-        if not Nominee.objects.filter(pk=nominee.pk, notified_at__isnull=True).update(
-            notified_at=timezone.now()
-        ):
-            continue  # another run claimed it
-        if not nominee.employee.email:
-            continue
         n = nominee.nomination
-        try:
-            with translation.override(settings.LANGUAGE_CODE):
-                _send(
-                    nominee.employee.email,
-                    _("You have been nominated: %(title)s") % {"title": n.title},
-                    _(
-                        "%(nominator)s nominated you for %(cycle)s with the innovation "
-                        "“%(title)s”.\n\nIf you do not want your name on public recognition "
-                        "posts, change your preference in Apresiasi at any time."
-                    )
-                    % {"nominator": n.nominator.name, "cycle": n.cycle.name, "title": n.title},
+        with translation.override(settings.LANGUAGE_CODE):
+            sent += _send_once(
+                nominee,
+                "notified_at",
+                nominee.employee.email,
+                _("You have been nominated: %(title)s") % {"title": n.title},
+                _(
+                    "%(nominator)s nominated you for %(cycle)s with the innovation "
+                    "“%(title)s”.\n\nIf you do not want your name on public recognition "
+                    "posts, change your preference in Apresiasi at any time."
                 )
-        except Exception:
-            Nominee.objects.filter(pk=nominee.pk).update(notified_at=None)
-            raise
-        sent += 1
+                % {"nominator": n.nominator.name, "cycle": n.cycle.name, "title": n.title},
+            )
     return sent
 
 
@@ -59,12 +65,6 @@ def result_notices_send(*, cycle_id: int) -> int:
         nomination__cycle_id=cycle_id, sent_at__isnull=True
     ).select_related("employee", "nomination__award_level", "nomination__cycle")
     for notice in notices:
-        if not ResultNotice.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
-            sent_at=timezone.now()
-        ):
-            continue
-        if not notice.employee.email:
-            continue
         n: Nomination = notice.nomination
         with translation.override(settings.LANGUAGE_CODE):
             outcome = (
@@ -72,20 +72,17 @@ def result_notices_send(*, cycle_id: int) -> int:
                 if n.award_level
                 else _("It does not receive an award this time.")
             )
-            try:
-                _send(
-                    notice.employee.email,
-                    _("Results of %(cycle)s") % {"cycle": n.cycle.name},
-                    _(
-                        "The results of %(cycle)s are published.\n\nNomination: %(title)s\n"
-                        "%(outcome)s\n\nThank you for serving the public."
-                    )
-                    % {"cycle": n.cycle.name, "title": n.title, "outcome": outcome},
+            sent += _send_once(
+                notice,
+                "sent_at",
+                notice.employee.email,
+                _("Results of %(cycle)s") % {"cycle": n.cycle.name},
+                _(
+                    "The results of %(cycle)s are published.\n\nNomination: %(title)s\n"
+                    "%(outcome)s\n\nThank you for serving the public."
                 )
-            except Exception:
-                ResultNotice.objects.filter(pk=notice.pk).update(sent_at=None)
-                raise
-        sent += 1
+                % {"cycle": n.cycle.name, "title": n.title, "outcome": outcome},
+            )
     return sent
 
 

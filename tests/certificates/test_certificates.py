@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from certificates import rendering, services, signing
 from certificates.models import Certificate, normalize_code
+from certificates.selectors import certificates_for_rendering
 from people.models import Employee
 
 HOSTILE = [
@@ -79,12 +80,7 @@ def test_user_text_is_printed_literally_and_never_fetched(awarded, publish, host
         return real(url, *args, **kwargs)
 
     monkeypatch.setattr(fetcher, "fetch", recording)
-    certificate = Certificate.objects.select_related(
-        "recipient__org_unit",
-        "nomination__cycle",
-        "nomination__category",
-        "nomination__award_level",
-    ).get()
+    certificate = certificates_for_rendering().get()
     pdf = rendering.render_certificate(certificate)
     assert hostile in " ".join(pdf_text(pdf).split())
     assert set(asked) <= {"asset:logo.svg"}  # the logo at most (images are cached)

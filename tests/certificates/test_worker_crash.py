@@ -2,49 +2,23 @@
 
 import os
 import signal
-import subprocess
-import sys
 import time
-
-from django.conf import settings
-from django.db import connection
 
 from certificates.models import Certificate
 from certificates.tasks import issue_certificate
 from config.celery import app
+from core.testing import start_celery_worker
 
 QUEUE = "crash-test"
 
 
 def start_worker():
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        # Short limits so the broker re-delivers (visibility timeout = 4 × 3 s)
-        # and the claim goes stale (2 × 3 s) within the test's patience.
-        "CELERY_TASK_TIME_LIMIT": "3",
-        "CELERY_TASK_SOFT_TIME_LIMIT": "2",
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            QUEUE,
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=WARNING",
-            f"--hostname=crash-{time.monotonic_ns()}@%h",
-        ],
-        env=env,
-        cwd=settings.BASE_DIR,
+    # Short limits so the broker re-delivers (visibility timeout = 4 × 3 s)
+    # and the claim goes stale (2 × 3 s) within the test's patience.
+    return start_celery_worker(
+        name=f"crash-{time.monotonic_ns()}",
+        queue=QUEUE,
+        env={"CELERY_TASK_TIME_LIMIT": "3", "CELERY_TASK_SOFT_TIME_LIMIT": "2"},
     )
 
 
