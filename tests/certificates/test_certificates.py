@@ -225,3 +225,17 @@ def test_a_team_is_issued_in_one_batch_each_pdf_with_only_its_own_name(
         assert (certificate.recipient.name in text, other in text) == (True, False)
         assert len(PdfReader(io.BytesIO(data)).pages) == 1
         assert signing.validate_pdf(data)
+
+
+def test_verification_is_rate_limited(api, monkeypatch, db):
+    from django.core.cache import cache
+
+    from certificates.api.views import VerifyThrottle
+
+    monkeypatch.setattr(VerifyThrottle, "rate", "2/min", raising=False)
+    cache.clear()
+    try:
+        codes = [api.get("/api/v1/verify/AAAA-BBBB-CCCC").status_code for _ in range(3)]
+    finally:
+        cache.clear()
+    assert codes == [404, 404, 429]
