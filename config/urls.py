@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from certificates.api.views import verify_page
+from core.api import TaskView
 from core.views import health
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("people.api.urls")),
     path("api/v1/", include("nominations.api.urls")),
     path("api/v1/", include("certificates.api.urls")),
+    path("api/v1/tasks/<str:task_id>", TaskView.as_view(), name="api-task"),
     path("verify/<str:code>", verify_page, name="verify-page"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -23,3 +23,14 @@ def dispatch(task, **kwargs) -> bool:
         )
         return False
     return True
+
+
+def task_payload(task_id: str) -> dict:
+    """``{id, state, progress, result}`` of a task, for API answers."""
+    from celery.result import AsyncResult
+
+    result = AsyncResult(task_id)
+    state = result.state
+    progress = result.info if state == "PROGRESS" and isinstance(result.info, dict) else None
+    value = result.result if state == "SUCCESS" else None
+    return {"id": task_id, "state": state, "progress": progress, "result": value}

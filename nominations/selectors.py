@@ -110,20 +110,6 @@ def nomination_get(*, user, pk: int) -> Nomination:
         raise NotFoundError() from None
 
 
-def scores_visible(*, user, nomination: Nomination) -> bool:
-    """Staff never see scores before publication; the secretariat and the
-    chair see them at any time."""
-    if nomination.status == S.PUBLISHED:
-        return True
-    if SECRETARIAT in user_group_names(user):
-        return True
-    employee = user_employee(user)
-    return (
-        employee is not None
-        and nomination.cycle.committee.filter(employee=employee, is_chair=True).exists()
-    )
-
-
 def assignment_list(*, user) -> QuerySet[Assignment]:
     """The reviewer's own assignments."""
     employee = user_employee(user)

@@ -95,7 +95,7 @@ def employee_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Employe
     """Employees the user may see: all for secretariat and HR, the own reporting
     line for a supervisor, nothing for anyone else."""
     base = Employee.objects.select_related("org_unit")
-    if user_group_names(user) & {SECRETARIAT, HR}:
+    if user.has_perm("people.list_all_employees"):
         return base.all()
     employee = user_employee(user)
     if employee is None:

@@ -10,16 +10,9 @@ from django.db.models import Case, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from .models import CareerEvent, CareerProfile, Employee, OrgUnit
+from .models import CareerEvent, CareerProfile, Employee
 
 AWARD_WINDOW_YEARS = 5
-
-
-def orgunit_create(*, code: str, name: str, parent: OrgUnit | None = None) -> OrgUnit:
-    unit = OrgUnit(code=code, name=name, parent=parent)
-    unit.full_clean()
-    unit.save()
-    return unit
 
 
 def employee_save(*, employee: Employee) -> Employee:

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from certificates import selectors, services, signing
 from certificates.models import Certificate
 from core.errors import NotFoundError, ServiceUnavailableError
+from core.jobs import task_payload
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -189,7 +190,6 @@ class BulkReissueView(APIView):
     )
     def post(self, request, cycle_id):
         from certificates.tasks import reissue_cycle
-        from nominations.api.views import task_payload
         from nominations.selectors import cycle_list
 
         if not request.user.has_perm("certificates.revoke_certificate", None):

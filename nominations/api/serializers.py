@@ -363,10 +363,3 @@ class AssignmentResultSerializer(serializers.Serializer):
     kept = serializers.IntegerField()
     nominations = serializers.IntegerField()
     shortfalls = serializers.ListField(child=serializers.DictField())
-
-
-class TaskSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    state = serializers.CharField()
-    progress = serializers.DictField(allow_null=True)
-    result = serializers.JSONField(allow_null=True)

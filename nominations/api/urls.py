@@ -14,6 +14,5 @@ urlpatterns = [
         views.EvidenceDownloadView.as_view(),
         name="api-evidence-download",
     ),
-    path("tasks/<str:task_id>", views.TaskView.as_view(), name="api-task"),
     *router.urls,
 ]

@@ -5,7 +5,6 @@ serializer. One ``@action`` per transition."""
 from __future__ import annotations
 
 import django_filters
-from celery.result import AsyncResult
 from django.conf import settings
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -15,8 +14,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import TaskSerializer
 from core.errors import NotFoundError, ServiceUnavailableError
-from nominations import assignment, selectors, services
+from core.jobs import task_payload
+from nominations import assignment, evidence, selectors, services
 from nominations.models import Evidence, Nomination
 from people.selectors import user_employee
 
@@ -55,7 +56,7 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         request=None,
         responses={
             200: s.AssignmentResultSerializer,
-            202: s.TaskSerializer,
+            202: TaskSerializer,
             409: OpenApiResponse(
                 description="Some nominations cannot get enough reviewers; "
                 "nothing was assigned. The answer lists them."
@@ -280,29 +281,36 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 
 class EvidenceDownloadView(APIView):
-    """An evidence file, as an attachment, for whoever may see the nomination."""
+    """An evidence file: download it (as an attachment, for whoever may see the
+    nomination) or remove it from a draft (its nominator)."""
+
+    def _item(self, request, nomination_pk, pk) -> Evidence:
+        nomination = selectors.nomination_get(user=request.user, pk=nomination_pk)
+        try:
+            return nomination.evidence.get(pk=pk)
+        except (Evidence.DoesNotExist, ValueError):
+            raise NotFoundError() from None
 
     @extend_schema(
         responses={(200, "application/octet-stream"): OpenApiResponse(description="the file")}
     )
     def get(self, request, nomination_pk, pk):
-        nomination = selectors.nomination_get(user=request.user, pk=nomination_pk)
-        try:
-            item = nomination.evidence.get(pk=pk)
-        except (Evidence.DoesNotExist, ValueError):
-            raise NotFoundError() from None
-        from nominations.evidence import EXTENSIONS
-
+        item = self._item(request, nomination_pk, pk)
         name = item.original_name.rsplit(".", 1)[0][:100] or "evidence"
         response = FileResponse(
             item.file.open("rb"),
             as_attachment=True,
-            filename=f"{name}.{EXTENSIONS[item.content_type]}",
+            filename=f"{name}.{evidence.EXTENSIONS[item.content_type]}",
             content_type=item.content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, nomination_pk, pk):
+        services.evidence_delete(item=self._item(request, nomination_pk, pk), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -344,19 +352,3 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         services.review_reopen(assignment_id=item.pk, actor=request.user)
         item.refresh_from_db()
         return Response(s.AssignmentSerializer(item).data)
-
-
-def task_payload(task_id: str) -> dict:
-    result = AsyncResult(task_id)
-    state = result.state
-    progress = result.info if state == "PROGRESS" and isinstance(result.info, dict) else None
-    value = result.result if state == "SUCCESS" else None
-    return {"id": task_id, "state": state, "progress": progress, "result": value}
-
-
-class TaskView(APIView):
-    """State and progress of a background task started by the API."""
-
-    @extend_schema(responses=s.TaskSerializer)
-    def get(self, request, task_id):
-        return Response(task_payload(task_id))

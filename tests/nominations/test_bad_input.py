@@ -327,3 +327,23 @@ def test_nominating_from_another_unit_is_refused_even_for_a_supervisor(
         format="json",
     )
     assert fields(response) == ["nominees"]
+
+
+def test_nominator_removes_evidence_from_a_draft_only(
+    api, supervisor, outsider, draft, django_capture_on_commit_callbacks
+):
+    client = api.as_(supervisor)
+    url = client.post(
+        f"/api/v1/nominations/{draft.pk}/evidence",
+        {"file": SimpleUploadedFile("r.pdf", PDF_BYTES)},
+        format="multipart",
+    ).json()["url"]
+    item = Evidence.objects.get()
+    assert api.as_(outsider).delete(url).status_code == 404
+    Nomination.objects.filter(pk=draft.pk).update(status="submitted")
+    assert api.as_(supervisor).delete(url).status_code == 409
+    Nomination.objects.filter(pk=draft.pk).update(status="draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.as_(supervisor).delete(url).status_code == 204
+    assert not Evidence.objects.exists()
+    assert not item.file.storage.exists(item.file.name)
