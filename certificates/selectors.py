@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.errors import NotFoundError
@@ -88,3 +88,25 @@ def verification_payload(certificate: Certificate) -> dict:
         "sha256": certificate.sha256,
         "revoked_on": certificate.revoked_at.date().isoformat() if certificate.revoked_at else None,
     }
+
+
+def live_certificate_codes(*, nomination_ids) -> dict[tuple[int, int], str]:
+    """``{(nomination_id, recipient_id): verification code}`` of the certificates
+    that are not revoked (other apps link to their verification page)."""
+    return {
+        (n, r): code
+        for n, r, code in Certificate.objects.filter(nomination_id__in=nomination_ids)
+        .exclude(status=Certificate.Status.REVOKED)
+        .values_list("nomination_id", "recipient_id", "verification_code")
+    }
+
+
+def live_certificate_code(*, nomination: OuterRef, recipient: OuterRef) -> Subquery:
+    """A subquery for annotating another app's rows with the verification code
+    of the (not revoked) certificate of ``recipient`` for ``nomination``."""
+    return Subquery(
+        Certificate.objects.filter(nomination=nomination, recipient=recipient)
+        .exclude(status=Certificate.Status.REVOKED)
+        .order_by("-id")
+        .values("verification_code")[:1]
+    )

@@ -8,30 +8,12 @@ twice sends nothing twice; a send that fails releases its claim for the retry.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.mail import send_once
+
 from .models import Nomination, Nominee, ResultNotice
-
-
-def _send_once(row, field: str, to: str, subject: str, body: str) -> bool:
-    """Claim ``row`` by setting ``field`` where it is still empty, then send;
-    a failed send releases the claim (for the retry). False if another run
-    had claimed it or there is no address."""
-    model = type(row)
-    if not model.objects.filter(pk=row.pk, **{f"{field}__isnull": True}).update(
-        **{field: timezone.now()}
-    ):
-        return False
-    if not to:
-        return False
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-    except Exception:
-        model.objects.filter(pk=row.pk).update(**{field: None})
-        raise
-    return True
 
 
 def nominees_notify(*, nomination_id: int) -> int:
@@ -43,7 +25,7 @@ def nominees_notify(*, nomination_id: int) -> int:
     for nominee in nominees:
         n = nominee.nomination
         with translation.override(settings.LANGUAGE_CODE):
-            sent += _send_once(
+            sent += send_once(
                 nominee,
                 "notified_at",
                 nominee.employee.email,
@@ -72,7 +54,7 @@ def result_notices_send(*, cycle_id: int) -> int:
                 if n.award_level
                 else _("It does not receive an award this time.")
             )
-            sent += _send_once(
+            sent += send_once(
                 notice,
                 "sent_at",
                 notice.employee.email,

@@ -404,3 +404,60 @@ def ranking_payload(ranking: Ranking) -> dict:
             for r in ranking.rows
         ],
     }
+
+
+# --- what other apps read after publication -------------------------------------
+
+
+def awarded_nominees(*, cycle_id: int) -> QuerySet[Nominee]:
+    """Every nominee of the cycle's published nominations that received an
+    award, with the nomination, its level, category, cycle and the
+    employee's unit (one query)."""
+    return (
+        Nominee.objects.filter(
+            nomination__cycle_id=cycle_id,
+            nomination__status=S.PUBLISHED,
+            nomination__award_level__isnull=False,
+        )
+        .select_related(
+            "employee__org_unit",
+            "nomination__award_level",
+            "nomination__category",
+            "nomination__cycle",
+        )
+        .order_by("nomination_id", "-is_lead", "employee_id")
+    )
+
+
+def psm_highlights(*, cycle_id: int) -> dict[int, str]:
+    """For each reviewed nomination of the cycle, the PSM statement of the
+    dimension its reviewers scored highest (relative to the scale), for
+    public recognition posts. Two queries."""
+    nominations = dict(
+        Nomination.objects.filter(cycle_id=cycle_id).values_list("id", "psm_statements")
+    )
+    criteria = {
+        c.code: c
+        for c in Cycle.objects.get(pk=cycle_id).rubric.criteria.filter(
+            group="psm", asks_statement=True
+        )
+    }
+    sums: dict[int, Counter] = defaultdict(Counter)
+    for nomination_id, scores in Review.objects.filter(
+        assignment__nomination__cycle_id=cycle_id, submitted_at__isnull=False
+    ).values_list("assignment__nomination_id", "scores"):
+        for code, criterion in criteria.items():
+            if isinstance(scores.get(code), int | float):
+                span = (criterion.scale_max - criterion.scale_min) or 1
+                sums[nomination_id][code] += (scores[code] - criterion.scale_min) / span
+    highlights = {}
+    for nomination_id, statements in nominations.items():
+        ranked = sorted(
+            criteria,
+            key=lambda code: (-sums[nomination_id][code], criteria[code].position),
+        )
+        for code in ranked:
+            if (statements or {}).get(code, "").strip():
+                highlights[nomination_id] = statements[code].strip()
+                break
+    return highlights

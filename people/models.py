@@ -91,6 +91,9 @@ class Employee(TimeStampedModel):
     )
     rank = models.CharField(_("rank"), max_length=8, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # The employee's own choice, changeable at any time: when False, posts
+    # naming them disappear from the public wall, API and feed at once.
+    public_recognition = models.BooleanField(_("show me in public recognition"), default=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login account"),
@@ -167,6 +170,23 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise TypeError("Career events are append-only: they cannot be deleted.")
 
 
+class CurrentTransactionId(models.Func):
+    """The writing transaction's top-level id on PostgreSQL (``0`` elsewhere).
+
+    The career feed orders by it: a row whose transaction id is below the
+    oldest transaction still running is final, and no row can later appear
+    before it, so consumers never miss an event that committed late.
+    """
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "0", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return "(pg_current_xact_id()::text::bigint)", []
+
+
 class CareerEvent(models.Model):
     """One entry of an employee's career ledger. Append-only.
 
@@ -198,6 +218,7 @@ class CareerEvent(models.Model):
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -212,6 +233,7 @@ class CareerEvent(models.Model):
                 name="careerevent_unique_reference",
             ),
         ]
+        indexes = [models.Index(fields=["txid", "id"], name="careerevent_feed_order")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} {self.unit} → {self.employee_id}"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from core.tree import ancestor_ids, descendant_ids
 
-from .models import CareerProfile, Employee, OrgUnit
+from .models import CareerEvent, CareerProfile, Employee, OrgUnit
 
 SECRETARIAT = "secretariat"
 HR = "hr"
@@ -109,3 +111,46 @@ def career_profile_get(*, employee: Employee) -> CareerProfile:
         return CareerProfile.objects.get(employee=employee)
     except CareerProfile.DoesNotExist:
         return CareerProfile(employee=employee)
+
+
+# --- the career feed ----------------------------------------------------------
+
+
+def career_cursor(event: CareerEvent) -> str:
+    return f"{event.txid}-{event.pk}"
+
+
+def parse_career_cursor(value: str) -> tuple[int, int]:
+    """``"<txid>-<id>"`` → ``(txid, id)``; ``ValueError`` if malformed."""
+    txid, _, pk = value.partition("-")
+    parsed = int(txid), int(pk)
+    if min(parsed) < 0:
+        raise ValueError(value)
+    return parsed
+
+
+def career_feed(*, after: tuple[int, int] | None = None) -> QuerySet[CareerEvent]:
+    """Career events in the feed's stable order, after a cursor (keyset).
+
+    Ordered by (writing transaction, id). On PostgreSQL only events of
+    transactions older than every transaction still running are served (plus
+    the caller's own): an event that commits late can then never appear
+    behind a cursor a consumer already holds.
+    """
+    events = CareerEvent.objects.select_related("employee__org_unit").order_by("txid", "id")
+    if connection.vendor == "postgresql":
+        events = events.filter(
+            RawSQL(
+                "(txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+                " OR txid = pg_current_xact_id_if_assigned()::text::bigint)",
+                (),
+                output_field=BooleanField(),
+            )
+        )
+    if after is not None:
+        # A row comparison, so PostgreSQL walks the (txid, id) index from the cursor.
+        events = events.filter(
+            RawSQL('("people_careerevent"."txid", "people_careerevent"."id") > (%s, %s)', after,
+                   output_field=BooleanField())
+        )
+    return events

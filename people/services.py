@@ -22,6 +22,14 @@ def employee_save(*, employee: Employee) -> Employee:
     return employee
 
 
+def employee_set_public_recognition(*, employee: Employee, public: bool) -> Employee:
+    """The employee's choice to appear in public recognition posts. Takes
+    effect at once: the wall, the API and the feed check it on every read."""
+    Employee.objects.filter(pk=employee.pk).update(public_recognition=public)
+    employee.public_recognition = public
+    return employee
+
+
 def _five_years_ago(today: dt.date) -> dt.date:
     try:
         return today.replace(year=today.year - AWARD_WINDOW_YEARS)

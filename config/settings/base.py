@@ -215,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "nominations.sweep_notices",
         "schedule": 5 * 60,
     },
+    "sweep-rewards": {
+        "task": "rewards.sweep",
+        "schedule": 60,
+    },
     "advance-due-cycles": {
         "task": "nominations.advance_due_cycles",
         "schedule": 60 * 60,
@@ -242,6 +246,17 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # background task with progress, instead of within the request.
 ASSIGNMENT_ASYNC_THRESHOLD = env.int("ASSIGNMENT_ASYNC_THRESHOLD", default=300)
 
+# --- Webhooks ---------------------------------------------------------------
+# Seconds to wait for a receiver (connect and each read).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+# Back-off after the n-th consecutive failure: base × 3^(n-1), at most max
+# (±20 % jitter); a delivery is given up when older than the window (a day).
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=5.0)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 60 * 60)
+WEBHOOK_RETRY_WINDOW = env.int("WEBHOOK_RETRY_WINDOW", default=26 * 60 * 60)
+# Receivers on loopback, link-local or private addresses are refused unless
+# this is on (tests; an intranet receiver the security team has approved).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
 # How long /health waits for the broker before calling it down.
 HEALTH_BROKER_TIMEOUT = env.float("HEALTH_BROKER_TIMEOUT", default=2.0)
 

@@ -29,3 +29,8 @@ WHITENOISE_AUTOREFRESH = True
 # Results go to Redis so tests can wait for a real worker's answer.
 CELERY_RESULT_BACKEND = "redis://127.0.0.1:6379/15"
 CERTIFICATE_SIGNING_KEY = BASE_DIR / "var" / "test-signing" / "test-signing.p12"
+# The webhook tests' receiver is a local HTTP server on 127.0.0.1; short
+# back-off and timeout keep the retry tests quick.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+WEBHOOK_RETRY_BASE_SECONDS = 0.4
+WEBHOOK_TIMEOUT = 2.0

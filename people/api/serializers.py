@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from people.models import CareerProfile, Employee, OrgUnit
+from people.models import CareerEvent, CareerProfile, Employee, OrgUnit
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -46,6 +46,51 @@ class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
     employee = EmployeeSerializer(allow_null=True)
+    public_recognition = serializers.BooleanField(allow_null=True)
+    career_profile = CareerProfileSerializer(allow_null=True)
+
+
+class PreferencesSerializer(serializers.Serializer):
+    public_recognition = serializers.BooleanField()
+
+
+class CareerEventSerializer(serializers.ModelSerializer):
+    cursor = serializers.SerializerMethodField()
+    employee = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CareerEvent
+        fields = [
+            "id",
+            "cursor",
+            "employee",
+            "kind",
+            "amount",
+            "unit",
+            "source",
+            "reference",
+            "note",
+            "created_at",
+        ]
+
+    def get_cursor(self, obj) -> str:
+        from people.selectors import career_cursor
+
+        return career_cursor(obj)
+
+    def get_employee(self, obj) -> dict:
+        return {
+            "nip": obj.employee.nip,
+            "name": obj.employee.name,
+            "unit": obj.employee.org_unit.code,
+        }
+
+
+class CareerFeedSerializer(serializers.Serializer):
+    results = CareerEventSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+    has_more = serializers.BooleanField()
+    next = serializers.URLField(allow_null=True)
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -1,20 +1,29 @@
+from urllib.parse import urlencode
+
 import django_filters
 from django.contrib.auth import authenticate
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, permissions
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from core.errors import ApplicationError
-from people import selectors
+from core.errors import ApplicationError, NotFoundError
+from people import selectors, services
 from people.models import Employee, OrgUnit
 
-from .serializers import EmployeeSerializer, MeSerializer, TokenRequestSerializer, TokenSerializer
+from .serializers import (
+    CareerFeedSerializer,
+    EmployeeSerializer,
+    MeSerializer,
+    PreferencesSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
 
 
 class LoginThrottle(AnonRateThrottle):
@@ -48,7 +57,10 @@ class TokenView(APIView):
 
 
 class MeView(APIView):
-    """Who I am: username, roles and my employee record."""
+    """Who I am: username, roles, my employee record, my career profile and
+    my public-recognition preference. ``PATCH`` changes the preference:
+    ``{"public_recognition": false}`` hides every post naming me from the
+    public wall, API and feed at once."""
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
@@ -61,6 +73,79 @@ class MeView(APIView):
                     "username": request.user.get_username(),
                     "roles": selectors.user_roles(request.user),
                     "employee": employee,
+                    "public_recognition": employee.public_recognition if employee else None,
+                    "career_profile": (
+                        selectors.career_profile_get(employee=employee) if employee else None
+                    ),
+                }
+            ).data
+        )
+
+    @extend_schema(request=PreferencesSerializer, responses=MeSerializer)
+    def patch(self, request):
+        employee = selectors.user_employee(request.user)
+        if employee is None:
+            raise NotFoundError()
+        data = PreferencesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.employee_set_public_recognition(
+            employee=employee, public=data.validated_data["public_recognition"]
+        )
+        return self.get(request)
+
+
+class CareerFeedView(APIView):
+    """Career events for HR systems (HR role), in a stable order.
+
+    Start without ``after``; then pass the ``next_cursor`` of each answer as
+    ``after`` to get only newer events. Each event has a unique ``id`` (and
+    a ``reference`` naming its origin), so a consumer that stores the last
+    cursor it processed can resume and apply each event exactly once. Events
+    are never changed or deleted: a correction is a new event with the
+    opposite amount. ``limit``: 1–1000 (default 200)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("after", str, description="the previous answer's next_cursor"),
+            OpenApiParameter("limit", int, description="1–1000, default 200"),
+        ],
+        responses=CareerFeedSerializer,
+    )
+    def get(self, request):
+        if not request.user.has_perm("people.read_career_feed"):
+            raise NotFoundError()
+        after = request.query_params.get("after") or None
+        try:
+            cursor = selectors.parse_career_cursor(after) if after else None
+        except ValueError:
+            raise ApplicationError(
+                _("Not a cursor from this feed."), fields={"after": [_("Not a valid cursor.")]}
+            ) from None
+        try:
+            limit = int(request.query_params.get("limit", 200))
+            if not 1 <= limit <= 1000:
+                raise ValueError(limit)
+        except ValueError:
+            raise ApplicationError(
+                _("The limit must be a whole number from 1 to 1000."),
+                fields={"limit": [_("Enter a whole number from 1 to 1000.")]},
+            ) from None
+        events = list(selectors.career_feed(after=cursor)[: limit + 1])
+        has_more = len(events) > limit
+        events = events[:limit]
+        next_cursor = selectors.career_cursor(events[-1]) if events else after
+        next_url = None
+        if has_more:
+            next_url = request.build_absolute_uri(
+                f"{request.path}?{urlencode({'after': next_cursor, 'limit': limit})}"
+            )
+        return Response(
+            CareerFeedSerializer(
+                {
+                    "results": events,
+                    "next_cursor": next_cursor,
+                    "has_more": has_more,
+                    "next": next_url,
                 }
             ).data
         )

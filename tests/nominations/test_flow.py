@@ -99,7 +99,12 @@ def test_nomination_to_publication_through_the_api(
         results_published.disconnect(listen)
     assert response.json()["phase"] == "published"
     assert events == [cycle.pk]
-    assert sorted(m.to[0] for m in mail.outbox) == ["budi@example.test", "rina@example.test"]
+    # The result to nominee and nominator, and the award e-mail to the nominee.
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "budi@example.test",
+        "budi@example.test",
+        "rina@example.test",
+    ]
     assert Nomination.objects.get(pk=nomination_id).status == "published"
     assert list(
         Transition.objects.filter(nomination_id=nomination_id).values_list(

@@ -131,6 +131,8 @@ def test_me_for_a_user_without_employee_record(db):
         "username": "admin",
         "roles": ["secretariat"],
         "employee": None,
+        "public_recognition": None,
+        "career_profile": None,
     }
 
 

@@ -1,0 +1,84 @@
+"""The e-mail each awarded nominee receives, with links to their certificate
+and their recognition post. One ``AwardNotice`` row per person and
+nomination, claimed before sending: a job that runs twice sends nothing twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from certificates.models import group_code
+from certificates.selectors import live_certificate_codes
+from core.mail import send_once
+
+from .models import AwardNotice
+from .selectors import recognition_posts_public
+
+
+def _absolute(path: str) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def award_notices_send(*, cycle_id: int) -> int:
+    """E-mail each awarded nominee of the cycle. Returns the number sent."""
+    notices = list(
+        AwardNotice.objects.filter(nomination__cycle_id=cycle_id, sent_at__isnull=True)
+        .select_related("employee", "nomination__award_level", "nomination__cycle")
+        .order_by("id")
+    )
+    if not notices:
+        return 0
+    nomination_ids = {n.nomination_id for n in notices}
+    codes = live_certificate_codes(nomination_ids=nomination_ids)
+    posts = dict(
+        recognition_posts_public()
+        .filter(nomination_id__in=nomination_ids)
+        .values_list("nomination_id", "pk")
+    )
+    sent = 0
+    for notice in notices:
+        nomination = notice.nomination
+        code = codes.get((nomination.pk, notice.employee_id))
+        post = posts.get(nomination.pk)
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "name": notice.employee.name,
+                "level": nomination.award_level.name_id,
+                "cycle": nomination.cycle.name,
+                "title": nomination.title,
+                "certificates_url": _absolute(reverse("certificate-list")),
+                "verification_url": (
+                    _absolute(reverse("verify-page", args=[group_code(code)])) if code else ""
+                ),
+                "post_url": _absolute(reverse("recognition-detail", args=[post])) if post else "",
+            }
+            sent += send_once(
+                notice,
+                "sent_at",
+                notice.employee.email,
+                _("Congratulations: %(level)s in %(cycle)s") % context,
+                render_to_string("rewards/award_email.txt", context),
+            )
+    return sent
+
+
+def award_notices_sweep() -> int:
+    """Re-dispatch award e-mails left unsent for a few minutes."""
+    from core.jobs import dispatch
+
+    from .tasks import send_award_notices
+
+    before = timezone.now() - dt.timedelta(minutes=2)
+    cycles = set(
+        AwardNotice.objects.filter(
+            sent_at__isnull=True, nomination__cycle__published_at__lt=before
+        ).values_list("nomination__cycle_id", flat=True)
+    )
+    for cycle_id in cycles:
+        dispatch(send_award_notices, cycle_id=cycle_id)
+    return len(cycles)

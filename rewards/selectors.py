@@ -1,0 +1,180 @@
+"""Reads of the rewards app, each scoped to the caller."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import OuterRef, Q, QuerySet
+from django.urls import reverse
+
+from certificates.models import group_code
+from certificates.selectors import live_certificate_code
+from core.errors import NotFoundError
+from people.selectors import user_employee
+
+from .models import (
+    BonusBudget,
+    IncentiveRecord,
+    IncentiveRule,
+    RecognitionPost,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+# --- public recognition ---------------------------------------------------------------
+
+
+def recognition_posts_public() -> QuerySet[RecognitionPost]:
+    """Posts the public may see: none of whose nominees has opted out (checked
+    on every read, so an opt-out hides a post at once), with everything the
+    wall shows in one query."""
+    return (
+        RecognitionPost.objects.exclude(
+            nomination__nominees__employee__public_recognition=False
+        )
+        .select_related("cycle", "category", "award_level", "org_unit")
+        .annotate(
+            verification_code=live_certificate_code(
+                nomination=OuterRef("nomination_id"), recipient=OuterRef("lead_id")
+            )
+        )
+    )
+
+
+def recognition_post_get(pk) -> RecognitionPost:
+    try:
+        return recognition_posts_public().get(pk=pk)
+    except (RecognitionPost.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError() from None
+
+
+def _absolute(path: str) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def recognition_payload(post: RecognitionPost) -> dict:
+    """What the public sees of a post: names, unit, award, innovation title and
+    summary, cycle and category, links. Never a NIP, e-mail or amount."""
+    code = getattr(post, "verification_code", None)
+    return {
+        "id": post.pk,
+        "title": post.title,
+        "body": post.body,
+        "names": post.names,
+        "unit": post.org_unit.name,
+        "award": {
+            "code": post.award_level.code,
+            "name": post.award_level.name_id,
+            "name_en": post.award_level.name_en,
+        },
+        "cycle": {"id": post.cycle_id, "name": post.cycle.name},
+        "category": {"code": post.category.code, "name": post.category.name},
+        "published_at": post.published_at.isoformat(),
+        "url": _absolute(reverse("recognition-detail", args=[post.pk])),
+        "verification_url": (
+            _absolute(reverse("verify-page", args=[group_code(code)])) if code else None
+        ),
+    }
+
+
+# --- incentives -------------------------------------------------------------------
+
+
+def incentive_list(*, user) -> QuerySet[IncentiveRecord]:
+    """HR sees every record; anyone else only their own."""
+    base = IncentiveRecord.objects.select_related(
+        "employee__org_unit", "award_level", "cycle", "nomination", "decided_by"
+    )
+    if user.has_perm("rewards.decide_incentive"):
+        return base.all()
+    employee = user_employee(user)
+    if employee is None:
+        return base.none()
+    return base.filter(employee=employee)
+
+
+def incentive_get(*, user, pk) -> IncentiveRecord:
+    try:
+        return incentive_list(user=user).get(pk=pk)
+    except (IncentiveRecord.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError() from None
+
+
+def incentive_policy(*, cycle) -> dict:
+    """The cycle's bonus budget (amount, approved, left) and incentives per level."""
+    budget = BonusBudget.objects.filter(cycle=cycle).first() or BonusBudget(cycle=cycle)
+    levels: dict[str, list[dict]] = {level.code: [] for level in cycle.award_levels.all()}
+    for rule in IncentiveRule.objects.filter(award_level__cycle=cycle).select_related(
+        "award_level"
+    ):
+        levels[rule.award_level.code].append({"kind": rule.kind, "amount": rule.amount})
+    return {
+        "cycle": cycle.pk,
+        "bonus_budget": budget.amount,
+        "bonus_approved": budget.approved,
+        "bonus_left": budget.left,
+        "levels": levels,
+    }
+
+
+def approved_incentives_for_export(*, cycle_id: int) -> QuerySet[IncentiveRecord]:
+    """A cycle's approved records (reversals included, with their negative
+    amounts) in payroll order."""
+    return (
+        IncentiveRecord.objects.filter(cycle_id=cycle_id, status=IncentiveRecord.Status.APPROVED)
+        .select_related("employee__org_unit", "award_level", "nomination")
+        .order_by("employee__org_unit__code", "employee__nip", "kind", "id")
+    )
+
+
+# --- webhooks -----------------------------------------------------------------------
+
+
+def webhook_endpoint_list(*, user) -> QuerySet[WebhookEndpoint]:
+    if not user.has_perm("rewards.manage_webhooks"):
+        return WebhookEndpoint.objects.none()
+    return WebhookEndpoint.objects.all()
+
+
+def webhook_delivery_list(*, user, endpoint_id) -> QuerySet[WebhookDelivery]:
+    """An endpoint's delivery log with every attempt, newest first."""
+    return (
+        WebhookDelivery.objects.filter(
+            endpoint__in=webhook_endpoint_list(user=user), endpoint_id=endpoint_id
+        )
+        .prefetch_related("tries")
+        .order_by("-id")
+    )
+
+
+def webhook_due_endpoint_ids() -> list[int]:
+    """Active endpoints with deliveries due, not backing off and not being sent to."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    return list(
+        WebhookEndpoint.objects.filter(active=True)
+        .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+        .filter(Q(draining_until__isnull=True) | Q(draining_until__lt=now))
+        .filter(
+            deliveries__status=WebhookDelivery.Status.PENDING,
+            deliveries__next_attempt_at__lte=now,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def recognition_filter_options() -> dict:
+    """The cycles, categories and units that have public posts (three queries)."""
+    posts = recognition_posts_public()
+    return {
+        "cycles": list(posts.order_by("-cycle_id").values_list("cycle_id", "cycle__name").distinct()),
+        "categories": list(
+            posts.order_by("category__code")
+            .values_list("category__code", "category__name")
+            .distinct()
+        ),
+        "units": list(
+            posts.order_by("org_unit__code").values_list("org_unit__code", "org_unit__name").distinct()
+        ),
+    }

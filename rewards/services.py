@@ -1,0 +1,457 @@
+"""Writes of the rewards app: incentive policy, the publication job, HR's
+decisions on incentive records, webhook endpoints.
+
+The publication job follows the background-job pattern (STYLE.md): its row is
+created ``pending`` inside the publishing transaction, the job is dispatched
+after commit, claims the row with a conditional UPDATE and does everything in
+one transaction; a sweeper re-dispatches a job whose message was lost or whose
+worker died. Every row it creates has a unique constraint, so running it
+twice, or receiving the publication event twice, creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.errors import ConflictError, NotFoundError
+from core.formats import idr
+from core.jobs import dispatch
+from nominations.selectors import awarded_nominees, cycle_list, psm_highlights
+from people.services import career_event_append
+
+from . import webhooks
+from .models import (
+    KIND_UNITS,
+    AwardNotice,
+    BonusBudget,
+    IncentiveKind,
+    IncentiveRecord,
+    IncentiveRule,
+    Publication,
+    RecognitionPost,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from .selectors import recognition_payload, recognition_posts_public
+
+log = logging.getLogger(__name__)
+R = IncentiveRecord.Status
+STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+PUBLISHED_PHASES = ("published", "closed")
+
+
+# --- policy -----------------------------------------------------------------------
+
+
+def incentive_policy_set(
+    *,
+    cycle_id: int,
+    actor,
+    bonus_budget: Decimal | None = None,
+    levels: dict[str, list[dict]] | None = None,
+) -> None:
+    """Set a cycle's bonus budget and/or its incentives per award level
+    (``{"gold": [{"kind": "bonus", "amount": 5000000}, …]}``, replacing the
+    previous list). The incentives are fixed once the cycle is published; the
+    budget may still grow, never below what HR has approved."""
+    with transaction.atomic():
+        cycle = cycle_list().select_for_update().filter(pk=cycle_id).first()
+        if cycle is None or not actor.has_perm("rewards.manage_policy", cycle):
+            raise NotFoundError()
+        budget, _created = BonusBudget.objects.select_for_update().get_or_create(cycle=cycle)
+        if bonus_budget is not None:
+            if bonus_budget < budget.approved:
+                raise ValidationError(
+                    {
+                        "bonus_budget": [
+                            _("%(approved)s of bonuses are already approved.")
+                            % {"approved": idr(budget.approved)}
+                        ]
+                    }
+                )
+            budget.amount = bonus_budget
+            budget.save(update_fields=["amount"])
+        if levels is None:
+            return
+        if cycle.phase in PUBLISHED_PHASES:
+            raise ConflictError(_("The incentives of a published cycle cannot change."))
+        by_code = {level.code: level for level in cycle.award_levels.all()}
+        unknown = sorted(set(levels) - set(by_code))
+        if unknown:
+            raise ValidationError(
+                {"levels": [_("Unknown award level “%(code)s”.") % {"code": unknown[0]}]}
+            )
+        rules = []
+        for code, items in levels.items():
+            kinds = [item["kind"] for item in items]
+            if len(kinds) != len(set(kinds)):
+                raise ValidationError(
+                    {"levels": [_("Each kind may appear once per award level (%(code)s).")
+                                % {"code": code}]}
+                )
+            rules += [
+                IncentiveRule(award_level=by_code[code], kind=item["kind"], amount=item["amount"])
+                for item in items
+            ]
+        IncentiveRule.objects.filter(award_level__cycle=cycle, award_level__code__in=levels).delete()
+        IncentiveRule.objects.bulk_create(rules)
+
+
+# --- the publication job ----------------------------------------------------------
+
+
+def publication_create(*, cycle_id: int) -> None:
+    """Inside the publishing transaction: the job's row, and its dispatch
+    after commit. A second call changes nothing."""
+    from .tasks import process_publication
+
+    Publication.objects.bulk_create([Publication(cycle_id=cycle_id)], ignore_conflicts=True)
+    transaction.on_commit(lambda: dispatch(process_publication, cycle_id=cycle_id))
+
+
+def publication_claim(*, cycle_id: int) -> bool:
+    """pending (or working but stale) → working; False if another job has it
+    or it is done."""
+    now = timezone.now()
+    P = Publication.Status
+    return bool(
+        Publication.objects.filter(
+            Q(status=P.PENDING) | Q(status=P.WORKING, claimed_at__lt=now - STALE_AFTER),
+            cycle_id=cycle_id,
+        ).update(status=P.WORKING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+
+
+def publication_process(*, cycle_id: int) -> dict | None:
+    """The rewards of a published cycle, all in one transaction: incentive
+    records per the policy, an award event in each nominee's career ledger,
+    recognition posts (for nominees who have not opted out), a webhook
+    delivery per post and active endpoint, an award e-mail per nominee.
+    After commit: the webhook and e-mail jobs are queued.
+
+    Returns the cycle's totals, or ``None`` if there was nothing to do."""
+    if not publication_claim(cycle_id=cycle_id):
+        return None
+    with transaction.atomic():
+        nominees = list(awarded_nominees(cycle_id=cycle_id))
+        _create_incentive_records(nominees)
+        _append_award_events(nominees)
+        _create_posts(cycle_id, nominees)
+        posts = recognition_posts_public().filter(cycle_id=cycle_id)
+        webhook_deliveries_create(posts=posts)
+        AwardNotice.objects.bulk_create(
+            [AwardNotice(nomination_id=n.nomination_id, employee=n.employee) for n in nominees],
+            ignore_conflicts=True,
+        )
+        totals = {
+            "awarded": len(nominees),
+            "incentives": IncentiveRecord.objects.filter(cycle_id=cycle_id).count(),
+            "posts": RecognitionPost.objects.filter(cycle_id=cycle_id).count(),
+            "deliveries": WebhookDelivery.objects.filter(post__cycle_id=cycle_id).count(),
+        }
+        Publication.objects.filter(cycle_id=cycle_id).update(
+            status=Publication.Status.DONE, done_at=timezone.now()
+        )
+
+        def after() -> None:
+            from .tasks import send_award_notices
+
+            webhooks.endpoints_dispatch()
+            dispatch(send_award_notices, cycle_id=cycle_id)
+
+        transaction.on_commit(after)
+    return totals
+
+
+def publications_sweep() -> int:
+    """Re-dispatch publication jobs left pending for a minute, or held by a dead job."""
+    from .tasks import process_publication
+
+    now = timezone.now()
+    P = Publication.Status
+    ids = list(
+        Publication.objects.filter(
+            Q(status=P.PENDING, updated_at__lt=now - dt.timedelta(minutes=1))
+            | Q(status=P.WORKING, claimed_at__lt=now - STALE_AFTER)
+        ).values_list("cycle_id", flat=True)
+    )
+    for cycle_id in ids:
+        dispatch(process_publication, cycle_id=cycle_id)
+    return len(ids)
+
+
+def _create_incentive_records(nominees) -> None:
+    rules: dict[int, list[IncentiveRule]] = {}
+    for rule in IncentiveRule.objects.filter(
+        award_level_id__in={n.nomination.award_level_id for n in nominees}
+    ):
+        rules.setdefault(rule.award_level_id, []).append(rule)
+    records = [
+        IncentiveRecord(
+            cycle_id=n.nomination.cycle_id,
+            nomination_id=n.nomination_id,
+            award_level_id=n.nomination.award_level_id,
+            employee_id=n.employee_id,
+            kind=rule.kind,
+            amount=Decimal(1) if rule.kind == IncentiveKind.TALENT_POOL else rule.amount,
+            unit=KIND_UNITS[rule.kind],
+        )
+        for n in nominees
+        for rule in rules.get(n.nomination.award_level_id, [])
+    ]
+    IncentiveRecord.objects.bulk_create(records, ignore_conflicts=True)
+
+
+def _append_award_events(nominees) -> None:
+    """The award itself counts in the career profile ("awards in the last
+    five years"), with no HR decision needed; the reference makes it once."""
+    for n in nominees:
+        nomination = n.nomination
+        career_event_append(
+            employee=n.employee,
+            kind="award",
+            amount=1,
+            source={
+                "cycle": nomination.cycle_id,
+                "nomination": nomination.pk,
+                "award_level": nomination.award_level.code,
+            },
+            reference=f"award:{nomination.pk}:{n.employee_id}",
+            note=nomination.award_level.name_id,
+        )
+
+
+def _create_posts(cycle_id: int, nominees) -> None:
+    """One post per awarded nomination none of whose nominees opted out; its
+    body comes from a template, in the service's language."""
+    by_nomination: dict[int, list] = {}
+    for n in nominees:
+        by_nomination.setdefault(n.nomination_id, []).append(n)
+    highlights = psm_highlights(cycle_id=cycle_id)
+    posts = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for nomination_id, team in by_nomination.items():
+            if not all(n.employee.public_recognition for n in team):
+                continue
+            lead = team[0]  # the lead first (awarded_nominees' order)
+            nomination = lead.nomination
+            context = {
+                "names": _join_names([n.employee.name for n in team]),
+                "unit": lead.employee.org_unit.name,
+                "level": nomination.award_level.name_id,
+                "cycle": nomination.cycle.name,
+                "title": nomination.title,
+                "impact": nomination.impact.strip(),
+                "highlight": highlights.get(nomination_id, ""),
+                "team": len(team) > 1,
+            }
+            posts.append(
+                RecognitionPost(
+                    nomination=nomination,
+                    cycle_id=nomination.cycle_id,
+                    category_id=nomination.category_id,
+                    award_level_id=nomination.award_level_id,
+                    org_unit_id=lead.employee.org_unit_id,
+                    lead_id=lead.employee_id,
+                    names=context["names"][:1000],
+                    title=_("%(level)s: %(title)s") % context,
+                    body=render_to_string("rewards/recognition_post.txt", context).strip(),
+                    published_at=nomination.cycle.published_at or timezone.now(),
+                )
+            )
+    RecognitionPost.objects.bulk_create(posts, ignore_conflicts=True)
+
+
+def _join_names(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
+# --- incentive decisions ---------------------------------------------------------
+
+
+def _locked_record(record_id: int, actor) -> IncentiveRecord:
+    record = (
+        IncentiveRecord.objects.select_for_update()
+        .select_related("employee", "award_level")
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None or not actor.has_perm("rewards.decide_incentive", record):
+        raise NotFoundError()
+    return record
+
+
+def _spend(record: IncentiveRecord, amount: Decimal) -> None:
+    """Move ``amount`` of the cycle's bonus budget to "approved" with one
+    conditional UPDATE: concurrent approvals queue on the row lock and each
+    re-checks what is left, so together they can never overspend."""
+    spent = BonusBudget.objects.filter(
+        cycle_id=record.cycle_id, approved__lte=F("amount") - amount
+    ).update(approved=F("approved") + amount)
+    if spent:
+        return
+    budget = BonusBudget.objects.filter(cycle_id=record.cycle_id).first()
+    left = budget.left if budget else Decimal(0)
+    raise ConflictError(
+        _(
+            "Approving this bonus of %(amount)s would exceed the cycle's bonus budget: "
+            "%(left)s is left."
+        )
+        % {"amount": idr(amount), "left": idr(left)},
+        fields={"amount": [_("More than the budget left (%(left)s).") % {"left": idr(left)}]},
+    )
+
+
+def _append_career_event(record: IncentiveRecord) -> None:
+    career_event_append(
+        employee=record.employee,
+        kind=record.kind,
+        amount=record.amount,
+        unit=record.unit,
+        source={
+            "cycle": record.cycle_id,
+            "nomination": record.nomination_id,
+            "award_level": record.award_level.code,
+            "incentive": record.pk,
+        },
+        reference=f"incentive:{record.pk}",
+        note=record.reason[:255],
+    )
+
+
+def incentive_approve(*, record_id: int, actor) -> IncentiveRecord:
+    """HR approves: the record, the budget (for a bonus), the career event and
+    the career profile change together or not at all."""
+    with transaction.atomic():
+        record = _locked_record(record_id, actor)
+        if record.status != R.PENDING:
+            raise ConflictError(
+                _("This incentive is already %(status)s.")
+                % {"status": record.get_status_display()}
+            )
+        if record.kind == IncentiveKind.BONUS and record.amount > 0:
+            _spend(record, record.amount)
+        record.status = R.APPROVED
+        record.decided_by = actor
+        record.decided_at = timezone.now()
+        record.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        _append_career_event(record)
+    return record
+
+
+def incentive_reject(*, record_id: int, actor, reason: str) -> IncentiveRecord:
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the incentive is rejected.")]})
+    with transaction.atomic():
+        record = _locked_record(record_id, actor)
+        if record.status != R.PENDING:
+            raise ConflictError(
+                _("This incentive is already %(status)s.")
+                % {"status": record.get_status_display()}
+            )
+        record.status = R.REJECTED
+        record.decided_by = actor
+        record.decided_at = timezone.now()
+        record.reason = reason
+        record.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
+    return record
+
+
+def incentive_reverse(*, record_id: int, actor, reason: str) -> IncentiveRecord:
+    """Correct an approved record: a new, approved record with the opposite
+    amount (the original stays as it was), its career event, and for a bonus
+    the budget given back. Returns the reversing record."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the incentive is reversed.")]})
+    with transaction.atomic():
+        record = _locked_record(record_id, actor)
+        if record.status != R.APPROVED or record.reverses_id is not None:
+            raise ConflictError(_("Only an approved incentive can be reversed."))
+        try:
+            with transaction.atomic():
+                reversal = IncentiveRecord.objects.create(
+                    cycle_id=record.cycle_id,
+                    nomination_id=record.nomination_id,
+                    award_level_id=record.award_level_id,
+                    employee=record.employee,
+                    kind=record.kind,
+                    amount=-record.amount,
+                    unit=record.unit,
+                    status=R.APPROVED,
+                    decided_by=actor,
+                    decided_at=timezone.now(),
+                    reason=reason,
+                    reverses=record,
+                )
+        except IntegrityError:
+            raise ConflictError(_("This incentive is already reversed.")) from None
+        if record.kind == IncentiveKind.BONUS and record.amount > 0:
+            BonusBudget.objects.filter(cycle_id=record.cycle_id).update(
+                approved=F("approved") - record.amount
+            )
+        reversal.award_level = record.award_level
+        _append_career_event(reversal)
+    return reversal
+
+
+# --- webhooks -----------------------------------------------------------------------
+
+
+def webhook_endpoint_save(
+    *, actor, url: str, description: str = "", active: bool = True, endpoint=None
+) -> WebhookEndpoint:
+    """Create or change an endpoint. The URL must be http(s) and must not
+    resolve to a loopback, link-local or private address (unless
+    ``WEBHOOKS_ALLOW_PRIVATE_ADDRESSES``). Re-activating clears its failures."""
+    if not actor.has_perm("rewards.manage_webhooks"):
+        raise NotFoundError()
+    problem = webhooks.url_problem(url)
+    if problem:
+        raise ValidationError({"url": [problem]})
+    endpoint = endpoint or WebhookEndpoint(created_by=actor)
+    if active and not endpoint.active:
+        endpoint.failures = 0
+        endpoint.retry_at = None
+        endpoint.disabled_reason = ""
+    endpoint.url = url
+    endpoint.description = description
+    endpoint.active = active
+    endpoint.save()
+    return endpoint
+
+
+def webhook_deliveries_create(*, posts) -> None:
+    """A delivery (fixed body and ``webhook-id``) of each post to each active
+    endpoint; pairs that already have one are skipped."""
+    endpoints = list(WebhookEndpoint.objects.filter(active=True))
+    if not endpoints:
+        return
+    now = timezone.now()
+    deliveries = []
+    for post in posts:
+        body = webhooks.body(
+            event_type=webhooks.EVENT_POST_PUBLISHED, data=recognition_payload(post)
+        )
+        deliveries += [
+            WebhookDelivery(
+                endpoint=endpoint,
+                post=post,
+                event_type=webhooks.EVENT_POST_PUBLISHED,
+                body=body,
+                next_attempt_at=now,
+            )
+            for endpoint in endpoints
+        ]
+    WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
