@@ -150,7 +150,10 @@ def career_feed(*, after: tuple[int, int] | None = None) -> QuerySet[CareerEvent
     if after is not None:
         # A row comparison, so PostgreSQL walks the (txid, id) index from the cursor.
         events = events.filter(
-            RawSQL('("people_careerevent"."txid", "people_careerevent"."id") > (%s, %s)', after,
-                   output_field=BooleanField())
+            RawSQL(
+                '("people_careerevent"."txid", "people_careerevent"."id") > (%s, %s)',
+                after,
+                output_field=BooleanField(),
+            )
         )
     return events

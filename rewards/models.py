@@ -211,9 +211,7 @@ class RecognitionPost(TimeStampedModel):
         "nominations.Nomination", on_delete=models.PROTECT, related_name="recognition_post"
     )
     cycle = models.ForeignKey("nominations.Cycle", on_delete=models.PROTECT, related_name="+")
-    category = models.ForeignKey(
-        "nominations.Category", on_delete=models.PROTECT, related_name="+"
-    )
+    category = models.ForeignKey("nominations.Category", on_delete=models.PROTECT, related_name="+")
     award_level = models.ForeignKey(
         "nominations.AwardLevel", on_delete=models.PROTECT, related_name="+"
     )

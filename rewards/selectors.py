@@ -28,9 +28,7 @@ def recognition_posts_public() -> QuerySet[RecognitionPost]:
     on every read, so an opt-out hides a post at once), with everything the
     wall shows in one query."""
     return (
-        RecognitionPost.objects.exclude(
-            nomination__nominees__employee__public_recognition=False
-        )
+        RecognitionPost.objects.exclude(nomination__nominees__employee__public_recognition=False)
         .select_related("cycle", "category", "award_level", "org_unit")
         .annotate(
             verification_code=live_certificate_code(
@@ -168,13 +166,17 @@ def recognition_filter_options() -> dict:
     """The cycles, categories and units that have public posts (three queries)."""
     posts = recognition_posts_public()
     return {
-        "cycles": list(posts.order_by("-cycle_id").values_list("cycle_id", "cycle__name").distinct()),
+        "cycles": list(
+            posts.order_by("-cycle_id").values_list("cycle_id", "cycle__name").distinct()
+        ),
         "categories": list(
             posts.order_by("category__code")
             .values_list("category__code", "category__name")
             .distinct()
         ),
         "units": list(
-            posts.order_by("org_unit__code").values_list("org_unit__code", "org_unit__name").distinct()
+            posts.order_by("org_unit__code")
+            .values_list("org_unit__code", "org_unit__name")
+            .distinct()
         ),
     }

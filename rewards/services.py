@@ -96,14 +96,20 @@ def incentive_policy_set(
             kinds = [item["kind"] for item in items]
             if len(kinds) != len(set(kinds)):
                 raise ValidationError(
-                    {"levels": [_("Each kind may appear once per award level (%(code)s).")
-                                % {"code": code}]}
+                    {
+                        "levels": [
+                            _("Each kind may appear once per award level (%(code)s).")
+                            % {"code": code}
+                        ]
+                    }
                 )
             rules += [
                 IncentiveRule(award_level=by_code[code], kind=item["kind"], amount=item["amount"])
                 for item in items
             ]
-        IncentiveRule.objects.filter(award_level__cycle=cycle, award_level__code__in=levels).delete()
+        IncentiveRule.objects.filter(
+            award_level__cycle=cycle, award_level__code__in=levels
+        ).delete()
         IncentiveRule.objects.bulk_create(rules)
 
 
@@ -338,8 +344,7 @@ def incentive_approve(*, record_id: int, actor) -> IncentiveRecord:
         record = _locked_record(record_id, actor)
         if record.status != R.PENDING:
             raise ConflictError(
-                _("This incentive is already %(status)s.")
-                % {"status": record.get_status_display()}
+                _("This incentive is already %(status)s.") % {"status": record.get_status_display()}
             )
         if record.kind == IncentiveKind.BONUS and record.amount > 0:
             _spend(record, record.amount)
@@ -358,8 +363,7 @@ def incentive_reject(*, record_id: int, actor, reason: str) -> IncentiveRecord:
         record = _locked_record(record_id, actor)
         if record.status != R.PENDING:
             raise ConflictError(
-                _("This incentive is already %(status)s.")
-                % {"status": record.get_status_display()}
+                _("This incentive is already %(status)s.") % {"status": record.get_status_display()}
             )
         record.status = R.REJECTED
         record.decided_by = actor

@@ -96,4 +96,3 @@ class RecognitionFeed(Feed):
 
     def item_categories(self, item):
         return [item.award_level.name_id, item.category.name, item.cycle.name]
-

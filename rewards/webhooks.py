@@ -53,6 +53,14 @@ def _forbidden(address: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
+def _resolve(host: str, port: int) -> list[str] | None:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return None
+    return [info[4][0] for info in infos]
+
+
 def url_problem(url: str) -> str | None:
     """Why ``url`` may not receive webhooks, or ``None``. Only http(s); the
     host must not resolve to a loopback, link-local, private or otherwise
@@ -66,18 +74,13 @@ def url_problem(url: str) -> str | None:
         return _("Only http:// and https:// URLs can receive webhooks.")
     if parts.username or parts.password:
         return _("Put no user name or password in the URL; the signature authenticates us.")
-    try:
-        infos = socket.getaddrinfo(
-            parts.hostname, port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
-        )
-    except (socket.gaierror, UnicodeError):
+    addresses = _resolve(parts.hostname, port or (443 if parts.scheme == "https" else 80))
+    if addresses is None:
         return _("The host “%(host)s” cannot be resolved.") % {"host": parts.hostname}
-    if settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
-        return None
-    if any(_forbidden(info[4][0]) for info in infos):
-        return _(
-            "The host “%(host)s” resolves to a loopback, link-local or private address."
-        ) % {"host": parts.hostname}
+    if not settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES and any(map(_forbidden, addresses)):
+        return _("The host “%(host)s” resolves to a loopback, link-local or private address.") % {
+            "host": parts.hostname
+        }
     return None
 
 
@@ -117,7 +120,7 @@ def backoff(failures: int) -> float:
         settings.WEBHOOK_RETRY_BASE_SECONDS * 3 ** max(failures - 1, 0),
         settings.WEBHOOK_RETRY_MAX_SECONDS,
     )
-    return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not a secret
+    return delay * random.uniform(0.8, 1.2)
 
 
 # --- sending ------------------------------------------------------------------------
@@ -144,13 +147,12 @@ def _lease(endpoint_id: int) -> bool:
     )
 
 
-def _post(client, endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> WebhookAttempt:
+def _post(client, endpoint: WebhookEndpoint, delivery: WebhookDelivery, problem) -> WebhookAttempt:
     """One try; never raises for the receiver's faults."""
     import httpx
 
     attempt = WebhookAttempt(delivery=delivery)
     started = time.monotonic()
-    problem = url_problem(endpoint.url)  # again: DNS may have changed since it was saved
     if problem:
         attempt.error = problem[:500]
         return attempt
@@ -197,18 +199,21 @@ def endpoint_drain(*, endpoint_id: int) -> dict:
     outcome = "idle"
     deadline = time.monotonic() + DRAIN_SECONDS
     timeout = httpx.Timeout(settings.WEBHOOK_TIMEOUT, connect=min(settings.WEBHOOK_TIMEOUT, 5))
+    # Checked again when sending: the name may resolve elsewhere since it was saved.
+    problem = url_problem(endpoint.url)
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
             while time.monotonic() < deadline and outcome == "idle":
                 batch = list(
-                    endpoint.deliveries.filter(status=D.PENDING, next_attempt_at__lte=timezone.now())
-                    .order_by("id")[:BATCH]
+                    endpoint.deliveries.filter(
+                        status=D.PENDING, next_attempt_at__lte=timezone.now()
+                    ).order_by("id")[:BATCH]
                 )
                 if not batch:
                     outcome = "done"
                     break
                 for delivery in batch:
-                    attempt = _post(client, endpoint, delivery)
+                    attempt = _post(client, endpoint, delivery, problem)
                     outcome = _record(endpoint, delivery, attempt)
                     if outcome != "idle":
                         break

@@ -4,7 +4,13 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from rewards.models import IncentiveKind, IncentiveRecord, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from rewards.models import (
+    IncentiveKind,
+    IncentiveRecord,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 class IncentiveSerializer(serializers.ModelSerializer):
@@ -61,9 +67,7 @@ class PolicyInputSerializer(serializers.Serializer):
     bonus_budget = serializers.DecimalField(
         max_digits=16, decimal_places=2, min_value=Decimal(0), required=False
     )
-    levels = serializers.DictField(
-        child=IncentiveItemSerializer(many=True), required=False
-    )
+    levels = serializers.DictField(child=IncentiveItemSerializer(many=True), required=False)
 
 
 class PolicySerializer(serializers.Serializer):

@@ -251,8 +251,12 @@ class WebhookEndpointViewSet(
     def get_queryset(self):
         return selectors.webhook_endpoint_list(user=self.request.user).order_by("id")
 
-    @extend_schema(request=WebhookEndpointInputSerializer, responses={201: WebhookEndpointSerializer})
+    @extend_schema(
+        request=WebhookEndpointInputSerializer, responses={201: WebhookEndpointSerializer}
+    )
     def create(self, request):
+        if not request.user.has_perm("rewards.manage_webhooks"):
+            raise NotFoundError()
         data = WebhookEndpointInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         endpoint = services.webhook_endpoint_save(actor=request.user, **data.validated_data)
@@ -261,7 +265,11 @@ class WebhookEndpointViewSet(
     @extend_schema(request=WebhookEndpointInputSerializer, responses=WebhookEndpointSerializer)
     def partial_update(self, request, pk=None):
         endpoint = self.get_object()
-        current = {"url": endpoint.url, "description": endpoint.description, "active": endpoint.active}
+        current = {
+            "url": endpoint.url,
+            "description": endpoint.description,
+            "active": endpoint.active,
+        }
         data = WebhookEndpointInputSerializer(data={**current, **request.data})
         data.is_valid(raise_exception=True)
         endpoint = services.webhook_endpoint_save(

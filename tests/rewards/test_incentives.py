@@ -1,0 +1,316 @@
+"""Incentive policy, records, HR decisions, the bonus budget, payroll export."""
+
+import csv
+import io
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from openpyxl import load_workbook
+
+from people.models import CareerEvent, CareerProfile
+from rewards import services
+from rewards.models import BonusBudget, IncentiveRecord
+
+from .conftest import GOLD
+
+
+def records(**filters):
+    return sorted(
+        IncentiveRecord.objects.filter(**filters).values_list(
+            "employee__name", "kind", "amount", "status"
+        )
+    )
+
+
+def test_publication_creates_records_per_policy_for_every_awarded_nominee(published):
+    assert records() == [
+        ("Junior", "bonus", Decimal("2500000.00"), "pending"),
+        ("Subordinate", "bonus", Decimal("2500000.00"), "pending"),
+        ("Subordinate", "bonus", Decimal("5000000.00"), "pending"),
+        ("Subordinate", "credit_points", Decimal("12.50"), "pending"),
+        ("Subordinate", "talent_pool", Decimal("1.00"), "pending"),
+        ("Subordinate", "training", Decimal("20.00"), "pending"),
+    ]
+
+
+def test_publication_counts_the_award_in_each_career_profile(published, subordinate, junior):
+    assert CareerProfile.objects.get(employee=subordinate).awards_last_five_years == 2
+    assert CareerProfile.objects.get(employee=junior).awards_received == 1
+    event = CareerEvent.objects.filter(employee=junior).get()
+    assert (event.kind, event.source) == (
+        "award",
+        {
+            "cycle": published["cycle"].pk,
+            "nomination": published["team"].pk,
+            "award_level": "silver",
+        },
+    )
+
+
+def test_the_publication_event_twice_creates_nothing_twice(published):
+    from rewards.models import AwardNotice, Publication, RecognitionPost
+
+    cycle_id = published["cycle"].pk
+    before = (
+        IncentiveRecord.objects.count(),
+        CareerEvent.objects.count(),
+        RecognitionPost.objects.count(),
+        AwardNotice.objects.count(),
+    )
+    # The event again (a duplicate signal), and the job again after its row
+    # was reclaimed (as if a worker died after doing the work).
+    services.publication_create(cycle_id=cycle_id)
+    assert services.publication_process(cycle_id=cycle_id) is None  # done: nothing to claim
+    Publication.objects.filter(cycle_id=cycle_id).update(status="pending")
+    assert services.publication_process(cycle_id=cycle_id)["incentives"] == 6
+    assert (
+        (
+            IncentiveRecord.objects.count(),
+            CareerEvent.objects.count(),
+            RecognitionPost.objects.count(),
+            AwardNotice.objects.count(),
+        )
+        == before
+        == (6, 3, 2, 3)
+    )
+
+
+def test_approval_appends_the_career_event_and_updates_the_profile(published, hr, subordinate):
+    record = IncentiveRecord.objects.get(kind="credit_points")
+    services.incentive_approve(record_id=record.pk, actor=hr.user)
+    event = CareerEvent.objects.get(reference=f"incentive:{record.pk}")
+    assert (event.kind, event.amount, event.unit) == ("credit_points", Decimal("12.50"), "points")
+    assert CareerProfile.objects.get(employee=subordinate).credit_points_total == Decimal("12.50")
+    talent = IncentiveRecord.objects.get(kind="talent_pool")
+    services.incentive_approve(record_id=talent.pk, actor=hr.user)
+    assert CareerProfile.objects.get(employee=subordinate).talent_pool is True
+
+
+def test_a_failure_during_approval_leaves_record_budget_event_and_profile_unchanged(
+    published, hr, subordinate, monkeypatch
+):
+    record = IncentiveRecord.objects.get(kind="bonus", amount=5_000_000)
+
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(CareerProfile, "save", broken_save)
+    with pytest.raises(RuntimeError):
+        services.incentive_approve(record_id=record.pk, actor=hr.user)
+    monkeypatch.undo()
+    record.refresh_from_db()
+    assert record.status == "pending"
+    assert not CareerEvent.objects.filter(reference=f"incentive:{record.pk}").exists()
+    assert BonusBudget.objects.get(cycle=published["cycle"]).approved == 0
+
+
+def test_a_bonus_beyond_the_budget_left_is_refused_with_the_amount_left(published, hr, api):
+    BonusBudget.objects.filter(cycle=published["cycle"]).update(amount=6_000_000)
+    big = IncentiveRecord.objects.get(kind="bonus", amount=5_000_000)
+    assert api.as_(hr).post(f"/api/v1/incentives/{big.pk}/approve").status_code == 200
+    small = IncentiveRecord.objects.filter(kind="bonus", amount=2_500_000).first()
+    response = api.as_(hr).post(f"/api/v1/incentives/{small.pk}/approve")
+    assert response.status_code == 409
+    assert response.json() == {
+        "message": "Approving this bonus of Rp 2,500,000 would exceed the cycle's bonus "
+        "budget: Rp 1,000,000 is left.",
+        "code": "conflict",
+        "fields": {"amount": ["More than the budget left (Rp 1,000,000)."]},
+    }
+    small.refresh_from_db()
+    assert small.status == "pending"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_cannot_overspend_the_budget(
+    policy, supervisor, subordinate, secretariat, hr
+):
+    """Ten bonuses of Rp 5,000,000 against Rp 12,000,000, approved by ten
+    threads on their own PostgreSQL connections at once: exactly two pass."""
+    from nominations import services as nominations
+    from nominations.models import Cycle
+    from tests.factories import EmployeeFactory
+
+    from .conftest import decide
+
+    staff = [
+        EmployeeFactory(org_unit=subordinate.org_unit, supervisor=supervisor) for _ in range(10)
+    ]
+    for i, person in enumerate(staff):
+        decide(policy, supervisor, [person], title=f"Inovasi {i}")
+    Cycle.objects.filter(pk=policy.pk).update(phase="deciding")
+    nominations.cycle_publish(cycle_id=policy.pk, actor=secretariat.user)
+    services.publication_process(cycle_id=policy.pk)
+    bonuses = list(IncentiveRecord.objects.filter(kind="bonus").values_list("pk", flat=True))
+    assert len(bonuses) == 10
+    start = threading.Barrier(len(bonuses))
+    outcomes = []
+
+    def approve(pk):
+        try:
+            start.wait()
+            services.incentive_approve(record_id=pk, actor=hr.user)
+            outcomes.append("approved")
+        except Exception as exc:
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(pk,)) for pk in bonuses]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ConflictError"] * 8 + ["approved"] * 2
+    assert BonusBudget.objects.get(cycle=policy).approved == Decimal(10_000_000)
+    assert IncentiveRecord.objects.filter(kind="bonus", status="approved").count() == 2
+    assert CareerEvent.objects.filter(kind="bonus").count() == 2
+
+
+def test_reject_needs_a_reason_and_keeps_the_record_pending(published, hr, api):
+    record = IncentiveRecord.objects.filter(kind="training").get()
+    response = api.as_(hr).post(f"/api/v1/incentives/{record.pk}/reject", {"reason": " "})
+    assert (response.status_code, list(response.json()["fields"])) == (400, ["reason"])
+    response = api.as_(hr).post(
+        f"/api/v1/incentives/{record.pk}/reject", {"reason": "Already trained this year."}
+    )
+    assert (response.json()["status"], response.json()["reason"]) == (
+        "rejected",
+        "Already trained this year.",
+    )
+    assert api.as_(hr).post(f"/api/v1/incentives/{record.pk}/approve").status_code == 409
+    assert not CareerEvent.objects.filter(kind="training").exists()
+
+
+def test_an_approved_record_is_corrected_by_a_reversing_record(published, hr, api, subordinate):
+    record = IncentiveRecord.objects.get(kind="bonus", amount=5_000_000)
+    api.as_(hr).post(f"/api/v1/incentives/{record.pk}/approve")
+    response = api.as_(hr).post(
+        f"/api/v1/incentives/{record.pk}/reverse", {"reason": "Paid twice by mistake."}
+    )
+    assert response.status_code == 201
+    assert (response.json()["amount"], response.json()["reverses"], response.json()["status"]) == (
+        "-5000000.00",
+        record.pk,
+        "approved",
+    )
+    record.refresh_from_db()
+    assert (record.status, record.amount) == ("approved", Decimal(5_000_000))  # untouched
+    assert BonusBudget.objects.get(cycle=published["cycle"]).approved == 0
+    assert sorted(CareerEvent.objects.filter(kind="bonus").values_list("amount", flat=True)) == [
+        Decimal(-5_000_000),
+        Decimal(5_000_000),
+    ]
+    again = api.as_(hr).post(f"/api/v1/incentives/{record.pk}/reverse", {"reason": "again"})
+    assert again.status_code == 409
+
+
+def test_recipients_see_their_own_records_and_others_get_404(
+    published, api, junior, subordinate, outsider, hr
+):
+    mine = api.as_(junior).get("/api/v1/incentives").json()
+    assert [(r["kind"], r["amount"]) for r in mine["results"]] == [("bonus", "2500000.00")]
+    theirs = IncentiveRecord.objects.filter(employee=subordinate).first()
+    assert api.as_(junior).get(f"/api/v1/incentives/{theirs.pk}").status_code == 404
+    assert api.as_(outsider).get("/api/v1/incentives").json()["count"] == 0
+    assert api.as_(subordinate).post(f"/api/v1/incentives/{theirs.pk}/approve").status_code == 404
+    assert api.as_(hr).get("/api/v1/incentives?status=pending&kind=bonus").json()["count"] == 3
+
+
+def test_incentive_list_query_count_does_not_grow_with_rows(
+    published, api, hr, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        one = api.as_(hr).get("/api/v1/incentives?page_size=1")
+    with django_assert_max_num_queries(6):
+        many = api.as_(hr).get("/api/v1/incentives")
+    assert (len(one.json()["results"]), len(many.json()["results"])) == (1, 6)
+
+
+def test_policy_is_read_and_set_through_the_api(cycle, api, secretariat, hr, outsider):
+    url = f"/api/v1/cycles/{cycle.pk}/incentive-policy"
+    response = api.as_(secretariat).put(
+        url,
+        {"bonus_budget": "10000000", "levels": {"gold": [{"kind": "bonus", "amount": "3000000"}]}},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert api.as_(hr).get(url).json() == {
+        "cycle": cycle.pk,
+        "bonus_budget": "10000000.00",
+        "bonus_approved": "0.00",
+        "bonus_left": "10000000.00",
+        "levels": {"gold": [{"kind": "bonus", "amount": "3000000.00"}], "silver": [], "bronze": []},
+    }
+    assert api.as_(outsider).get(url).status_code == 404
+    assert api.as_(hr).put(url, {"bonus_budget": "1"}, format="json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"bonus_budget": "-1"}, "bonus_budget"),
+        ({"levels": {"platinum": [{"kind": "bonus", "amount": "1"}]}}, "levels"),
+        ({"levels": {"gold": [{"kind": "car", "amount": "1"}]}}, "levels.gold.0.kind"),
+        ({"levels": {"gold": [{"kind": "bonus", "amount": "-5"}]}}, "levels.gold.0.amount"),
+        (
+            {
+                "levels": {
+                    "gold": [{"kind": "bonus", "amount": "1"}, {"kind": "bonus", "amount": "2"}]
+                }
+            },
+            "levels",
+        ),
+    ],
+)
+def test_bad_policy_input_names_the_field_and_saves_nothing(
+    cycle, api, secretariat, payload, field
+):
+    url = f"/api/v1/cycles/{cycle.pk}/incentive-policy"
+    response = api.as_(secretariat).put(url, payload, format="json")
+    assert (response.status_code, list(response.json()["fields"])) == (400, [field])
+    assert api.as_(secretariat).get(url).json()["bonus_budget"] == "0.00"
+
+
+def test_incentives_are_fixed_once_published_but_the_budget_may_grow(published, api, secretariat):
+    url = f"/api/v1/cycles/{published['cycle'].pk}/incentive-policy"
+    response = api.as_(secretariat).put(url, {"levels": GOLD | {"gold": []}}, format="json")
+    assert response.status_code == 409
+    assert (
+        api.as_(secretariat)
+        .put(url, {"bonus_budget": "20000000"}, format="json")
+        .json()["bonus_left"]
+        == "20000000.00"
+    )
+
+
+def test_payroll_export_lists_approved_incentives_as_csv_and_xlsx(published, api, hr, outsider):
+    for record in IncentiveRecord.objects.filter(kind__in=["bonus", "training"])[:2]:
+        services.incentive_approve(record_id=record.pk, actor=hr.user)
+    url = f"/api/v1/cycles/{published['cycle'].pk}/incentives"
+    response = api.as_(hr).get(url + ".csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="insentif-')
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert sorted((r["name"], r["kind"], r["amount"]) for r in rows) == [
+        ("Subordinate", "bonus", "5000000.00"),
+        ("Subordinate", "training", "20.00"),
+    ]
+    sheet = load_workbook(io.BytesIO(api.as_(hr).get(url + ".xlsx").content)).active
+    values = list(sheet.values)
+    assert values[0][:3] == ("record", "nip", "name")
+    assert len(values) == 3
+    assert api.as_(outsider).get(url + ".csv").status_code == 404
+    assert api.as_(hr).get(url + ".pdf").status_code == 404
+
+
+def test_the_export_defuses_spreadsheet_formulas(published, api, hr, subordinate):
+    from people.models import Employee
+
+    Employee.objects.filter(pk=subordinate.pk).update(name='=HYPERLINK("x")')
+    record = IncentiveRecord.objects.get(kind="training")
+    services.incentive_approve(record_id=record.pk, actor=hr.user)
+    response = api.as_(hr).get(f"/api/v1/cycles/{published['cycle'].pk}/incentives.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["name"] == '\'=HYPERLINK("x")'

@@ -1,0 +1,165 @@
+"""Public recognition: posts, the wall, the API, the Atom feed, opt-out, e-mails."""
+
+import json
+
+import feedparser
+from django.core import mail
+
+from certificates.models import Certificate
+from rewards.models import RecognitionPost
+
+WALL, API, FEED = "/recognitions", "/api/v1/recognitions", "/recognitions/feed.atom"
+
+
+def titles(client, url=API):
+    return [p["title"] for p in client.get(url).json()["results"]]
+
+
+def test_each_awarded_nomination_gets_a_post_from_the_template(published, client):
+    post = RecognitionPost.objects.get(nomination=published["gold"])
+    assert post.title == "Emas: Layanan izin satu hari" or post.title.endswith(
+        "Layanan izin satu hari"
+    )
+    # The body is written in the service's language (Indonesian) from a template:
+    # who, what innovation, its impact and the strongest PSM statement.
+    assert "Subordinate (Direktorat)" in post.body
+    assert "Layanan izin satu hari" in post.body
+    assert post.body.count("\n") >= 1
+    team = RecognitionPost.objects.get(nomination=published["team"])
+    assert team.names == "Junior dan Subordinate"
+
+
+def test_the_wall_api_and_feed_show_the_posts_with_a_verification_link(published, client):
+    body = client.get(API).json()
+    assert body["count"] == 2
+    gold = next(p for p in body["results"] if p["id"] == published["gold"].recognition_post.pk)
+    code = Certificate.objects.get(nomination=published["gold"]).grouped_code
+    assert gold["verification_url"] == f"http://127.0.0.1:8000/verify/{code}"
+    assert gold["award"]["code"] == "gold"
+    page = client.get(WALL).content.decode()
+    assert "Layanan izin satu hari" in page
+    assert "Antrian daring" in page
+    assert feedparser.parse(client.get(FEED).content).entries[0].title
+
+
+def test_the_atom_feed_is_valid_atom(published, client):
+    response = client.get(FEED)
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert (feed.bozo, feed.version) == (False, "atom10")
+    assert len(feed.entries) == 2
+    for entry in feed.entries:
+        assert entry.id.startswith("apresiasi:recognition:")
+        assert entry.updated_parsed
+        assert entry.link.startswith("http")
+        assert entry.author
+
+
+def test_filters_by_cycle_category_and_unit(published, client, org):
+    cycle = published["cycle"].pk
+    assert len(titles(client, f"{API}?cycle={cycle}")) == 2
+    assert titles(client, f"{API}?category=technology-team") == [
+        p.title for p in RecognitionPost.objects.filter(category__code="technology-team")
+    ]
+    assert titles(client, f"{API}?unit=SET") == []
+    assert len(titles(client, f"{API}?unit=DIT")) == 2
+    assert len(feedparser.parse(client.get(f"{FEED}?category=technology").content).entries) == 1
+    assert "Antrian daring" not in client.get(f"{WALL}?category=technology").content.decode()
+
+
+def test_opting_out_hides_the_post_from_wall_api_and_feed_at_once(published, api, junior, client):
+    team_title = RecognitionPost.objects.get(nomination=published["team"]).title
+    assert team_title in titles(client)
+    response = api.as_(junior).patch("/api/v1/me", {"public_recognition": False}, format="json")
+    assert response.json()["public_recognition"] is False
+    assert team_title not in titles(client)
+    assert team_title not in client.get(WALL).content.decode()
+    assert team_title not in [e.title for e in feedparser.parse(client.get(FEED).content).entries]
+    post = RecognitionPost.objects.get(nomination=published["team"])
+    assert client.get(f"{API}/{post.pk}").status_code == 404
+    assert client.get(f"/recognitions/{post.pk}").status_code == 404
+    # Opting back in shows it again.
+    api.as_(junior).patch("/api/v1/me", {"public_recognition": True}, format="json")
+    assert team_title in titles(client)
+
+
+def test_nominees_who_opted_out_before_publication_get_no_post(
+    policy, supervisor, subordinate, secretariat
+):
+    from nominations import services as nominations
+    from nominations.models import Cycle
+    from people.services import employee_set_public_recognition
+    from rewards import services
+
+    from .conftest import decide
+
+    employee_set_public_recognition(employee=subordinate, public=False)
+    decide(policy, supervisor, [subordinate])
+    Cycle.objects.filter(pk=policy.pk).update(phase="deciding")
+    nominations.cycle_publish(cycle_id=policy.pk, actor=secretariat.user)
+    assert services.publication_process(cycle_id=policy.pk)["posts"] == 0
+
+
+def test_no_public_payload_holds_a_nip_an_email_or_an_amount(
+    published, client, subordinate, junior
+):
+    from rewards.models import WebhookDelivery, WebhookEndpoint
+    from rewards.selectors import recognition_posts_public
+    from rewards.services import webhook_deliveries_create
+
+    WebhookEndpoint.objects.create(url="http://127.0.0.1:9/hook")
+    webhook_deliveries_create(posts=recognition_posts_public())
+    public = [
+        client.get(API).content.decode(),
+        client.get(WALL).content.decode(),
+        client.get(FEED).content.decode(),
+        *[client.get(f"{API}/{p.pk}").content.decode() for p in RecognitionPost.objects.all()],
+        *WebhookDelivery.objects.values_list("body", flat=True),
+    ]
+    secrets = [subordinate.nip, junior.nip, subordinate.email, junior.email, "5000000", "2500000"]
+    secrets += ["5.000.000", "2.500.000", "5,000,000", "2,500,000"]
+    for text in public:
+        for secret in secrets:
+            assert secret not in text
+    payload = json.loads(WebhookDelivery.objects.first().body)
+    assert sorted(payload) == ["data", "timestamp", "type"]
+    assert sorted(payload["data"]) == sorted(client.get(API).json()["results"][0])
+
+
+def test_query_budgets_of_wall_api_and_feed(
+    policy, supervisor, subordinate, secretariat, client, django_assert_max_num_queries
+):
+    from nominations import services as nominations
+    from nominations.models import Cycle
+    from rewards import services
+    from tests.factories import EmployeeFactory
+
+    from .conftest import decide
+
+    staff = [
+        EmployeeFactory(org_unit=subordinate.org_unit, supervisor=supervisor) for _ in range(8)
+    ]
+    for i, person in enumerate(staff):
+        decide(policy, supervisor, [person], title=f"Inovasi {i}")
+    Cycle.objects.filter(pk=policy.pk).update(phase="deciding")
+    nominations.cycle_publish(cycle_id=policy.pk, actor=secretariat.user)
+    services.publication_process(cycle_id=policy.pk)
+    for url, budget in ((WALL, 5), (API, 2), (FEED, 1), (f"{API}?page_size=1", 2)):
+        with django_assert_max_num_queries(budget):
+            assert client.get(url).status_code == 200
+
+
+def test_awarded_nominees_get_an_email_with_certificate_and_post_links(published, subordinate):
+    from rewards.notifications import award_notices_send
+
+    mail.outbox.clear()
+    assert award_notices_send(cycle_id=published["cycle"].pk) == 3
+    assert award_notices_send(cycle_id=published["cycle"].pk) == 0  # once only
+    to_subordinate = [m for m in mail.outbox if m.to == [subordinate.email]]
+    assert len(to_subordinate) == 2
+    gold = next(m for m in to_subordinate if "Layanan izin satu hari" in m.body)
+    code = Certificate.objects.get(nomination=published["gold"]).grouped_code
+    post = published["gold"].recognition_post
+    assert f"http://127.0.0.1:8000/verify/{code}" in gold.body
+    assert f"http://127.0.0.1:8000/recognitions/{post.pk}" in gold.body
+    assert "http://127.0.0.1:8000/api/v1/certificates" in gold.body

@@ -1,0 +1,186 @@
+"""Outgoing webhooks against a real local HTTP server."""
+
+import itertools
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from standardwebhooks.webhooks import Webhook
+
+from rewards import services, webhooks
+from rewards.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from rewards.selectors import recognition_posts_public
+
+from .conftest import wait_for
+
+
+def endpoint(receiver, path, **kwargs):
+    return WebhookEndpoint.objects.create(url=receiver.url + path, **kwargs)
+
+
+def deliver(*endpoints):
+    services.webhook_deliveries_create(posts=recognition_posts_public())
+    return [webhooks.endpoint_drain(endpoint_id=e.pk) for e in endpoints]
+
+
+def test_each_post_arrives_signed_per_standard_webhooks(published, receiver):
+    hook = endpoint(receiver, "/ok")
+    assert deliver(hook) == [{"sent": 2, "outcome": "done"}]
+    requests = receiver.to("/ok")
+    assert len(requests) == 2
+    for request in requests:
+        # The standard library verifies the signature and that the timestamp is recent.
+        payload = Webhook(hook.secret).verify(request["body"], request["headers"])
+        assert payload["type"] == "recognition.published"
+        assert abs(int(request["headers"]["webhook-timestamp"]) - time.time()) < 30
+        assert request["headers"]["webhook-signature"].startswith("v1,")
+    assert {r["headers"]["webhook-id"] for r in requests} == set(
+        WebhookDelivery.objects.values_list("message_id", flat=True)
+    )
+    assert set(WebhookDelivery.objects.values_list("status", "attempts")) == {("delivered", 1)}
+    assert WebhookAttempt.objects.filter(status_code=200).count() == 2
+
+
+def test_a_wrong_secret_does_not_verify(published, receiver):
+    hook = endpoint(receiver, "/ok")
+    deliver(hook)
+    request = receiver.to("/ok")[0]
+    other = WebhookEndpoint(url="http://x").secret
+    with pytest.raises(Exception, match="No matching signature"):
+        Webhook(other).verify(request["body"], request["headers"])
+
+
+def test_410_gone_disables_the_endpoint(published, receiver):
+    hook = endpoint(receiver, "/gone")
+    assert deliver(hook)[0]["outcome"] == "disabled"
+    hook.refresh_from_db()
+    assert (hook.active, hook.disabled_reason) == (False, "The receiver answered 410 Gone.")
+    assert len(receiver.to("/gone")) == 1  # the second post is not tried
+    assert webhooks.endpoint_drain(endpoint_id=hook.pk) == {"skipped": True}
+
+
+def test_a_redirect_is_not_followed(published, receiver):
+    hook = endpoint(receiver, "/redirect")
+    assert deliver(hook)[0]["outcome"] == "failing"
+    assert (len(receiver.to("/redirect")), receiver.to("/ok")) == (1, [])
+    delivery = WebhookDelivery.objects.filter(attempts=1).get()
+    assert (delivery.status, delivery.last_error) == ("pending", "HTTP 302")
+
+
+def test_a_hanging_endpoint_costs_one_timeout_and_then_backs_off(published, receiver):
+    hang, ok = endpoint(receiver, "/hang"), endpoint(receiver, "/ok")
+    started = time.monotonic()
+    outcomes = deliver(hang, ok)
+    assert outcomes[0]["outcome"] == "failing"
+    assert time.monotonic() - started < 2 * 2.0 + 2  # one timeout (2 s in tests), not one per post
+    assert len(receiver.to("/hang")) == 1
+    assert outcomes[1] == {"sent": 2, "outcome": "done"}
+    hang.refresh_from_db()
+    assert hang.failures == 1
+    assert hang.retry_at > timezone.now()
+    attempt = WebhookAttempt.objects.get(delivery__endpoint=hang)
+    assert attempt.error == "No answer within 2.0 seconds."
+
+
+def test_deliveries_older_than_the_retry_window_are_given_up(published, receiver, settings):
+    hook = endpoint(receiver, "/fail")
+    services.webhook_deliveries_create(posts=recognition_posts_public())
+    WebhookDelivery.objects.update(created_at=timezone.now() - timezone.timedelta(days=2))
+    webhooks.endpoint_drain(endpoint_id=hook.pk)
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"failed"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",
+        "http://localhost/hook",
+        "http://10.1.2.3/hook",
+        "http://192.168.0.10/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "ftp://example.org/hook",
+        "http://user:pw@example.org/hook",
+    ],
+)
+def test_private_addresses_and_other_schemes_are_refused(url, secretariat, settings, api):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    with pytest.raises(ValidationError) as error:
+        services.webhook_endpoint_save(actor=secretariat.user, url=url)
+    assert list(error.value.message_dict) == ["url"]
+    response = api.as_(secretariat).post("/api/v1/webhook-endpoints", {"url": url})
+    assert (response.status_code, list(response.json()["fields"])) == (400, ["url"])
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_private_address_is_refused_at_delivery_time_too(published, receiver, settings):
+    hook = endpoint(receiver, "/ok")
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    deliver(hook)
+    assert receiver.requests == []
+    assert "private address" in WebhookAttempt.objects.first().error
+
+
+def test_the_secretariat_manages_endpoints_and_reads_the_delivery_log(
+    published, receiver, api, secretariat, outsider, hr, django_assert_max_num_queries
+):
+    response = api.as_(secretariat).post(
+        "/api/v1/webhook-endpoints", {"url": receiver.url + "/ok", "description": "Portal"}
+    )
+    assert response.status_code == 201
+    created = response.json()
+    assert created["secret"].startswith("whsec_")
+    import base64
+
+    assert len(base64.b64decode(created["secret"][6:])) >= 24
+    deliver(WebhookEndpoint.objects.get(pk=created["id"]))
+    with django_assert_max_num_queries(5):
+        log = api.as_(secretariat).get(f"/api/v1/webhook-endpoints/{created['id']}/deliveries")
+    assert [(d["status"], len(d["attempts_log"])) for d in log.json()["results"]] == [
+        ("delivered", 1),
+        ("delivered", 1),
+    ]
+    for person in (outsider, hr):
+        assert api.as_(person).get(f"/api/v1/webhook-endpoints/{created['id']}").status_code == 404
+        assert (
+            api.as_(person).post("/api/v1/webhook-endpoints", {"url": "http://a.b"}).status_code
+            == 404
+        )
+    off = api.as_(secretariat).patch(
+        f"/api/v1/webhook-endpoints/{created['id']}", {"active": False}, format="json"
+    )
+    assert off.json()["active"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_receiver_gets_retries_with_growing_delays_and_the_same_id(
+    celery_worker, receiver, published_on_commit
+):
+    """On a real worker: 500s are retried after about 0.4 s, 1.2 s, 3.6 s
+    (test settings: base 0.4 s × 3^n, ±20 % jitter), always the same message."""
+    endpoint(receiver, "/fail")
+    published_on_commit()
+    wait_for(lambda: len(receiver.to("/fail")) >= 4, seconds=40)
+    tries = receiver.to("/fail")
+    ids = {r["headers"]["webhook-id"] for r in tries}
+    first = tries[0]["headers"]["webhook-id"]
+    same = [r for r in tries if r["headers"]["webhook-id"] == first]
+    assert len(ids) == 1, ids
+    assert len(same) >= 4
+    gaps = [b["at"] - a["at"] for a, b in itertools.pairwise(same)][:3]
+    assert gaps[0] < gaps[1] < gaps[2], gaps
+    assert gaps[0] > 0.25
+    assert gaps[2] > 2.5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publication_on_a_worker_delivers_each_post_to_each_endpoint(
+    celery_worker, receiver, published_on_commit
+):
+    endpoint(receiver, "/ok")
+    endpoint(receiver, "/ok2")
+    published_on_commit()
+    wait_for(lambda: len(receiver.to("/ok")) == 1 and len(receiver.to("/ok2")) == 1)
+    wait_for(lambda: WebhookDelivery.objects.filter(status="delivered").count() == 2)
