@@ -47,6 +47,8 @@ bench: setup services
 	$(PY) bench/ranking.py
 	$(PY) bench/listing.py
 	$(PY) bench/certificates.py
+	$(PY) bench/career_feed.py
+	$(PY) bench/webhooks.py
 
 ## Refresh the Indonesian catalogue after changing user-facing strings
 messages: setup

@@ -58,3 +58,16 @@ def test_demo_tree_has_three_levels_and_the_roles_are_right(db):
 def test_seed_demo_password_option(db):
     call_command("seed_demo", "--password", "another-pass-1")
     assert get_user_model().objects.get(username="hr").check_password("another-pass-1")
+
+
+def test_the_demo_cycle_has_an_incentive_policy_and_budget(db):
+    from nominations.models import Cycle
+    from rewards.models import BonusBudget, IncentiveRule
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    cycle = Cycle.objects.get()
+    assert BonusBudget.objects.get(cycle=cycle).amount == 50_000_000
+    assert sorted(
+        IncentiveRule.objects.filter(award_level__code="gold").values_list("kind", flat=True)
+    ) == ["bonus", "credit_points", "talent_pool", "training"]

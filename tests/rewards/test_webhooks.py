@@ -184,3 +184,33 @@ def test_publication_on_a_worker_delivers_each_post_to_each_endpoint(
     published_on_commit()
     wait_for(lambda: len(receiver.to("/ok")) == 1 and len(receiver.to("/ok2")) == 1)
     wait_for(lambda: WebhookDelivery.objects.filter(status="delivered").count() == 2)
+
+
+def test_the_webhook_receiver_command_verifies_what_we_send(published):
+    """``manage.py webhook_receiver`` (the README's way to try an endpoint),
+    run as its own process, accepts our signature and prints the post."""
+    import socket
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    hook = WebhookEndpoint.objects.create(url=f"http://127.0.0.1:{port}/")
+    command = [sys.executable, "manage.py", "webhook_receiver", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--secret", hook.secret],
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "Listening" in process.stdout.readline()
+        assert deliver(hook) == [{"sent": 2, "outcome": "done"}]
+        assert process.stdout.readline().startswith("OK msg_")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert set(WebhookAttempt.objects.values_list("status_code", flat=True)) == {204}

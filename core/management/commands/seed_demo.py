@@ -2,12 +2,13 @@ from django.core.management.base import BaseCommand
 
 from nominations.demo import seed_cycle
 from people.demo import DEMO_PASSWORD, LOGINS, seed_people
+from rewards.demo import seed_policy
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo data (org tree, 60 employees, one login per role, a cycle taking "
-        "nominations with its committee). Idempotent."
+        "nominations with its committee and incentive policy). Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, password: str, **options):
         people = seed_people(password=password)
         cycle = seed_cycle(people=people)
+        seed_policy(cycle=cycle, secretariat=people["secretariat"])
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password: {password}):"))
         for username, name, unit, position, *_ in LOGINS:
             self.stdout.write(f"  {username:<12} {name} — {position} ({unit})")
