@@ -337,9 +337,10 @@ def _append_career_event(record: IncentiveRecord) -> None:
     )
 
 
-def incentive_approve(*, record_id: int, actor) -> IncentiveRecord:
-    """HR approves: the record, the budget (for a bonus), the career event and
-    the career profile change together or not at all."""
+def incentive_approve(*, record_id: int, actor, reason: str = "") -> IncentiveRecord:
+    """HR approves (optionally with a note): the record, the budget (for a
+    bonus), the career event and the career profile change together or not
+    at all."""
     with transaction.atomic():
         record = _locked_record(record_id, actor)
         if record.status != R.PENDING:
@@ -351,7 +352,8 @@ def incentive_approve(*, record_id: int, actor) -> IncentiveRecord:
         record.status = R.APPROVED
         record.decided_by = actor
         record.decided_at = timezone.now()
-        record.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        record.reason = reason
+        record.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
         _append_career_event(record)
     return record
 

@@ -1,5 +1,7 @@
 """Public pages: the recognition wall, a post, and the Atom feed."""
 
+from urllib.parse import urlencode
+
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -32,7 +34,7 @@ def wall(request):
     """``/recognitions``: every public post, newest first, 20 a page."""
     posts, chosen = _filtered(request.GET)
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in chosen.items())
+    query = urlencode(chosen)
     return render(
         request,
         "rewards/wall.html",

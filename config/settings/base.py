@@ -163,6 +163,10 @@ SPECTACULAR_SETTINGS = {
         "NominationStatusEnum": "nominations.models.Nomination.Status",
         "AssignmentStatusEnum": "nominations.models.Assignment.Status",
         "CyclePhaseEnum": "nominations.models.Cycle.Phase",
+        "IncentiveKindEnum": "rewards.models.IncentiveKind",
+        "CareerEventKindEnum": "people.models.CareerEvent.Kind",
+        "IncentiveStatusEnum": "rewards.models.IncentiveRecord.Status",
+        "WebhookDeliveryStatusEnum": "rewards.models.WebhookDelivery.Status",
     },
 }
 

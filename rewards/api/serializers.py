@@ -52,8 +52,12 @@ class IncentiveSerializer(serializers.ModelSerializer):
         return {"id": obj.nomination_id, "title": obj.nomination.title}
 
 
-class ReasonSerializer(serializers.Serializer):
+class IncentiveReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class ApprovalSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
 
 
 class IncentiveItemSerializer(serializers.Serializer):

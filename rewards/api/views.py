@@ -17,10 +17,11 @@ from rewards import selectors, services
 from rewards.models import IncentiveRecord, RecognitionPost
 
 from .serializers import (
+    ApprovalSerializer,
     IncentiveSerializer,
     PolicyInputSerializer,
     PolicySerializer,
-    ReasonSerializer,
+    IncentiveReasonSerializer,
     RecognitionSerializer,
     WebhookDeliverySerializer,
     WebhookEndpointInputSerializer,
@@ -53,19 +54,26 @@ class IncentiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             status=code,
         )
 
-    @extend_schema(request=None, responses=IncentiveSerializer)
+    @extend_schema(request=ApprovalSerializer, responses=IncentiveSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        """Approve (HR): appends the career event; a bonus draws on the cycle's budget."""
+        """Approve (HR), with an optional ``reason``: appends the career event;
+        a bonus draws on the cycle's budget."""
         record = selectors.incentive_get(user=request.user, pk=pk)
-        return self._answer(services.incentive_approve(record_id=record.pk, actor=request.user))
+        data = ApprovalSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._answer(
+            services.incentive_approve(
+                record_id=record.pk, actor=request.user, reason=data.validated_data["reason"]
+            )
+        )
 
-    @extend_schema(request=ReasonSerializer, responses=IncentiveSerializer)
+    @extend_schema(request=IncentiveReasonSerializer, responses=IncentiveSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Reject with a reason (HR)."""
         record = selectors.incentive_get(user=request.user, pk=pk)
-        data = ReasonSerializer(data=request.data)
+        data = IncentiveReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(
             services.incentive_reject(
@@ -73,12 +81,12 @@ class IncentiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             )
         )
 
-    @extend_schema(request=ReasonSerializer, responses={201: IncentiveSerializer})
+    @extend_schema(request=IncentiveReasonSerializer, responses={201: IncentiveSerializer})
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
         """Correct an approved record (HR): answers the new, reversing record."""
         record = selectors.incentive_get(user=request.user, pk=pk)
-        data = ReasonSerializer(data=request.data)
+        data = IncentiveReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reversal = services.incentive_reverse(
             record_id=record.pk, actor=request.user, reason=data.validated_data["reason"]

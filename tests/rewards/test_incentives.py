@@ -77,11 +77,19 @@ def test_the_publication_event_twice_creates_nothing_twice(published):
     )
 
 
-def test_approval_appends_the_career_event_and_updates_the_profile(published, hr, subordinate):
+def test_approval_appends_the_career_event_and_updates_the_profile(published, hr, subordinate, api):
     record = IncentiveRecord.objects.get(kind="credit_points")
-    services.incentive_approve(record_id=record.pk, actor=hr.user)
+    response = api.as_(hr).post(
+        f"/api/v1/incentives/{record.pk}/approve", {"reason": "SK 12/2026"}, format="json"
+    )
+    assert (response.json()["status"], response.json()["reason"]) == ("approved", "SK 12/2026")
     event = CareerEvent.objects.get(reference=f"incentive:{record.pk}")
-    assert (event.kind, event.amount, event.unit) == ("credit_points", Decimal("12.50"), "points")
+    assert (event.kind, event.amount, event.unit, event.note) == (
+        "credit_points",
+        Decimal("12.50"),
+        "points",
+        "SK 12/2026",
+    )
     assert CareerProfile.objects.get(employee=subordinate).credit_points_total == Decimal("12.50")
     talent = IncentiveRecord.objects.get(kind="talent_pool")
     services.incentive_approve(record_id=talent.pk, actor=hr.user)
