@@ -18,10 +18,10 @@ from rewards.models import IncentiveRecord, RecognitionPost
 
 from .serializers import (
     ApprovalSerializer,
+    IncentiveReasonSerializer,
     IncentiveSerializer,
     PolicyInputSerializer,
     PolicySerializer,
-    IncentiveReasonSerializer,
     RecognitionSerializer,
     WebhookDeliverySerializer,
     WebhookEndpointInputSerializer,
