@@ -17,8 +17,8 @@ $(VENV)/.installed: requirements-dev.lock
 setup: $(VENV)/.installed
 
 # Static files are collected (and compressed) once, again only when the
-# dependencies change.
-var/static/staticfiles.json: requirements-dev.lock | setup
+# dependencies or a file under an app's static/ folder change.
+var/static/staticfiles.json: requirements-dev.lock $(shell find */static -type f 2>/dev/null) | setup
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 ## Embedded default: SQLite, jobs in-process, demo data, http://127.0.0.1:8000

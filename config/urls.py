@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from certificates.api.views import verify_page
@@ -8,8 +7,6 @@ from core.api import TaskView
 from core.views import health
 
 urlpatterns = [
-    # Until the web interface lands, the front door is the API documentation.
-    path("", RedirectView.as_view(pattern_name="api-docs", permanent=False)),
     path("admin/", admin.site.urls),
     path("health", health, name="health"),
     path("api/v1/", include("people.api.urls")),
@@ -22,4 +19,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("web.urls")),
 ]

@@ -461,3 +461,52 @@ def psm_highlights(*, cycle_id: int) -> dict[int, str]:
                 highlights[nomination_id] = statements[code].strip()
                 break
     return highlights
+
+
+def committee_seats(*, user) -> dict:
+    """``{"reviewer": bool, "chair_of": [cycle ids]}`` for the navigation and
+    the home page (one query)."""
+    employee = user_employee(user)
+    if employee is None:
+        return {"reviewer": False, "chair_of": []}
+    seats = list(
+        CommitteeMember.objects.filter(employee=employee).values_list("cycle_id", "is_chair")
+    )
+    return {
+        "reviewer": any(not chair for _, chair in seats),
+        "chair_of": [cycle for cycle, chair in seats if chair],
+    }
+
+
+def reviewer_leniency(*, cycle: Cycle) -> list[tuple[str, float, int]]:
+    """Each reviewer's mean score minus the panel's mean on the same
+    nominations: ``[(name, difference, reviews)]``, most lenient first (one query)."""
+    rows = list(
+        Review.objects.filter(
+            assignment__nomination__cycle=cycle, submitted_at__isnull=False
+        ).values_list("assignment__nomination_id", "assignment__member__employee__name", "score")
+    )
+    by_nomination: dict[int, list[float]] = defaultdict(list)
+    for nomination_id, _name, score in rows:
+        by_nomination[nomination_id].append(float(score))
+    means = {k: sum(v) / len(v) for k, v in by_nomination.items()}
+    diffs: dict[str, list[float]] = defaultdict(list)
+    for nomination_id, name, score in rows:
+        diffs[name].append(float(score) - means[nomination_id])
+    out = [(name, sum(d) / len(d), len(d)) for name, d in diffs.items()]
+    return sorted(out, key=lambda item: -item[1])
+
+
+def nominations_per_unit(*, cycle: Cycle) -> list[tuple[str, int, int]]:
+    """``[(unit name, nominations, awarded)]`` by the lead nominee's unit, for
+    nominations past the draft stage (one query)."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for unit, level, status in (
+        Nominee.objects.filter(nomination__cycle=cycle, is_lead=True)
+        .exclude(nomination__status__in=[S.DRAFT, S.WITHDRAWN])
+        .values_list("employee__org_unit__name", "nomination__award_level_id", "nomination__status")
+    ):
+        counts[unit][0] += 1
+        if level is not None and status in (S.DECIDED, S.PUBLISHED):
+            counts[unit][1] += 1
+    return sorted(((u, n, a) for u, (n, a) in counts.items()), key=lambda r: (-r[1], r[0]))

@@ -343,6 +343,12 @@ def _completeness_errors(nomination: Nomination) -> dict[str, list[str]]:
     return errors
 
 
+def nomination_missing(*, nomination: Nomination) -> dict[str, list[str]]:
+    """What submitting would refuse, field by field, without submitting (the
+    web form's last step shows it)."""
+    return _completeness_errors(nomination)
+
+
 def nomination_submit(*, nomination_id: int, actor) -> Nomination:
     """Submit a complete draft: it is frozen from now on.
 

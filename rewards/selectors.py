@@ -180,3 +180,17 @@ def recognition_filter_options() -> dict:
             .distinct()
         ),
     }
+
+
+def publication_progress(*, cycle_id: int) -> dict:
+    """How far the rewards job of a published cycle is: its status and what
+    it has created (for the secretariat's progress bar)."""
+    from .models import Publication
+
+    publication = Publication.objects.filter(cycle_id=cycle_id).first()
+    return {
+        "status": publication.status if publication else None,
+        "done": publication is not None and publication.status == Publication.Status.DONE,
+        "incentives": IncentiveRecord.objects.filter(cycle_id=cycle_id).count(),
+        "posts": RecognitionPost.objects.filter(cycle_id=cycle_id).count(),
+    }

@@ -138,7 +138,7 @@ def test_me_for_a_user_without_employee_record(db):
 
 def test_session_auth_enforces_csrf(db, supervisor):
     client = APIClient(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username="supervisor", password=PASSWORD)
+    client.force_login(supervisor.user)
     response = client.post("/api/v1/me", {})
     assert response.status_code == 403
     assert response.json()["message"].startswith("CSRF Failed")

@@ -1,0 +1,68 @@
+"""Glue between HTML views and the services: the same rules as the API,
+answered as pages."""
+
+from __future__ import annotations
+
+import contextlib
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+
+from core.errors import ApplicationError, NotFoundError
+
+
+def not_found_as_404(view):
+    """A selector's NotFoundError (not there, or not yours) becomes the 404 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFoundError:
+            raise Http404 from None
+
+    return wrapper
+
+
+def error_messages(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return [f"{m}" for messages_ in error.message_dict.values() for m in messages_]
+        return list(error.messages)
+    if isinstance(error, ApplicationError):
+        return [error.message]
+    return [str(error)]
+
+
+@contextlib.contextmanager
+def flash_errors(request):
+    """Around a service call in a POST handler: business-rule errors become
+    messages on the next page (NotFoundError still becomes a 404)."""
+    try:
+        yield
+    except NotFoundError:
+        raise Http404 from None
+    except (ApplicationError, ValidationError) as error:
+        for text in error_messages(error):
+            messages.error(request, text)
+
+
+def back(request, fallback: str, *args):
+    """Redirect to the ``next`` field if it is a local path, else to ``fallback``."""
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(fallback, *args)
+
+
+def form_errors_from(form, error: ValidationError) -> None:
+    """Put a service's ValidationError beside the form's fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            name = field.split(".")[0]
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,27 @@
+"""Amounts formatted for the active language (``Rp 7.500.000`` / ``Rp 7,500,000``)."""
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from core.formats import idr
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value):
+    return idr(value)
+
+
+@register.simple_tag
+def amount(record):
+    """An incentive's amount in its unit."""
+    if record.unit == "IDR":
+        return idr(record.amount)
+    number = number_format(record.amount, decimal_pos=2 if record.amount % 1 else 0, use_l10n=True)
+    if record.unit == "hours":
+        return _("%(n)s hours") % {"n": number}
+    if record.unit == "points":
+        return _("%(n)s points") % {"n": number}
+    return number if record.kind not in ("talent_pool", "recognition") else "—"

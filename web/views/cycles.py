@@ -1,0 +1,369 @@
+"""Cycles for the secretariat and the chair: phases, screening, assignment,
+ranking and decisions, publication with progress, charts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certificates.selectors import certificate_list
+from core.errors import ApplicationError, NotFoundError
+from core.jobs import task_payload
+from nominations import assignment as assignment_service
+from nominations import services
+from nominations.api.payloads import FIELDS, nomination_payloads
+from nominations.models import Assignment, Cycle, Nomination
+from nominations.selectors import (
+    cycle_list,
+    cycle_ranking,
+    decision_scope,
+    nomination_get,
+    nomination_scope,
+    nominations_per_unit,
+    ranking_payload,
+    reviewer_leniency,
+    screening_findings,
+)
+from rewards.selectors import publication_progress
+from web import charts
+from web.context_processors import roles_for
+from web.helpers import error_messages, flash_errors, not_found_as_404
+
+P = Cycle.Phase
+NEXT_PHASE = {
+    P.DRAFT: P.NOMINATING,
+    P.NOMINATING: P.REVIEWING,
+    P.REVIEWING: P.DECIDING,
+    P.PUBLISHED: P.CLOSED,
+}
+
+
+def _cycle(request, pk, *, manage=False):
+    """The cycle if the user runs it (secretariat) or, unless ``manage``, chairs it."""
+    cycle = cycle_list().filter(pk=pk).first()
+    if cycle is None:
+        raise Http404
+    if request.user.has_perm("nominations.manage_cycle", cycle):
+        return cycle
+    if not manage and request.user.has_perm("nominations.view_ranking", cycle):
+        return cycle
+    raise Http404
+
+
+@login_required
+def cycles(request):
+    roles = roles_for(request)
+    items = cycle_list().order_by("-created_at")
+    if not roles["secretariat"]:
+        items = items.filter(pk__in=roles["chair_of"])
+    return render(request, "web/cycles/list.html", {"cycles": items})
+
+
+@login_required
+def cycle_detail(request, pk):
+    cycle = _cycle(request, pk)
+    counts = dict(
+        nomination_scope(user=request.user)
+        .filter(cycle=cycle)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    statuses = [(label, counts.get(value, 0), value) for value, label in Nomination.Status.choices]
+    return render(
+        request,
+        "web/cycles/detail.html",
+        {
+            "cycle": cycle,
+            "statuses": statuses,
+            "next_phase": NEXT_PHASE.get(cycle.phase),
+            "next_label": P(NEXT_PHASE[cycle.phase]).label if cycle.phase in NEXT_PHASE else "",
+            "manage": request.user.has_perm("nominations.manage_cycle", cycle),
+        },
+    )
+
+
+@login_required
+@require_POST
+def cycle_phase(request, pk):
+    cycle = _cycle(request, pk, manage=True)
+    with flash_errors(request):
+        services.cycle_set_phase(
+            cycle_id=cycle.pk, phase=request.POST.get("phase", ""), actor=request.user
+        )
+        messages.success(request, _("The cycle moved to the next phase."))
+    return redirect("web-cycle", cycle.pk)
+
+
+@login_required
+def screening(request, pk):
+    cycle = _cycle(request, pk, manage=True)
+    findings = screening_findings(cycle=cycle)
+    rows = list(
+        nomination_scope(user=request.user)
+        .filter(cycle=cycle, status__in=["submitted", "eligible", "ineligible"])
+        .order_by("status", "submitted_at")
+        .values(*FIELDS)
+    )
+    items = nomination_payloads(rows, decisions_of=None)
+    for item in items:
+        item["findings"] = findings.get(item["id"], [])
+    return render(request, "web/cycles/screening.html", {"cycle": cycle, "items": items})
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def screen(request, pk, nomination_pk):
+    cycle = _cycle(request, pk, manage=True)
+    nomination = nomination_get(user=request.user, pk=nomination_pk)
+    eligible = request.POST.get("eligible") == "yes"
+    with flash_errors(request):
+        services.nomination_screen(
+            nomination_id=nomination.pk,
+            actor=request.user,
+            eligible=eligible,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(
+            request,
+            _("“%(title)s” is %(status)s.")
+            % {
+                "title": nomination.title,
+                "status": Nomination.Status.ELIGIBLE.label
+                if eligible
+                else Nomination.Status.INELIGIBLE.label,
+            },
+        )
+    return redirect("web-screening", cycle.pk)
+
+
+@login_required
+def assignment_page(request, pk):
+    """Run the reviewer assignment; large cycles run it as a task whose
+    progress the page follows."""
+    cycle = _cycle(request, pk, manage=True)
+    result = None
+    task = None
+    if request.method == "POST":
+        count = cycle.nominations.filter(status__in=["eligible", "in_review"]).count()
+        if count > settings.ASSIGNMENT_ASYNC_THRESHOLD:
+            from nominations.tasks import assign_reviewers
+
+            try:
+                async_result = assign_reviewers.apply_async(
+                    kwargs={"cycle_id": cycle.pk, "actor_id": request.user.pk}, retry=False
+                )
+            except Exception:
+                messages.error(
+                    request,
+                    _("The job queue is unavailable; nothing was assigned. Try again shortly."),
+                )
+            else:
+                return redirect(
+                    f"{reverse('web-assignment', args=[cycle.pk])}?task={async_result.id}"
+                )
+        else:
+            try:
+                result = assignment_service.reviewers_assign(
+                    cycle_id=cycle.pk, actor=request.user
+                ).as_dict()
+            except NotFoundError:
+                raise Http404 from None
+            except (ApplicationError, ValidationError) as error:
+                for text in error_messages(error):
+                    messages.error(request, text)
+    elif request.GET.get("task"):
+        task = task_payload(request.GET["task"])
+    assigned = Assignment.objects.filter(nomination__cycle=cycle).count()
+    return render(
+        request,
+        "web/cycles/assignment.html",
+        {"cycle": cycle, "result": result, "task": task, "assigned": assigned},
+    )
+
+
+@login_required
+def task_progress(request, task_id):
+    """htmx: a progress bar for a background task (polled until it ends)."""
+    if not roles_for(request).get("secretariat"):
+        raise Http404
+    return render(request, "web/cycles/_task.html", {"task": task_payload(task_id)})
+
+
+@login_required
+def publication(request, pk):
+    """Publish, then follow the certificates and rewards jobs to the end."""
+    cycle = _cycle(request, pk, manage=True)
+    if request.method == "POST":
+        with flash_errors(request):
+            services.cycle_publish(cycle_id=cycle.pk, actor=request.user)
+            messages.success(request, _("Published. Certificates and rewards are on their way."))
+        return redirect("web-publication", cycle.pk)
+    return render(
+        request,
+        "web/cycles/publication.html",
+        {
+            "cycle": cycle,
+            "progress": _progress(request, cycle),
+            "waiting": cycle.nominations.filter(status__in=["in_review", "reviewed"]).count(),
+            "decided": cycle.nominations.filter(status="decided").count(),
+        },
+    )
+
+
+def _progress(request, cycle) -> dict:
+    certificates = certificate_list(user=request.user).filter(nomination__cycle=cycle)
+    by_status = defaultdict(int)
+    for status in certificates.values_list("status", flat=True):
+        by_status[status] += 1
+    total = sum(n for s, n in by_status.items() if s != "revoked")
+    done = by_status["issued"] + by_status["failed"]
+    rewards = publication_progress(cycle_id=cycle.pk)
+    finished = cycle.phase in (P.PUBLISHED, P.CLOSED) and done >= total and rewards["done"]
+    steps = total + 1
+    return {
+        "total": total,
+        "issued": by_status["issued"],
+        "failed": by_status["failed"],
+        "rewards": rewards,
+        "value": done + (1 if rewards["done"] else 0),
+        "max": steps,
+        "percent": round(100 * (done + (1 if rewards["done"] else 0)) / steps),
+        "finished": finished,
+    }
+
+
+@login_required
+def publication_progress_fragment(request, pk):
+    cycle = _cycle(request, pk, manage=True)
+    return render(
+        request,
+        "web/cycles/_publication.html",
+        {"cycle": cycle, "progress": _progress(request, cycle)},
+    )
+
+
+@login_required
+def ranking(request, pk):
+    """Per category: mean, median, sub-scores, spread, flags; raw or
+    normalised; the inter-rater agreement; charts."""
+    cycle = _cycle(request, pk)
+    data = ranking_payload(cycle_ranking(cycle=cycle))
+    normalised = request.GET.get("view") == "normalised"
+    key = "normalised_score" if normalised else "score"
+    by_category = defaultdict(list)
+    for row in data["results"]:
+        by_category[row["category"]].append(row)
+    names = dict(cycle.categories.values_list("code", "name"))
+    groups = []
+    for code, rows in by_category.items():
+        rows.sort(key=lambda r: -(r[key] if r[key] is not None else -1))
+        groups.append(
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "rows": rows,
+                "chart": charts.histogram(
+                    _("Score distribution: %(category)s") % {"category": names.get(code, code)},
+                    [r["score"] for r in rows if r["score"] is not None],
+                ),
+            }
+        )
+    leniency = reviewer_leniency(cycle=cycle)
+    context = {
+        "cycle": cycle,
+        "data": data,
+        "groups": groups,
+        "normalised": normalised,
+        "key": key,
+        "levels": {lv.code: lv.name_id for lv in cycle.award_levels.all()},
+        "leniency_chart": charts.diverging_bars(
+            _("Reviewer leniency: mean score minus the panel's on the same nominations"),
+            [(name, diff) for name, diff, _n in leniency],
+        )
+        if leniency
+        else None,
+        "can_decide": request.user.has_perm("nominations.decide_nomination", cycle)
+        or cycle.pk in roles_for(request)["chair_of"],
+    }
+    template = "web/cycles/_ranking.html" if request.htmx else "web/cycles/ranking.html"
+    return render(request, template, context)
+
+
+@login_required
+@not_found_as_404
+def decide(request, pk, nomination_pk):
+    """One nomination for the chair: its reviews (reopen one) and the decision."""
+    cycle = _cycle(request, pk)
+    nomination = nomination_get(user=request.user, pk=nomination_pk)
+    if nomination.cycle_id != cycle.pk:
+        raise Http404
+    if request.method == "POST":
+        with flash_errors(request):
+            services.nomination_decide(
+                nomination_id=nomination.pk,
+                actor=request.user,
+                award_level=request.POST.get("award_level") or None,
+                rationale=request.POST.get("rationale", ""),
+            )
+            messages.success(request, _("Decision recorded."))
+            return redirect("web-ranking", cycle.pk)
+    rows = list(nomination_scope(user=request.user).filter(pk=nomination.pk).values(*FIELDS))
+    item = nomination_payloads(rows, decisions_of=decision_scope(user=request.user))[0]
+    reviews = (
+        Assignment.objects.filter(nomination=nomination)
+        .select_related("member__employee", "review")
+        .order_by("id")
+    )
+    row = next(
+        (
+            r
+            for r in ranking_payload(cycle_ranking(cycle=cycle))["results"]
+            if r["nomination"] == nomination.pk
+        ),
+        None,
+    )
+    return render(
+        request,
+        "web/cycles/decide.html",
+        {
+            "cycle": cycle,
+            "nomination": nomination,
+            "item": item,
+            "reviews": reviews,
+            "row": row,
+            "levels": cycle.award_levels.order_by("-min_score"),
+            "rationale": request.POST.get("rationale", ""),
+        },
+    )
+
+
+@login_required
+def stats(request, pk):
+    cycle = _cycle(request, pk)
+    per_unit = nominations_per_unit(cycle=cycle)
+    return render(
+        request,
+        "web/cycles/stats.html",
+        {
+            "cycle": cycle,
+            "per_unit": per_unit,
+            "chart": charts.paired_bars(
+                _("Nominations and awards per unit"), per_unit, (_("nominations"), _("awards"))
+            )
+            if per_unit
+            else None,
+        },
+    )

@@ -1,0 +1,95 @@
+"""The front door: what is waiting for me, log in and out."""
+
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from certificates.selectors import certificate_list
+from nominations.models import Assignment, Cycle, Nomination
+from nominations.selectors import assignment_list, cycle_list, nomination_scope
+from people.selectors import user_employee
+from rewards.selectors import incentive_list
+from web.context_processors import roles_for
+
+S = Nomination.Status
+
+
+def home(request):
+    """For a visitor: what Apresiasi is. For a user: one card per thing
+    waiting for them, by role."""
+    if not request.user.is_authenticated:
+        return render(request, "web/welcome.html")
+    user = request.user
+    roles = roles_for(request)
+    employee = user_employee(user)
+    cards = []
+    if roles["staff"]:
+        mine = nomination_scope(user=user).filter(nominees__employee=employee)
+        cards.append(
+            (_("Nominations naming me"), mine.exclude(status=S.DRAFT).count(), "web-my-nominations")
+        )
+        cards.append(
+            (
+                _("My certificates"),
+                certificate_list(user=user).filter(recipient=employee, status="issued").count(),
+                "web-my-certificates",
+            )
+        )
+        cards.append(
+            (
+                _("My incentives awaiting HR"),
+                incentive_list(user=user).filter(employee=employee, status="pending").count(),
+                "web-my-career",
+            )
+        )
+    if roles["supervisor"]:
+        made = nomination_scope(user=user).filter(nominator=employee)
+        cards.append((_("My drafts"), made.filter(status=S.DRAFT).count(), "web-team"))
+    if roles["reviewer"] or roles["chair_of"]:
+        todo = assignment_list(user=user).exclude(status=Assignment.Status.SUBMITTED).count()
+        if roles["reviewer"]:
+            cards.append((_("Reviews to do"), todo, "web-reviews"))
+    if roles["chair_of"]:
+        waiting = (
+            nomination_scope(user=user)
+            .filter(
+                cycle_id__in=roles["chair_of"],
+                cycle__phase=Cycle.Phase.DECIDING,
+                status__in=[S.IN_REVIEW, S.REVIEWED],
+            )
+            .count()
+        )
+        cards.append((_("Nominations to decide"), waiting, "web-cycles"))
+    if roles["secretariat"]:
+        cards.append(
+            (
+                _("Nominations to screen"),
+                nomination_scope(user=user).filter(status=S.SUBMITTED).count(),
+                "web-cycles",
+            )
+        )
+        cards.append(
+            (
+                _("Certificates that failed"),
+                certificate_list(user=user).filter(status="failed").count(),
+                "web-certificates",
+            )
+        )
+    if roles["hr"]:
+        cards.append(
+            (
+                _("Incentives awaiting approval"),
+                incentive_list(user=user).filter(status="pending").count(),
+                "web-incentives",
+            )
+        )
+    return render(
+        request,
+        "web/home.html",
+        {"cards": cards, "employee": employee, "cycles": cycle_list().order_by("-created_at")[:5]},
+    )
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True

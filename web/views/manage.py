@@ -1,0 +1,295 @@
+"""The secretariat's certificates and webhooks; HR's incentives and career export."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certificates import services as certificate_services
+from certificates.selectors import certificate_get, certificate_list
+from core.errors import ApplicationError
+from nominations.selectors import cycle_list
+from people.selectors import career_cursor, career_feed
+from rewards import services as reward_services
+from rewards.selectors import (
+    incentive_get,
+    incentive_list,
+    incentive_policy,
+    webhook_delivery_list,
+    webhook_endpoint_list,
+)
+from web.context_processors import roles_for
+from web.helpers import back, error_messages, flash_errors, not_found_as_404
+
+
+def _require(request, role):
+    if not roles_for(request).get(role):
+        raise Http404
+
+
+# --- certificates (secretariat) -------------------------------------------------------
+
+
+@login_required
+def certificates(request):
+    _require(request, "secretariat")
+    items = certificate_list(user=request.user).select_related("recipient").order_by("-id")
+    cycle = request.GET.get("cycle", "")
+    status = request.GET.get("status", "")
+    if cycle.isdigit():
+        items = items.filter(nomination__cycle_id=int(cycle))
+    if status:
+        items = items.filter(status=status)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/manage/certificates.html",
+        {
+            "page": page,
+            "cycles": cycle_list().order_by("-created_at"),
+            "cycle": cycle,
+            "status": status,
+        },
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def certificate_action(request, pk, action):
+    _require(request, "secretariat")
+    certificate = certificate_get(user=request.user, pk=pk)
+    reason = request.POST.get("reason", "")
+    with flash_errors(request):
+        if action == "revoke":
+            certificate_services.certificate_revoke(
+                certificate_id=certificate.pk, actor=request.user, reason=reason
+            )
+            messages.success(
+                request, _("Certificate %(serial)s revoked.") % {"serial": certificate.serial}
+            )
+        elif action == "reissue":
+            new = certificate_services.certificate_reissue(
+                certificate_id=certificate.pk, actor=request.user, reason=reason
+            )
+            messages.success(request, _("Re-issued as %(serial)s.") % {"serial": new.serial})
+        else:
+            raise Http404
+    return back(request, "web-certificates")
+
+
+# --- webhooks (secretariat) --------------------------------------------------------------
+
+
+@login_required
+def webhooks(request):
+    _require(request, "secretariat")
+    values = {"url": "", "description": ""}
+    errors: list[str] = []
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in values}
+        try:
+            endpoint = reward_services.webhook_endpoint_save(actor=request.user, **values)
+        except (ValidationError, ApplicationError) as error:
+            errors = error_messages(error)
+        else:
+            messages.success(request, _("Endpoint added. Give its secret to the receiver."))
+            return redirect("web-webhook", endpoint.pk)
+    return render(
+        request,
+        "web/manage/webhooks.html",
+        {
+            "endpoints": webhook_endpoint_list(user=request.user),
+            "values": values,
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+def webhook(request, pk):
+    _require(request, "secretariat")
+    endpoint = webhook_endpoint_list(user=request.user).filter(pk=pk).first()
+    if endpoint is None:
+        raise Http404
+    if request.method == "POST":
+        with flash_errors(request):
+            reward_services.webhook_endpoint_save(
+                actor=request.user,
+                endpoint=endpoint,
+                url=endpoint.url,
+                description=endpoint.description,
+                active=request.POST.get("active") == "on",
+            )
+            messages.success(request, _("Saved."))
+        return redirect("web-webhook", pk)
+    page = Paginator(webhook_delivery_list(user=request.user, endpoint_id=pk), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "web/manage/webhook.html", {"endpoint": endpoint, "page": page})
+
+
+# --- incentives (HR) -------------------------------------------------------------------
+
+
+@login_required
+def incentives(request):
+    _require(request, "hr")
+    cycles = list(cycle_list().order_by("-created_at"))
+    chosen = request.GET.get("cycle", "")
+    cycle = next((c for c in cycles if str(c.pk) == chosen), cycles[0] if cycles else None)
+    status = request.GET.get("status", "pending")
+    items = incentive_list(user=request.user).order_by("employee__name", "kind")
+    if cycle:
+        items = items.filter(cycle=cycle)
+    if status:
+        items = items.filter(status=status)
+    return render(
+        request,
+        "web/manage/incentives.html",
+        {
+            "cycles": cycles,
+            "cycle": cycle,
+            "status": status,
+            "items": items,
+            "policy": incentive_policy(cycle=cycle) if cycle else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def incentive_action(request, pk, action):
+    _require(request, "hr")
+    record = incentive_get(user=request.user, pk=pk)
+    reason = request.POST.get("reason", "")
+    error = None
+    try:
+        if action == "approve":
+            reward_services.incentive_approve(
+                record_id=record.pk, actor=request.user, reason=reason
+            )
+        elif action == "reject":
+            reward_services.incentive_reject(record_id=record.pk, actor=request.user, reason=reason)
+        else:
+            raise Http404
+    except (ValidationError, ApplicationError) as exc:
+        error = " ".join(error_messages(exc))
+    record = incentive_get(user=request.user, pk=pk)
+    if request.htmx:
+        return render(
+            request,
+            "web/manage/_incentive_row.html",
+            {
+                "r": record,
+                "error": error,
+                "policy": incentive_policy(cycle=record.cycle),
+                "oob": True,
+            },
+        )
+    if error:
+        messages.error(request, error)
+    return back(request, "web-incentives")
+
+
+@login_required
+def career_export(request):
+    """Every career event as CSV (HR), in the feed's order."""
+    _require(request, "hr")
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    header = [
+        "cursor",
+        "id",
+        "nip",
+        "name",
+        "unit",
+        "kind",
+        "amount",
+        "amount_unit",
+        "cycle",
+        "nomination",
+        "award_level",
+        "reference",
+        "created_at",
+    ]
+
+    def rows():
+        yield writer.writerow(header)
+        for e in career_feed().iterator(chunk_size=2000):
+            source = e.source or {}
+            yield writer.writerow(
+                [
+                    career_cursor(e),
+                    e.pk,
+                    e.employee.nip,
+                    e.employee.name,
+                    e.employee.org_unit.code,
+                    e.kind,
+                    e.amount,
+                    e.unit,
+                    source.get("cycle", ""),
+                    source.get("nomination", ""),
+                    source.get("award_level", ""),
+                    e.reference,
+                    e.created_at.isoformat(),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="career-events-{timezone.localdate():%Y%m%d}.csv"'
+    )
+    return response
+
+
+# --- public verification ---------------------------------------------------------------
+
+
+def verify(request):
+    """By code (a form), or by uploading the PDF."""
+    from certificates import signing
+    from certificates.selectors import certificate_by_content, verification_payload
+
+    code = request.GET.get("code", "").strip()
+    if code:
+        return redirect("verify-page", code)
+    from certificates.api.views import VerifyThrottle
+
+    result = None
+    error = None
+    if request.method == "POST" and not VerifyThrottle().allow_request(request, None):
+        return render(
+            request, "web/verify.html", {"error": _("Too many checks; wait a minute.")}, status=429
+        )
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose the certificate's PDF file.")
+        elif upload.size > 20 * 2**20:
+            error = _("A certificate is not that large.")
+        else:
+            content = upload.read()
+            certificate = certificate_by_content(content)
+            result = {
+                "matches": certificate is not None,
+                "signature_valid": signing.validate_pdf(content),
+                "certificate": verification_payload(certificate) if certificate else None,
+            }
+    return render(
+        request, "web/verify.html", {"result": result, "error": error}, status=400 if error else 200
+    )

@@ -1,0 +1,319 @@
+"""Supervisors: my team, nominations in steps, evidence, submit, withdraw."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError, NotFoundError
+from nominations import services
+from nominations.api.payloads import FIELDS, nomination_payloads
+from nominations.models import Category, Evidence
+from nominations.selectors import cycle_list, decision_scope, nomination_get, nomination_scope
+from people.selectors import employee_reporting_line, user_employee
+from web.forms import InnovationForm, ReasonForm, StatementsForm, WhoForm
+from web.helpers import back, error_messages, flash_errors, form_errors_from, not_found_as_404
+
+STEPS = ["who", "innovation", "psm", "evidence", "review"]
+STEP_LABELS = {
+    "who": "Nominees and category",
+    "innovation": "Innovation",
+    "psm": "PSM statements",
+    "evidence": "Evidence",
+    "review": "Check and submit",
+}
+
+
+def _me(request):
+    employee = user_employee(request.user)
+    if employee is None:
+        raise Http404
+    return employee
+
+
+def _team(employee):
+    return employee_reporting_line(employee=employee).select_related("org_unit").order_by("name")
+
+
+@login_required
+def team(request):
+    """My reporting line and the nominations I made."""
+    me = _me(request)
+    made = list(
+        nomination_scope(user=request.user)
+        .filter(nominator=me)
+        .select_related("cycle", "category")
+        .prefetch_related("nominees__employee")
+        .order_by("-updated_at")
+    )
+    return render(
+        request,
+        "web/supervisor/team.html",
+        {
+            "team": _team(me),
+            "made": made,
+            "open_cycles": cycle_list().filter(phase="nominating").exists(),
+        },
+    )
+
+
+def _categories():
+    return (
+        Category.objects.filter(cycle__in=cycle_list().filter(phase="nominating"))
+        .select_related("cycle")
+        .order_by("cycle_id", "id")
+    )
+
+
+def _steps_context(nomination, current):
+    return {
+        "steps": [(s, _(STEP_LABELS[s])) for s in STEPS],
+        "current": current,
+        "nomination": nomination,
+    }
+
+
+@login_required
+def nomination_new(request):
+    """Step 1 of a new nomination: category and nominees; saves a draft."""
+    me = _me(request)
+    team = list(_team(me))
+    categories = list(_categories())
+    form = WhoForm(request.POST or None, categories=categories, team=team)
+    if request.method == "POST" and form.is_valid():
+        by_id = {e.pk: e for e in team}
+        category = next(c for c in categories if c.pk == form.cleaned_data["category"])
+        try:
+            nomination = services.nomination_create(
+                nominator=me,
+                cycle=category.cycle,
+                category=category,
+                nominees=[by_id[pk] for pk in form.cleaned_data["nominees"]],
+                lead=by_id.get(form.cleaned_data["lead"]),
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("web-nomination-step", nomination.pk, "innovation")
+    return render(
+        request,
+        "web/supervisor/step_who.html",
+        {"form": form, "no_cycle": not categories, **_steps_context(None, "who")},
+    )
+
+
+@login_required
+@not_found_as_404
+def nomination_step(request, pk, step):
+    """Steps 1–5 of a draft; each valid step saves the draft."""
+    if step not in STEPS:
+        raise Http404
+    me = _me(request)
+    nomination = nomination_get(user=request.user, pk=pk)
+    if nomination.nominator_id != me.pk:
+        raise Http404
+    if nomination.status != "draft":
+        return redirect("web-nomination", pk)
+    context = _steps_context(nomination, step)
+    return STEP_VIEWS[step](request, nomination, me, context)
+
+
+def _step_who(request, nomination, me, context):
+    team = list(_team(me))
+    categories = [c for c in _categories() if c.cycle_id == nomination.cycle_id]
+    nominees = list(nomination.nominees.all())
+    initial = {
+        "category": nomination.category_id,
+        "nominees": [n.employee_id for n in nominees],
+        "lead": next((n.employee_id for n in nominees if n.is_lead), None),
+    }
+    form = WhoForm(request.POST or None, initial=initial, categories=categories, team=team)
+    if request.method == "POST" and form.is_valid():
+        by_id = {e.pk: e for e in team}
+        saved = _save(
+            request,
+            form,
+            nomination,
+            "innovation",
+            category=next(c for c in categories if c.pk == form.cleaned_data["category"]),
+            nominees=[by_id[i] for i in form.cleaned_data["nominees"]],
+            lead=by_id.get(form.cleaned_data["lead"]),
+        )
+        if saved:
+            return saved
+    return render(request, "web/supervisor/step_who.html", {"form": form, **context})
+
+
+def _step_innovation(request, nomination, me, context):
+    fields = ("title", "problem", "solution", "impact", "started_on")
+    form = InnovationForm(request.POST or None, initial={f: getattr(nomination, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, nomination, "psm", **form.cleaned_data)
+        if saved:
+            return saved
+    return render(request, "web/supervisor/step_form.html", {"form": form, **context})
+
+
+def _step_psm(request, nomination, me, context):
+    criteria = list(nomination.cycle.rubric.criteria.filter(asks_statement=True))
+    form = StatementsForm(
+        request.POST or None, initial=nomination.psm_statements or {}, criteria=criteria
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, nomination, "evidence", psm_statements=form.cleaned_data)
+        if saved:
+            return saved
+    return render(request, "web/supervisor/step_form.html", {"form": form, **context})
+
+
+def _step_evidence(request, nomination, me, context):
+    return render(
+        request,
+        "web/supervisor/step_evidence.html",
+        {"evidence": nomination.evidence.all(), **context},
+    )
+
+
+def _step_review(request, nomination, me, context):
+    return render(
+        request,
+        "web/supervisor/step_review.html",
+        {
+            "item": _payload(request, nomination),
+            "missing": services.nomination_missing(nomination=nomination),
+            **context,
+        },
+    )
+
+
+STEP_VIEWS = {
+    "who": _step_who,
+    "innovation": _step_innovation,
+    "psm": _step_psm,
+    "evidence": _step_evidence,
+    "review": _step_review,
+}
+
+
+def _save(request, form, nomination, next_step, **fields):
+    """Save the draft through the service; errors go beside the fields."""
+    try:
+        services.nomination_update(nomination=nomination, actor=request.user, **fields)
+    except ValidationError as error:
+        form_errors_from(form, error)
+        return None
+    except NotFoundError:
+        raise Http404 from None
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+        return None
+    messages.success(request, _("Draft saved."))
+    return redirect("web-nomination-step", nomination.pk, next_step)
+
+
+def _payload(request, nomination):
+    rows = list(nomination_scope(user=request.user).filter(pk=nomination.pk).values(*FIELDS))
+    return nomination_payloads(rows, decisions_of=decision_scope(user=request.user))[0]
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def evidence_upload(request, pk):
+    """Upload one or more files; each is accepted or refused on its own, with
+    its reason (htmx answers the evidence list fragment)."""
+    nomination = nomination_get(user=request.user, pk=pk)
+    results = []
+    for upload in request.FILES.getlist("files"):
+        try:
+            services.evidence_add(nomination=nomination, actor=request.user, upload=upload)
+        except NotFoundError:
+            raise Http404 from None
+        except (ValidationError, ApplicationError) as error:
+            results.append((upload.name, error_messages(error)))
+        else:
+            results.append((upload.name, []))
+    if not results:
+        results.append(("", [_("Choose at least one file.")]))
+    context = {"nomination": nomination, "evidence": nomination.evidence.all(), "results": results}
+    if request.htmx:
+        return render(request, "web/supervisor/_evidence.html", context)
+    for name, errors in results:
+        for error in errors:
+            messages.error(request, f"{name}: {error}")
+    return redirect("web-nomination-step", pk, "evidence")
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def evidence_delete(request, pk, evidence_pk):
+    nomination = nomination_get(user=request.user, pk=pk)
+    item = Evidence.objects.filter(nomination=nomination, pk=evidence_pk).first()
+    if item is None:
+        raise Http404
+    with flash_errors(request):
+        services.evidence_delete(item=item, actor=request.user)
+    if request.htmx:
+        return render(
+            request,
+            "web/supervisor/_evidence.html",
+            {"nomination": nomination, "evidence": nomination.evidence.all()},
+        )
+    return redirect("web-nomination-step", pk, "evidence")
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def nomination_submit(request, pk):
+    nomination = nomination_get(user=request.user, pk=pk)
+    try:
+        services.nomination_submit(nomination_id=nomination.pk, actor=request.user)
+    except NotFoundError:
+        raise Http404 from None
+    except (ValidationError, ApplicationError) as error:
+        for text in error_messages(error):
+            messages.error(request, text)
+        return redirect("web-nomination-step", pk, "review")
+    messages.success(request, _("Submitted. The nominees have been told."))
+    return redirect("web-nomination", pk)
+
+
+@login_required
+@not_found_as_404
+def nomination_detail(request, pk):
+    nomination = nomination_get(user=request.user, pk=pk)
+    me = user_employee(request.user)
+    mine = me is not None and nomination.nominator_id == me.pk
+    return render(
+        request,
+        "web/supervisor/detail.html",
+        {
+            "item": _payload(request, nomination),
+            "nomination": nomination,
+            "mine": mine,
+            "withdraw_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def nomination_withdraw(request, pk):
+    nomination = nomination_get(user=request.user, pk=pk)
+    with flash_errors(request):
+        services.nomination_withdraw(
+            nomination_id=nomination.pk, actor=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("The nomination is withdrawn."))
+    return back(request, "web-nomination", pk)
