@@ -510,3 +510,13 @@ def nominations_per_unit(*, cycle: Cycle) -> list[tuple[str, int, int]]:
         if level is not None and status in (S.DECIDED, S.PUBLISHED):
             counts[unit][1] += 1
     return sorted(((u, n, a) for u, (n, a) in counts.items()), key=lambda r: (-r[1], r[0]))
+
+
+def award_level_names(*, cycle_ids) -> dict[tuple[int, str], str]:
+    """``{(cycle id, level code): Indonesian name}`` (one query)."""
+    return {
+        (cycle, code): name
+        for cycle, code, name in AwardLevel.objects.filter(cycle_id__in=cycle_ids).values_list(
+            "cycle_id", "code", "name_id"
+        )
+    }

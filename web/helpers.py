@@ -66,3 +66,14 @@ def form_errors_from(form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def criteria_names(cycle) -> dict[str, str]:
+    """Rubric criterion code → name, to show PSM statements under their names."""
+    return dict(cycle.rubric.criteria.values_list("code", "name"))
+
+
+def status_labels() -> dict[str, str]:
+    from nominations.models import Nomination
+
+    return {value: str(label) for value, label in Nomination.Status.choices}

@@ -25,3 +25,9 @@ def amount(record):
     if record.unit == "points":
         return _("%(n)s points") % {"n": number}
     return number if record.kind not in ("talent_pool", "recognition") else "—"
+
+
+@register.filter
+def get(mapping, key):
+    """``{{ names|get:code }}``: a dict lookup with a variable key."""
+    return (mapping or {}).get(key, key)

@@ -37,7 +37,12 @@ from nominations.selectors import (
 from rewards.selectors import publication_progress
 from web import charts
 from web.context_processors import roles_for
-from web.helpers import error_messages, flash_errors, not_found_as_404
+from web.helpers import (
+    error_messages,
+    flash_errors,
+    not_found_as_404,
+    status_labels,
+)
 
 P = Cycle.Phase
 NEXT_PHASE = {
@@ -50,7 +55,7 @@ NEXT_PHASE = {
 
 def _cycle(request, pk, *, manage=False):
     """The cycle if the user runs it (secretariat) or, unless ``manage``, chairs it."""
-    cycle = cycle_list().filter(pk=pk).first()
+    cycle = cycle_list().prefetch_related(None).filter(pk=pk).first()
     if cycle is None:
         raise Http404
     if request.user.has_perm("nominations.manage_cycle", cycle):
@@ -63,7 +68,7 @@ def _cycle(request, pk, *, manage=False):
 @login_required
 def cycles(request):
     roles = roles_for(request)
-    items = cycle_list().order_by("-created_at")
+    items = cycle_list().prefetch_related(None).order_by("-created_at")
     if not roles["secretariat"]:
         items = items.filter(pk__in=roles["chair_of"])
     return render(request, "web/cycles/list.html", {"cycles": items})
@@ -117,8 +122,10 @@ def screening(request, pk):
         .values(*FIELDS)
     )
     items = nomination_payloads(rows, decisions_of=None)
+    labels = status_labels()
     for item in items:
         item["findings"] = findings.get(item["id"], [])
+        item["status_label"] = labels.get(item["status"], item["status"])
     return render(request, "web/cycles/screening.html", {"cycle": cycle, "items": items})
 
 
@@ -264,7 +271,9 @@ def ranking(request, pk):
     normalised = request.GET.get("view") == "normalised"
     key = "normalised_score" if normalised else "score"
     by_category = defaultdict(list)
+    labels = status_labels()
     for row in data["results"]:
+        row["status_label"] = labels.get(row["status"], row["status"])
         by_category[row["category"]].append(row)
     names = dict(cycle.categories.values_list("code", "name"))
     groups = []

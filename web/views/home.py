@@ -86,7 +86,11 @@ def home(request):
     return render(
         request,
         "web/home.html",
-        {"cards": cards, "employee": employee, "cycles": cycle_list().order_by("-created_at")[:5]},
+        {
+            "cards": cards,
+            "employee": employee,
+            "cycles": cycle_list().prefetch_related(None).order_by("-created_at")[:5],
+        },
     )
 
 

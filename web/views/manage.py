@@ -55,7 +55,7 @@ def certificates(request):
         "web/manage/certificates.html",
         {
             "page": page,
-            "cycles": cycle_list().order_by("-created_at"),
+            "cycles": cycle_list().prefetch_related(None).order_by("-created_at"),
             "cycle": cycle,
             "status": status,
         },
@@ -144,7 +144,7 @@ def webhook(request, pk):
 @login_required
 def incentives(request):
     _require(request, "hr")
-    cycles = list(cycle_list().order_by("-created_at"))
+    cycles = list(cycle_list().prefetch_related(None).order_by("-created_at"))
     chosen = request.GET.get("cycle", "")
     cycle = next((c for c in cycles if str(c.pk) == chosen), cycles[0] if cycles else None)
     status = request.GET.get("status", "pending")

@@ -15,7 +15,12 @@ from nominations import services
 from nominations.api.serializers import AssignmentDetailSerializer
 from nominations.models import Assignment
 from nominations.selectors import assignment_get, assignment_list, other_reviews
-from web.helpers import error_messages, flash_errors, not_found_as_404
+from web.helpers import (
+    criteria_names,
+    error_messages,
+    flash_errors,
+    not_found_as_404,
+)
 
 
 @login_required
@@ -45,11 +50,15 @@ def queue(request):
 def _criteria_rows(assignment, scores, comments, errors):
     rows = []
     for criterion in assignment.nomination.cycle.rubric.criteria.all():
-        levels = criterion.levels or []
-        scale = []
-        for value in range(criterion.scale_min, criterion.scale_max + 1):
-            index = value - criterion.scale_min
-            scale.append((value, levels[index] if index < len(levels) else ""))
+        descriptors = {
+            level.get("value"): level.get("descriptor", "")
+            for level in criterion.levels or []
+            if isinstance(level, dict)
+        }
+        scale = [
+            (value, descriptors.get(value, ""))
+            for value in range(criterion.scale_min, criterion.scale_max + 1)
+        ]
         rows.append(
             {
                 "criterion": criterion,
@@ -118,6 +127,7 @@ def scoring(request, pk):
             "rows": _criteria_rows(assignment, scores, comments, errors),
             "locked": assignment.status == Assignment.Status.SUBMITTED,
             "blind": assignment.nomination.cycle.blind_review,
+            "criteria_names": criteria_names(assignment.nomination.cycle),
         },
     )
 

@@ -7,10 +7,11 @@ from django.views.decorators.http import require_POST
 
 from certificates.selectors import certificate_list
 from nominations.api.payloads import FIELDS, nomination_payloads
-from nominations.selectors import decision_scope, nomination_scope
+from nominations.selectors import award_level_names, decision_scope, nomination_scope
 from people.selectors import career_profile_get, user_employee
 from people.services import employee_set_public_recognition
 from rewards.selectors import incentive_list
+from web.helpers import status_labels
 
 
 def _employee(request):
@@ -34,8 +35,14 @@ def my_nominations(request):
         .values(*FIELDS, "cycle__name")
     )
     items = nomination_payloads(rows, decisions_of=decision_scope(user=request.user))
+    labels = status_labels()
+    levels = award_level_names(cycle_ids={row["cycle_id"] for row in rows})
     for item, row in zip(items, rows, strict=True):
         item["cycle_name"] = row["cycle__name"]
+        item["status_label"] = labels.get(item["status"], item["status"])
+        if item["decision"] and item["decision"]["award_level"]:
+            code = item["decision"]["award_level"]
+            item["decision"]["award_name"] = levels.get((row["cycle_id"], code), code)
     return render(request, "web/staff/nominations.html", {"items": items})
 
 

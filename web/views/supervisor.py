@@ -17,7 +17,14 @@ from nominations.models import Category, Evidence
 from nominations.selectors import cycle_list, decision_scope, nomination_get, nomination_scope
 from people.selectors import employee_reporting_line, user_employee
 from web.forms import InnovationForm, ReasonForm, StatementsForm, WhoForm
-from web.helpers import back, error_messages, flash_errors, form_errors_from, not_found_as_404
+from web.helpers import (
+    back,
+    criteria_names,
+    error_messages,
+    flash_errors,
+    form_errors_from,
+    not_found_as_404,
+)
 
 STEPS = ["who", "innovation", "psm", "evidence", "review"]
 STEP_LABELS = {
@@ -189,6 +196,7 @@ def _step_review(request, nomination, me, context):
         {
             "item": _payload(request, nomination),
             "missing": services.nomination_missing(nomination=nomination),
+            "criteria_names": criteria_names(nomination.cycle),
             **context,
         },
     )
@@ -301,6 +309,7 @@ def nomination_detail(request, pk):
             "item": _payload(request, nomination),
             "nomination": nomination,
             "mine": mine,
+            "criteria_names": criteria_names(nomination.cycle),
             "withdraw_form": ReasonForm(),
         },
     )

@@ -1,0 +1,66 @@
+"""Browser tests: Playwright's Python package driving Debian's Chromium
+against pytest-django's live server on PostgreSQL."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# The published cycle of the rewards tests, for pages that show its results.
+from tests.rewards.conftest import policy, published  # noqa: F401 - fixtures
+
+# Playwright's sync API keeps an event loop on the test's thread; the test's
+# own ORM calls on that thread are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "screenshots"
+PASSWORD = "demo12345"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+
+
+@pytest.fixture
+def login(browser, live_server):
+    """``login("supervisor")`` → a page logged in as that demo user (Indonesian)."""
+    contexts = []
+
+    def as_(username, *, locale="id-ID"):
+        context = browser.new_context(
+            locale=locale, accept_downloads=True, viewport={"width": 1280, "height": 900}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(f"{live_server.url}/login")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield as_
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,189 @@
+"""The whole award flow in a real browser, role by role, plus the checks a
+user would notice: 404 for what is not yours, errors beside the field."""
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from .conftest import screenshot
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def test_nomination_to_downloaded_certificate_in_the_browser(
+    demo, login, live_server, celery_worker, tmp_path
+):
+    from nominations.models import Cycle
+
+    base = live_server.url
+    cycle = Cycle.objects.get().pk
+
+    # Supervisor: a nomination in steps, with an evidence file, submitted.
+    page = login("supervisor")
+    page.goto(f"{base}/nominations/new")
+    page.select_option(
+        "#id_category", label="Anugerah Inovasi 2026 — Teknologi baru / New technology"
+    )
+    page.get_by_label(re.compile("Budi Santoso")).check()
+    page.click("main button[type=submit]")
+    page.fill("#id_title", "Layanan izin satu hari")
+    page.fill("#id_problem", "Izin usaha butuh 14 hari.")
+    page.fill("#id_solution", "Formulir daring dengan pemeriksaan otomatis.")
+    page.fill("#id_impact", "Izin selesai dalam satu hari untuk 12.000 pemohon.")
+    page.fill("#id_started_on", "2024-01-15")
+    page.click("main button[type=submit]")
+    for field in page.locator("textarea").all():
+        field.fill("Contoh nyata dari pelayanan sehari-hari.")
+    page.click("main button[type=submit]")
+    evidence = tmp_path / "laporan.pdf"
+    evidence.write_bytes(PDF)
+    page.set_input_files("#files", str(evidence))
+    page.click("form[hx-post] button[type=submit]")
+    page.wait_for_selector("#evidence >> text=laporan.pdf")
+    page.get_by_role("button", name=re.compile("^(Lanjutkan|Continue)$")).click()
+    page.get_by_role("button", name=re.compile("Ajukan|Submit")).click()
+    page.wait_for_selector("text=Layanan izin satu hari")
+    assert "diajukan" in page.inner_text("main").lower()
+    page.goto(f"{base}/team")
+    screenshot(page, "supervisor-team")
+
+    # Secretariat: screening, reviewing phase, reviewer assignment.
+    page = login("secretariat")
+    page.goto(f"{base}/cycles/{cycle}/screening")
+    page.get_by_role("button", name=re.compile("^Layak$|^Eligible$")).click()
+    page.goto(f"{base}/cycles/{cycle}")
+    page.click("form[action$='/phase'] button")
+    page.goto(f"{base}/cycles/{cycle}/assignment")
+    page.get_by_role("button", name=re.compile("Tugaskan|Assign")).click()
+    page.wait_for_selector("text=/3 (penilaian|reviews)/")
+    screenshot(page, "secretariat-assignment")
+
+    # Three reviewers score.
+    for username in ("reviewer1", "reviewer2", "reviewer3"):
+        page = login(username)
+        page.goto(f"{base}/reviews")
+        page.locator("main table a").first.click()
+        for group in page.locator("fieldset.score").all():
+            group.locator("input[type=radio]").last.check()
+        if username == "reviewer1":
+            screenshot(page, "reviewer-scoring")
+        page.get_by_role("button", name=re.compile("Kirim penilaian|Submit the review")).click()
+        page.wait_for_selector(".badge.submitted")
+
+    # Secretariat: deciding phase. Chair: decides with the proposed level.
+    page = login("secretariat")
+    page.goto(f"{base}/cycles/{cycle}")
+    page.click("form[action$='/phase'] button")
+    page = login("chair")
+    page.goto(f"{base}/cycles/{cycle}/ranking")
+    screenshot(page, "chair-ranking")
+    page.get_by_role("link", name=re.compile("Putuskan|Decide")).first.click()
+    page.select_option("#award_level", "gold")
+    page.fill("#rationale", "Dampak luas bagi warga.")
+    page.get_by_role("button", name=re.compile("Catat keputusan|Record the decision")).click()
+    page.wait_for_url(f"{base}/cycles/{cycle}/ranking")
+
+    # Secretariat publishes and watches the progress bar finish.
+    page = login("secretariat")
+    page.goto(f"{base}/cycles/{cycle}/publication")
+    page.get_by_role("button", name=re.compile("Umumkan|Publish")).click()
+    page.wait_for_selector("#publication >> text=/Selesai|Finished/", timeout=90_000)
+    progress = page.locator("#publication progress")
+    assert progress.get_attribute("value") == progress.get_attribute("max")
+    screenshot(page, "secretariat-publication")
+
+    # HR approves an incentive and sees the budget move.
+    page = login("hr")
+    page.goto(f"{base}/incentives")
+    page.locator("tbody tr").first.get_by_role("button", name=re.compile("Setujui|Approve")).click()
+    page.wait_for_selector("tbody .badge.approved")
+    screenshot(page, "hr-incentives")
+
+    # Staff downloads the certificate: a PDF with their name.
+    page = login("staff")
+    page.goto(f"{base}/my/certificates")
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Unduh PDF|Download PDF")).click()
+    data = open(download.value.path(), "rb").read()  # noqa: SIM115 - read once
+    assert data.startswith(b"%PDF")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Budi Santoso" in text
+    code = page.locator("a[href^='/verify/']").first.get_attribute("href").rsplit("/", 1)[1]
+    screenshot(page, "staff-certificates")
+    page.goto(f"{base}/my/career")
+    screenshot(page, "staff-career")
+
+    # The public verifies it by code, and sees the recognition wall.
+    public = login.__self__ if hasattr(login, "__self__") else None  # noqa: F841
+    context = page.context.browser.new_context(locale="id-ID")
+    anonymous = context.new_page()
+    anonymous.goto(f"{base}/verify")
+    anonymous.fill("#code", code)
+    anonymous.get_by_role("button", name=re.compile("^Periksa$|^Check$")).click()
+    assert "Sertifikat ini sah" in anonymous.inner_text("main")
+    assert "Budi Santoso" in anonymous.inner_text("main")
+    screenshot(anonymous, "public-verify")
+    anonymous.goto(f"{base}/recognitions")
+    assert "Layanan izin satu hari" in anonymous.inner_text("main")
+    screenshot(anonymous, "public-recognition")
+    context.close()
+
+
+def test_bad_input_shows_the_error_beside_the_field_and_keeps_what_was_typed(
+    demo, login, live_server
+):
+    page = login("supervisor")
+    page.goto(f"{live_server.url}/nominations/new")
+    page.select_option(
+        "#id_category", label="Anugerah Inovasi 2026 — Teknologi baru / New technology"
+    )
+    page.get_by_label(re.compile("Budi Santoso")).check()
+    page.click("main button[type=submit]")
+    page.fill("#id_title", "Antrian daring puskesmas")
+    page.fill("#id_problem", "Antrean panjang sejak subuh.")
+    page.fill("#id_started_on", "2999-01-01")
+    page.click("main button[type=submit]")
+    # The error sits right below its own field, the other missing fields say so too…
+    error = page.locator("#id_started_on-error")
+    assert "masa depan" in error.inner_text()
+    assert page.locator("#id_started_on + ul.field-error, #id_started_on ~ ul.field-error").count()
+    assert page.locator("#id_solution-error").is_visible()
+    # …and everything typed is still there.
+    assert page.input_value("#id_title") == "Antrian daring puskesmas"
+    assert page.input_value("#id_problem") == "Antrean panjang sejak subuh."
+    assert page.input_value("#id_started_on") == "2999-01-01"
+    screenshot(page, "supervisor-form-error")
+
+
+def test_a_reviewer_gets_404_for_a_review_that_is_not_theirs(demo, login, live_server):
+    from nominations.models import Assignment, CommitteeMember, Cycle
+    from people.models import Employee
+    from tests.nominations.helpers import nomination
+
+    cycle = Cycle.objects.get()
+    item = nomination(
+        cycle,
+        Employee.objects.get(user__username="supervisor"),
+        [Employee.objects.get(user__username="staff")],
+    )
+    theirs = Assignment.objects.create(
+        nomination=item, member=CommitteeMember.objects.get(employee__user__username="reviewer1")
+    )
+    page = login("reviewer2")
+    response = page.goto(f"{live_server.url}/reviews/{theirs.pk}")
+    assert response.status == 404
+    page = login("reviewer1")
+    assert page.goto(f"{live_server.url}/reviews/{theirs.pk}").status == 200
+
+
+def test_the_language_switch_turns_the_pages_english_and_back(demo, login, live_server):
+    page = login("staff")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert "Sertifikat saya" in page.inner_text("main")
+    page.get_by_role("button", name="EN").click()
+    page.wait_for_selector("html[lang=en]")
+    assert "My certificates" in page.inner_text("main")
+    screenshot(page, "staff-home-english")
+    page.get_by_role("button", name="ID").click()
+    page.wait_for_selector("html[lang=id]")

@@ -1,0 +1,166 @@
+"""The web pages with the Django test client: what each role sees, 404 for
+what is not theirs, query budgets of the main pages, and both languages."""
+
+import re
+
+import polib
+import pytest
+from django.conf import settings
+from django.test import Client
+
+
+def client_for(employee, language="en"):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    if employee is not None:
+        client.force_login(employee.user)
+    return client
+
+
+# The main page of each role, the role's fixture name and a query budget
+# (measured; the budget does not depend on how many rows the page lists).
+MAIN_PAGES = [
+    ("/", None, 4),
+    ("/recognitions", None, 6),
+    ("/verify", None, 3),
+    ("/", "subordinate", 14),
+    ("/my/nominations", "subordinate", 12),
+    ("/my/certificates", "subordinate", 9),
+    ("/my/career", "subordinate", 11),
+    ("/team", "supervisor", 12),
+    ("/nominations/new", "supervisor", 11),
+    ("/reviews", "reviewers", 11),
+    ("/cycles", "secretariat", 7),
+    ("/cycles/{cycle}/screening", "secretariat", 14),
+    ("/cycles/{cycle}/publication", "secretariat", 13),
+    ("/cycles/{cycle}/ranking", "secretariat", 16),
+    ("/cycles/{cycle}/charts", "secretariat", 9),
+    ("/certificates", "secretariat", 9),
+    ("/webhooks", "secretariat", 7),
+    ("/incentives", "hr", 13),
+]
+
+
+def _who(request, name):
+    if name is None:
+        return None
+    person = request.getfixturevalue(name)
+    return person[0] if isinstance(person, list) else person
+
+
+@pytest.mark.parametrize(("url", "who", "budget"), MAIN_PAGES)
+def test_main_pages_load_within_their_query_budget(
+    request, published, url, who, budget, django_assert_max_num_queries
+):
+    client = client_for(_who(request, who))
+    client.get("/")  # the session and language are settled
+    with django_assert_max_num_queries(budget):
+        response = client.get(url.format(cycle=published["cycle"].pk))
+    assert response.status_code == 200
+
+
+def _english_msgids() -> set[str]:
+    catalogue = polib.pofile(settings.BASE_DIR / "locale" / "id" / "LC_MESSAGES" / "django.po")
+    return {
+        e.msgid
+        for e in catalogue
+        if e.msgstr
+        and e.msgstr != e.msgid
+        and len(e.msgid) >= 8
+        and "%" not in e.msgid
+        and not e.obsolete
+        and " " in e.msgid
+    }
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize(("url", "who", "budget"), MAIN_PAGES)
+def test_indonesian_pages_have_no_untranslated_strings(request, published, url, who, budget):
+    client = client_for(_who(request, who), language="id")
+    page = client.get(url.format(cycle=published["cycle"].pk)).content.decode()
+    assert '<html lang="id">' in page
+    text = _visible_text(page)
+    left = sorted(m for m in _english_msgids() if m in text)
+    assert left == []
+
+
+@pytest.mark.parametrize(("url", "who", "budget"), MAIN_PAGES)
+def test_english_pages_render_in_english(request, published, url, who, budget):
+    client = client_for(_who(request, who), language="en")
+    page = client.get(url.format(cycle=published["cycle"].pk)).content.decode()
+    assert '<html lang="en">' in page
+    assert "Log in" in page or "Log out" in page
+
+
+def test_a_reviewer_cannot_open_someone_elses_review(published, reviewers, cycle):
+    from nominations.models import Assignment, CommitteeMember, Nomination
+
+    nomination = Nomination.objects.filter(cycle=cycle).first()
+    theirs = Assignment.objects.create(
+        nomination=nomination, member=CommitteeMember.objects.get(employee=reviewers[0])
+    )
+    assert client_for(reviewers[1]).get(f"/reviews/{theirs.pk}").status_code == 404
+    assert client_for(reviewers[0]).get(f"/reviews/{theirs.pk}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "who"),
+    [
+        ("/cycles/{cycle}/screening", "supervisor"),
+        ("/cycles/{cycle}/publication", "hr"),
+        ("/incentives", "secretariat"),
+        ("/webhooks", "outsider"),
+        ("/nominations/{nomination}", "outsider"),
+        ("/nominations/{nomination}/edit/innovation", "junior"),
+    ],
+)
+def test_pages_that_are_not_yours_answer_404(request, published, url, who):
+    response = client_for(_who(request, who)).get(
+        url.format(cycle=published["cycle"].pk, nomination=published["gold"].pk)
+    )
+    assert response.status_code == 404
+
+
+def test_pages_ask_anonymous_visitors_to_log_in(db):
+    response = Client().get("/my/certificates")
+    assert (response.status_code, response["Location"]) == (302, "/login?next=/my/certificates")
+
+
+def test_the_preference_switch_answers_its_fragment_over_htmx(published, subordinate):
+    from people.models import Employee
+
+    response = client_for(subordinate).post("/my/preference", {}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'id="preference"' in response.content.decode()
+    assert Employee.objects.get(pk=subordinate.pk).public_recognition is False
+
+
+def test_hr_approves_over_htmx_and_the_budget_updates_in_place(published, hr):
+    from rewards.models import IncentiveRecord
+
+    record = IncentiveRecord.objects.get(kind="bonus", amount=5_000_000)
+    response = client_for(hr).post(
+        f"/incentives/{record.pk}/approve", {"reason": ""}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert f'id="incentive-{record.pk}"' in html
+    assert 'id="budget" hx-swap-oob="true"' in html
+    assert "Used Rp 5,000,000 of Rp 12,000,000; Rp 7,000,000 left." in html
+
+
+def test_too_many_wrong_passwords_lock_the_login(db, supervisor):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post("/login", {"username": "supervisor", "password": "wrong"})
+    response = client.post("/login", {"username": "supervisor", "password": "demo12345"})
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()
+
+
+def test_the_home_page_lists_what_waits_for_hr(published, hr):
+    page = client_for(hr).get("/").content.decode()
+    assert "Incentives awaiting approval" in page
+    assert re.search(r'class="count">6<', page)
