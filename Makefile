@@ -18,7 +18,7 @@ setup: $(VENV)/.installed
 
 # Static files are collected (and compressed) once, again only when the
 # dependencies or a file under an app's static/ folder change.
-var/static/staticfiles.json: requirements-dev.lock $(shell find */static -type f 2>/dev/null) | setup
+var/static/staticfiles.json: requirements-dev.lock $(shell find . -path ./var -prune -o -path ./.venv -prune -o -path "*/static/*" -type f -print) | setup
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 ## Embedded default: SQLite, jobs in-process, demo data, http://127.0.0.1:8000

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFoundError
@@ -28,11 +29,11 @@ from web.helpers import (
 
 STEPS = ["who", "innovation", "psm", "evidence", "review"]
 STEP_LABELS = {
-    "who": "Nominees and category",
-    "innovation": "Innovation",
-    "psm": "PSM statements",
-    "evidence": "Evidence",
-    "review": "Check and submit",
+    "who": gettext_lazy("Nominees and category"),
+    "innovation": gettext_lazy("Innovation"),
+    "psm": gettext_lazy("Statements on public service motivation"),
+    "evidence": gettext_lazy("Evidence"),
+    "review": gettext_lazy("Check and submit"),
 }
 
 
@@ -79,7 +80,7 @@ def _categories():
 
 def _steps_context(nomination, current):
     return {
-        "steps": [(s, _(STEP_LABELS[s])) for s in STEPS],
+        "steps": [(s, STEP_LABELS[s]) for s in STEPS],
         "current": current,
         "nomination": nomination,
     }
