@@ -64,3 +64,24 @@ def login(browser, live_server):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def published_many(policy, supervisor, subordinate, junior, secretariat, cycle):  # noqa: F811
+    """Like ``published``, with eight more awarded nominations (query budgets
+    must not grow with the rows a page lists)."""
+    from nominations import services as nominations
+    from nominations.models import Cycle
+    from rewards import services
+    from tests.factories import EmployeeFactory
+    from tests.rewards.conftest import decide
+
+    decide(cycle, supervisor, [subordinate])
+    decide(cycle, supervisor, [junior, subordinate], level="silver", title="Antrian daring")
+    for i in range(8):
+        person = EmployeeFactory(org_unit=subordinate.org_unit, supervisor=supervisor)
+        decide(cycle, supervisor, [person], level="bronze", title=f"Inovasi {i}")
+    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    nominations.cycle_publish(cycle_id=cycle.pk, actor=secretariat.user)
+    services.publication_process(cycle_id=cycle.pk)
+    return {"cycle": cycle}

@@ -31,3 +31,13 @@ def amount(record):
 def get(mapping, key):
     """``{{ names|get:code }}``: a dict lookup with a variable key."""
     return (mapping or {}).get(key, key)
+
+
+@register.filter
+def level_name(level):
+    """An award level's name in the active language."""
+    from django.utils.translation import get_language
+
+    if level is None:
+        return ""
+    return level.name_en if (get_language() or "").startswith("en") else level.name_id
