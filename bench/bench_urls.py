@@ -3,7 +3,7 @@ a hello-JSON view and a bare DRF ``ListAPIView`` over one table."""
 
 from django.http import JsonResponse
 from django.urls import include, path
-from rest_framework import generics, serializers
+from rest_framework import authentication, generics, renderers, serializers
 
 from nominations.models import Nomination
 
@@ -30,6 +30,11 @@ class BareSerializer(serializers.ModelSerializer):
 
 
 class BareList(generics.ListAPIView):
+    """Stock DRF: DRF's own token authentication and JSON renderer, a
+    ModelSerializer, the project's pagination."""
+
+    authentication_classes = [authentication.TokenAuthentication]
+    renderer_classes = [renderers.JSONRenderer]
     serializer_class = BareSerializer
     queryset = Nomination.objects.order_by("-created_at", "-id")
 

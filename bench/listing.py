@@ -8,9 +8,12 @@ each with the same token and 50 rows per page:
 * ``/api/v1/nominations`` — ours: nominees, category, nominator, evidence,
   decision visibility and the caller's scoping included.
 
-Prints requests per second and the ratios against both baselines.
+The three are loaded in turn, round after round (the machine is shared and
+its load drifts; interleaving gives each view the same conditions), and the
+figures are the medians over the rounds: requests per second and the ratios
+against both baselines.
 
-    .venv/bin/python bench/listing.py [--seconds 8 --nominations 500]
+    .venv/bin/python bench/listing.py [--seconds 4 --rounds 5 --nominations 500]
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -106,7 +110,8 @@ def wrk(url: str, token: str, seconds: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--nominations", type=int, default=500)
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -144,18 +149,26 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.1)
-            rates = {}
-            for name, path in (
+            views = (
                 ("hello-JSON", "/bench/hello"),
                 ("bare DRF list", "/bench/bare?page_size=50"),
                 ("nomination list", "/api/v1/nominations?page_size=50"),
-            ):
+            )
+            for _name, path in views:
                 wrk(base + path, token, 1)  # warm up
-                rates[name] = wrk(base + path, token, args.seconds)
-            hello, bare = rates["hello-JSON"], rates["bare DRF list"]
-            print(f"{'view':<18}{'req/s':>9}{'× hello':>9}{'× bare DRF':>12}")
-            for name, rate in rates.items():
-                print(f"{name:<18}{rate:>9.0f}{rate / hello:>9.2f}{rate / bare:>12.2f}")
+            rounds = []
+            for _ in range(args.rounds):
+                rounds.append({name: wrk(base + path, token, args.seconds) for name, path in views})
+            median = statistics.median
+            print(f"{'view':<18}{'req/s':>9}{'× hello':>9}{'× bare DRF':>12}", end="")
+            print(f"   (medians of {args.rounds} rounds)")
+            for name, _path in views:
+                rate = median(r[name] for r in rounds)
+                by_hello = median(r[name] / r["hello-JSON"] for r in rounds)
+                by_bare = median(r[name] / r["bare DRF list"] for r in rounds)
+                print(f"{name:<18}{rate:>9.0f}{by_hello:>9.2f}{by_bare:>12.2f}")
+            ours = [round(r["nomination list"] / r["bare DRF list"], 2) for r in rounds]
+            print(f"nomination list × bare DRF, round by round: {ours}")
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)

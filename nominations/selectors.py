@@ -7,11 +7,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.db import fetch_prepared
 from core.errors import NotFoundError
 from people.selectors import SECRETARIAT, user_employee, user_group_names
 
@@ -64,10 +64,8 @@ def _involvement(user) -> tuple[list[int], list[int]]:
         nominations: list[int] = []
         chair: list[int] = []
         if employee is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(_INVOLVEMENT_SQL, {"e": employee.pk})
-                for kind, pk in cursor.fetchall():
-                    (chair if kind == "chair" else nominations).append(pk)
+            for kind, pk in fetch_prepared(_INVOLVEMENT_SQL, {"e": employee.pk}):
+                (chair if kind == "chair" else nominations).append(pk)
         cached = user._apresiasi_involvement = (nominations, chair)
     return cached
 

@@ -34,3 +34,6 @@ CERTIFICATE_SIGNING_KEY = BASE_DIR / "var" / "test-signing" / "test-signing.p12"
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
 WEBHOOK_RETRY_BASE_SECONDS = 0.4
 WEBHOOK_TIMEOUT = 2.0
+# The live server (browser tests) answers each request on its own thread:
+# close that thread's database connection when the request ends.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

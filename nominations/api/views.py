@@ -162,8 +162,13 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return payloads.nomination_payloads(rows, decisions_of=scope)
 
     def list(self, request):
+        # The page asked for is known before counting, so that on PostgreSQL
+        # the count, the page and its nested rows come in one query.
+        size = self.paginator.get_page_size(request)
+        number = request.query_params.get(self.paginator.page_query_param, "1")
+        offset = (int(number) - 1) * size if number.isdigit() and int(number) > 0 else 0
         rows = self.paginate_queryset(
-            self.filter_queryset(self.get_queryset()).values(*payloads.FIELDS)
+            payloads.PageRows(self.filter_queryset(self.get_queryset()), offset=offset, limit=size)
         )
         return self.get_paginated_response(self._payloads(rows))
 

@@ -85,3 +85,40 @@ def test_nomination_list_filters_by_status_and_cycle(api, supervisor, subordinat
     assert client.get("/api/v1/nominations", {"cycle": cycle.pk}).json()["count"] == 2
     response = client.get("/api/v1/nominations", {"status": "bogus"})
     assert (response.status_code, list(response.json()["fields"])) == (400, ["status"])
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_nomination_list_with_a_real_token_runs_four_queries(
+    supervisor, subordinate, cycle, rows, django_assert_num_queries
+):
+    """Token (user, employee, groups), involvement, page with its total,
+    nominees and evidence — whatever the page holds."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    make(cycle, supervisor, subordinate, rows)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=supervisor.user)}")
+    with django_assert_num_queries(4):
+        response = client.get("/api/v1/nominations", {"page_size": 50})
+    assert (response.json()["count"], len(response.json()["results"])) == (rows, rows)
+
+
+def test_nomination_list_pages_agree_with_the_count(api, supervisor, subordinate, cycle):
+    make(cycle, supervisor, subordinate, 5)
+    client = api.as_(supervisor)
+    first = client.get("/api/v1/nominations", {"page_size": 2}).json()
+    last = client.get("/api/v1/nominations", {"page_size": 2, "page": "last"}).json()
+    third = client.get("/api/v1/nominations", {"page_size": 2, "page": 3}).json()
+    assert (first["count"], len(first["results"]), first["previous"]) == (5, 2, None)
+    assert [r["title"] for r in last["results"]] == [r["title"] for r in third["results"]]
+    assert [r["title"] for r in third["results"]] == ["Inovasi 0"]
+    assert third["next"] is None
+    seen = [
+        r["title"]
+        for page in (1, 2, 3)
+        for r in client.get("/api/v1/nominations", {"page_size": 2, "page": page}).json()["results"]
+    ]
+    assert seen == [f"Inovasi {i}" for i in (4, 3, 2, 1, 0)]
+    beyond = client.get("/api/v1/nominations", {"page_size": 2, "page": 9})
+    assert beyond.status_code == 404

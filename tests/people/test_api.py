@@ -159,3 +159,45 @@ def test_docs_page_uses_bundled_assets_not_a_cdn(db):
 def test_indonesian_is_the_default_language(db):
     response = APIClient().get("/api/v1/me")
     assert response.json()["message"] == "Data autentikasi tidak diberikan."
+
+
+def test_token_authentication_loads_user_employee_and_groups_in_one_query(
+    db, supervisor, secretariat, django_assert_num_queries
+):
+    from rest_framework.authtoken.models import Token
+
+    from core.authentication import TokenAuthentication
+
+    key = Token.objects.create(user=secretariat.user).key
+    with django_assert_num_queries(1):
+        user, token = TokenAuthentication().authenticate_credentials(key)
+        assert (user.username, user.employee.nip, user._apresiasi_groups) == (
+            "secretariat",
+            secretariat.nip,
+            {"secretariat"},
+        )
+    assert token.key == key
+    assert token.user_id == user.pk
+
+
+def test_token_authentication_refuses_unknown_keys_and_inactive_users(db, supervisor):
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.create(user=supervisor.user).key
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    assert client.get("/api/v1/me").json()["message"] == "Invalid token."
+    type(supervisor.user).objects.filter(pk=supervisor.user.pk).update(is_active=False)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/me").json()["message"] == "User inactive or deleted."
+
+
+def test_token_authentication_for_a_user_without_employee_record(db):
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="admin", groups=["hr"])
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    assert client.get("/api/v1/me").json()["roles"] == ["hr"]

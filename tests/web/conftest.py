@@ -19,7 +19,9 @@ PASSWORD = "demo12345"
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):
+    """Headless Chromium; closed before the live server stops (so no request
+    thread is left holding a kept-alive connection)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -85,3 +87,10 @@ def published_many(policy, supervisor, subordinate, junior, secretariat, cycle):
     nominations.cycle_publish(cycle_id=cycle.pk, actor=secretariat.user)
     services.publication_process(cycle_id=cycle.pk)
     return {"cycle": cycle}
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, stopped before the test database is
+    dropped (its thread holds a connection to it)."""
+    return live_server
