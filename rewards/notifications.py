@@ -17,11 +17,8 @@ from certificates.selectors import live_certificate_codes
 from core.mail import send_once
 
 from .models import AwardNotice
+from .selectors import absolute_url as _absolute
 from .selectors import recognition_posts_public
-
-
-def _absolute(path: str) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
 def award_notices_send(*, cycle_id: int) -> int:

@@ -45,8 +45,12 @@ def recognition_post_get(pk) -> RecognitionPost:
         raise NotFoundError() from None
 
 
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
+    """The public address of a path of this site (links in posts and e-mails)."""
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+_absolute = absolute_url
 
 
 def recognition_payload(post: RecognitionPost) -> dict:
