@@ -110,3 +110,19 @@ def live_certificate_code(*, nomination: OuterRef, recipient: OuterRef) -> Subqu
         .order_by("-id")
         .values("verification_code")[:1]
     )
+
+
+# A certificate is one page; anything bigger is not one of ours.
+MAX_UPLOAD_BYTES = 20 * 2**20
+
+
+def verification_by_content(data: bytes) -> dict:
+    """What the public learns from an uploaded PDF: the certificate it is
+    byte for byte (``verification_payload`` fields, or ``status: None``),
+    ``matches``, and whether its signature is ours and intact."""
+    from . import signing
+
+    certificate = certificate_by_content(data)
+    body = verification_payload(certificate) if certificate else {"status": None}
+    body.update(matches=certificate is not None, signature_valid=signing.validate_pdf(data))
+    return body

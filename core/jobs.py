@@ -7,8 +7,9 @@ import logging
 log = logging.getLogger(__name__)
 
 
-def dispatch(task, **kwargs) -> bool:
-    """Queue ``task(**kwargs)``; on a broker error log it and return False.
+def dispatch(task, *, countdown: float | None = None, **kwargs) -> bool:
+    """Queue ``task(**kwargs)`` (after ``countdown`` seconds if given); on a
+    broker error log it and return False.
 
     Call it from ``transaction.on_commit``: the state change is already saved,
     and every job here has a periodic sweeper that re-dispatches work left
@@ -16,7 +17,7 @@ def dispatch(task, **kwargs) -> bool:
     ``retry=False`` a publish to a dead broker retries and can hang the request.)
     """
     try:
-        task.apply_async(kwargs=kwargs, retry=False)
+        task.apply_async(kwargs=kwargs, countdown=countdown, retry=False)
     except Exception:
         log.warning(
             "could not queue %s(%s); its sweeper will retry", task.name, kwargs, exc_info=True

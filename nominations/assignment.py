@@ -359,3 +359,32 @@ def reviewers_assign(
     result.total_cost = cost
     progress(3, 3, "done")
     return result
+
+
+def reviewers_assign_or_queue(*, cycle: Cycle, actor) -> tuple[AssignmentResult | None, str | None]:
+    """Assign now, or — for a cycle with more eligible nominations than
+    ``ASSIGNMENT_ASYNC_THRESHOLD`` — queue the assignment as a background task
+    with progress. Returns ``(result, None)`` or ``(None, task id)``; raises
+    ``ServiceUnavailableError`` if the queue cannot take the task (nothing is
+    assigned then)."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from core.errors import ServiceUnavailableError
+
+    from .tasks import assign_reviewers
+
+    if not actor.has_perm("nominations.manage_cycle", cycle):
+        raise NotFoundError()
+    count = cycle.nominations.filter(status__in=["eligible", "in_review"]).count()
+    if count <= settings.ASSIGNMENT_ASYNC_THRESHOLD:
+        return reviewers_assign(cycle_id=cycle.pk, actor=actor), None
+    try:
+        task = assign_reviewers.apply_async(
+            kwargs={"cycle_id": cycle.pk, "actor_id": actor.pk}, retry=False
+        )
+    except Exception:
+        raise ServiceUnavailableError(
+            _("The job queue is unavailable; nothing was assigned. Try again shortly.")
+        ) from None
+    return None, task.id

@@ -124,7 +124,7 @@ def parse_career_cursor(value: str) -> tuple[int, int]:
     """``"<txid>-<id>"`` → ``(txid, id)``; ``ValueError`` if malformed."""
     txid, _, pk = value.partition("-")
     parsed = int(txid), int(pk)
-    if min(parsed) < 0:
+    if min(parsed) < 0 or max(parsed) >= 2**63:  # both are bigint columns
         raise ValueError(value)
     return parsed
 

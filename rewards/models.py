@@ -240,6 +240,16 @@ def new_message_id() -> str:
     return f"msg_{uuid.uuid4().hex}"
 
 
+class WebhookEndpointQuerySet(models.QuerySet):
+    def ready(self, now):
+        """Active, not backing off, and not being sent to by another job."""
+        return (
+            self.filter(active=True)
+            .filter(models.Q(retry_at__isnull=True) | models.Q(retry_at__lte=now))
+            .filter(models.Q(draining_until__isnull=True) | models.Q(draining_until__lt=now))
+        )
+
+
 class WebhookEndpoint(TimeStampedModel):
     """An outgoing webhook receiver configured by the secretariat.
 
@@ -260,6 +270,8 @@ class WebhookEndpoint(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+
+    objects = WebhookEndpointQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

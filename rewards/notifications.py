@@ -17,8 +17,7 @@ from certificates.selectors import live_certificate_codes
 from core.mail import send_once
 
 from .models import AwardNotice
-from .selectors import absolute_url as _absolute
-from .selectors import recognition_posts_public
+from .selectors import absolute_url, recognition_posts_public
 
 
 def award_notices_send(*, cycle_id: int) -> int:
@@ -48,11 +47,13 @@ def award_notices_send(*, cycle_id: int) -> int:
                 "level": nomination.award_level.name_id,
                 "cycle": nomination.cycle.name,
                 "title": nomination.title,
-                "certificates_url": _absolute(reverse("certificate-list")),
+                "certificates_url": absolute_url(reverse("certificate-list")),
                 "verification_url": (
-                    _absolute(reverse("verify-page", args=[group_code(code)])) if code else ""
+                    absolute_url(reverse("verify-page", args=[group_code(code)])) if code else ""
                 ),
-                "post_url": _absolute(reverse("recognition-detail", args=[post])) if post else "",
+                "post_url": absolute_url(reverse("recognition-detail", args=[post]))
+                if post
+                else "",
             }
             sent += send_once(
                 notice,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.urls import reverse
 
 from certificates.models import group_code
@@ -50,9 +50,6 @@ def absolute_url(path: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
-_absolute = absolute_url
-
-
 def recognition_payload(post: RecognitionPost) -> dict:
     """What the public sees of a post: names, unit, award, innovation title and
     summary, cycle and category, links. Never a NIP, e-mail or amount."""
@@ -71,9 +68,9 @@ def recognition_payload(post: RecognitionPost) -> dict:
         "cycle": {"id": post.cycle_id, "name": post.cycle.name},
         "category": {"code": post.category.code, "name": post.category.name},
         "published_at": post.published_at.isoformat(),
-        "url": _absolute(reverse("recognition-detail", args=[post.pk])),
+        "url": absolute_url(reverse("recognition-detail", args=[post.pk])),
         "verification_url": (
-            _absolute(reverse("verify-page", args=[group_code(code)])) if code else None
+            absolute_url(reverse("verify-page", args=[group_code(code)])) if code else None
         ),
     }
 
@@ -154,9 +151,7 @@ def webhook_due_endpoint_ids() -> list[int]:
 
     now = timezone.now()
     return list(
-        WebhookEndpoint.objects.filter(active=True)
-        .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
-        .filter(Q(draining_until__isnull=True) | Q(draining_until__lt=now))
+        WebhookEndpoint.objects.ready(now)
         .filter(
             deliveries__status=WebhookDelivery.Status.PENDING,
             deliveries__next_attempt_at__lte=now,

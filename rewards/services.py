@@ -434,6 +434,7 @@ def webhook_endpoint_save(
     endpoint.url = url
     endpoint.description = description
     endpoint.active = active
+    endpoint.full_clean(exclude=["created_by"])  # lengths, URL syntax: a clear error, not a 500
     endpoint.save()
     return endpoint
 

@@ -18,14 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
-import logging
 import random
 import socket
 import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +31,6 @@ from core.jobs import dispatch
 
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
-log = logging.getLogger(__name__)
 D = WebhookDelivery.Status
 EVENT_POST_PUBLISHED = "recognition.published"
 USER_AGENT = "Apresiasi-Webhooks/1.0"
@@ -140,10 +137,7 @@ def endpoints_dispatch() -> int:
 def _lease(endpoint_id: int) -> bool:
     now = timezone.now()
     return bool(
-        WebhookEndpoint.objects.filter(pk=endpoint_id, active=True)
-        .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
-        .filter(Q(draining_until__isnull=True) | Q(draining_until__lt=now))
-        .update(draining_until=now + LEASE)
+        WebhookEndpoint.objects.ready(now).filter(pk=endpoint_id).update(draining_until=now + LEASE)
     )
 
 
@@ -225,27 +219,18 @@ def endpoint_drain(*, endpoint_id: int) -> dict:
                 )
     finally:
         WebhookEndpoint.objects.filter(pk=endpoint_id).update(draining_until=None)
+    from .tasks import deliver_webhooks
+
     if outcome == "idle":  # out of time with work left: a successor carries on
-        endpoints_dispatch_one(endpoint_id)
+        dispatch(deliver_webhooks, endpoint_id=endpoint_id)
     elif outcome == "failing":
         endpoint.refresh_from_db(fields=["retry_at"])
         wait = (endpoint.retry_at - timezone.now()).total_seconds()
         # Short waits are queued now; longer ones are left to the periodic sweep
         # (a far-future ETA would outlive the broker's visibility timeout).
         if wait < settings.CELERY_TASK_TIME_LIMIT:
-            endpoints_dispatch_one(endpoint_id, countdown=max(wait, 0))
+            dispatch(deliver_webhooks, endpoint_id=endpoint_id, countdown=max(wait, 0))
     return {"sent": sent, "outcome": outcome}
-
-
-def endpoints_dispatch_one(endpoint_id: int, countdown: float = 0) -> None:
-    from .tasks import deliver_webhooks
-
-    try:
-        deliver_webhooks.apply_async(
-            kwargs={"endpoint_id": endpoint_id}, countdown=countdown, retry=False
-        )
-    except Exception:
-        log.warning("could not queue webhooks for %s; the sweep will", endpoint_id, exc_info=True)
 
 
 def _record(endpoint: WebhookEndpoint, delivery: WebhookDelivery, attempt: WebhookAttempt) -> str:

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from certificates import selectors, services, signing
+from certificates import selectors, services
 from certificates.models import Certificate
 from core.errors import NotFoundError, ServiceUnavailableError
 from core.jobs import task_payload
@@ -155,13 +155,9 @@ class VerifyUploadView(APIView):
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        if upload.size > 20 * 2**20:
-            raise serializers.ValidationError({"file": ["A certificate is not that large."]})
-        content = upload.read()
-        certificate = selectors.certificate_by_content(content)
-        body = selectors.verification_payload(certificate) if certificate else {"status": None}
-        body.update(matches=certificate is not None, signature_valid=signing.validate_pdf(content))
-        return Response(body)
+        if upload.size > selectors.MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError({"file": [_("A certificate is not that large.")]})
+        return Response(selectors.verification_by_content(upload.read()))
 
 
 def verify_page(request, code):

@@ -5,7 +5,6 @@ serializer. One ``@action`` per transition."""
 from __future__ import annotations
 
 import django_filters
-from django.conf import settings
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import TaskSerializer
-from core.errors import NotFoundError, ServiceUnavailableError
+from core.errors import NotFoundError
 from core.jobs import task_payload
 from nominations import assignment, evidence, selectors, services
 from nominations.models import Evidence, Nomination
@@ -71,22 +70,9 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         task id; follow its progress at ``/api/v1/tasks/{id}``.
         """
         cycle = self._cycle(pk)
-        if not request.user.has_perm("nominations.manage_cycle", cycle):
-            raise NotFoundError()
-        count = cycle.nominations.filter(status__in=["eligible", "in_review"]).count()
-        if count > settings.ASSIGNMENT_ASYNC_THRESHOLD:
-            from nominations.tasks import assign_reviewers
-
-            try:
-                task = assign_reviewers.apply_async(
-                    kwargs={"cycle_id": cycle.pk, "actor_id": request.user.pk}, retry=False
-                )
-            except Exception:
-                raise ServiceUnavailableError(
-                    _("The job queue is unavailable; nothing was assigned. Try again shortly.")
-                ) from None
-            return Response(task_payload(task.id), status=status.HTTP_202_ACCEPTED)
-        result = assignment.reviewers_assign(cycle_id=cycle.pk, actor=request.user)
+        result, task_id = assignment.reviewers_assign_or_queue(cycle=cycle, actor=request.user)
+        if task_id is not None:
+            return Response(task_payload(task_id), status=status.HTTP_202_ACCEPTED)
         body = s.AssignmentResultSerializer(result.as_dict()).data
         if not result.ok:
             return Response(

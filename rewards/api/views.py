@@ -1,8 +1,7 @@
-import csv
 import io
 
 import django_filters
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -11,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.csv import csv_response, safe_cell
 from core.errors import NotFoundError
 from nominations.selectors import cycle_list
 from rewards import selectors, services
@@ -143,34 +143,22 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _safe(value):
-    """Keep spreadsheet programs from running text as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _export_rows(records):
     for r in records.iterator(chunk_size=2000):
         yield [
             r.pk,
-            _safe(r.employee.nip),
-            _safe(r.employee.name),
-            _safe(r.employee.org_unit.code),
-            _safe(r.employee.org_unit.name),
+            r.employee.nip,
+            r.employee.name,
+            r.employee.org_unit.code,
+            r.employee.org_unit.name,
             r.kind,
             r.amount,
             r.unit,
             r.award_level.code,
-            _safe(r.nomination.title),
+            r.nomination.title,
             timezone.localtime(r.decided_at).strftime("%Y-%m-%d %H:%M") if r.decided_at else "",
             r.reverses_id or "",
         ]
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 class IncentiveExportView(APIView):
@@ -190,23 +178,20 @@ class IncentiveExportView(APIView):
         records = selectors.approved_incentives_for_export(cycle_id=cycle.pk)
         name = f"insentif-{cycle.pk}-{timezone.localdate():%Y%m%d}.{ext}"
         if ext == "csv":
-            writer = csv.writer(_Echo())
-            lines = (writer.writerow(row) for row in [EXPORT_COLUMNS, *_export_rows(records)])
-            response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        else:
-            from openpyxl import Workbook
+            return csv_response(name, EXPORT_COLUMNS, _export_rows(records))
+        from openpyxl import Workbook
 
-            book = Workbook(write_only=True)
-            sheet = book.create_sheet(_("Incentives"))
-            sheet.append(EXPORT_COLUMNS)
-            for row in _export_rows(records):
-                sheet.append(row)
-            buffer = io.BytesIO()
-            book.save(buffer)
-            response = HttpResponse(
-                buffer.getvalue(),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("Incentives"))
+        sheet.append(EXPORT_COLUMNS)
+        for row in _export_rows(records):
+            sheet.append([safe_cell(value) for value in row])  # spreadsheets run "=…" too
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

@@ -67,6 +67,7 @@ def test_each_event_carries_nip_kind_amount_unit_source_and_time(api, hr, subord
         ({"limit": "0"}, "limit"),
         ({"limit": "5000"}, "limit"),
         ({"limit": "x"}, "limit"),
+        ({"after": "99999999999999999999-1"}, "after"),
     ],
 )
 def test_a_bad_cursor_or_limit_is_a_400_naming_the_field(api, hr, params, field):

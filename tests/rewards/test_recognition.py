@@ -17,16 +17,20 @@ def titles(client, url=API):
 
 def test_each_awarded_nomination_gets_a_post_from_the_template(published, client):
     post = RecognitionPost.objects.get(nomination=published["gold"])
-    assert post.title == "Emas: Layanan izin satu hari" or post.title.endswith(
-        "Layanan izin satu hari"
-    )
+    assert post.title == "Penghargaan Utama: Layanan izin satu hari"
     # The body is written in the service's language (Indonesian) from a template:
-    # who, what innovation, its impact and the strongest PSM statement.
-    assert "Subordinate (Direktorat)" in post.body
-    assert "Layanan izin satu hari" in post.body
-    assert post.body.count("\n") >= 1
+    # who, what innovation, its impact and the PSM statement (no reviews here,
+    # so the first PSM dimension's).
+    assert post.body == (
+        "Subordinate (Direktorat) menerima Penghargaan Utama dalam Anugerah Inovasi Uji "
+        "atas inovasi “Layanan izin satu hari”.\n\n"
+        "Dampak: i\nMotivasi pelayanan publik: Puts citizens first."
+    )
     team = RecognitionPost.objects.get(nomination=published["team"])
     assert team.names == "Junior dan Subordinate"
+    assert team.body.startswith(
+        "Tim Junior dan Subordinate (Direktorat) menerima Penghargaan Madya"
+    )
 
 
 def test_the_wall_api_and_feed_show_the_posts_with_a_verification_link(published, client):

@@ -115,7 +115,6 @@ def test_nomination_to_downloaded_certificate_in_the_browser(
     screenshot(page, "staff-career")
 
     # The public verifies it by code, and sees the recognition wall.
-    public = login.__self__ if hasattr(login, "__self__") else None  # noqa: F841
     context = page.context.browser.new_context(locale="id-ID")
     anonymous = context.new_page()
     anonymous.goto(f"{base}/verify")

@@ -167,3 +167,20 @@ def test_the_home_page_lists_what_waits_for_hr(published, hr):
     page = client_for(hr).get("/").content.decode()
     assert "Incentives awaiting approval" in page
     assert re.search(r'class="count">6<', page)
+
+
+def test_hr_exports_the_career_feed_as_csv(published, hr, subordinate, junior, outsider):
+    import csv
+    import io
+
+    response = client_for(hr).get("/career-events.csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="career-events-')
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert sorted((r["nip"], r["kind"], r["award_level"]) for r in rows) == sorted(
+        [
+            (subordinate.nip, "award", "gold"),
+            (subordinate.nip, "award", "silver"),
+            (junior.nip, "award", "silver"),
+        ]
+    )
+    assert client_for(outsider).get("/career-events.csv").status_code == 404

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -164,33 +163,19 @@ def assignment_page(request, pk):
     result = None
     task = None
     if request.method == "POST":
-        count = cycle.nominations.filter(status__in=["eligible", "in_review"]).count()
-        if count > settings.ASSIGNMENT_ASYNC_THRESHOLD:
-            from nominations.tasks import assign_reviewers
-
-            try:
-                async_result = assign_reviewers.apply_async(
-                    kwargs={"cycle_id": cycle.pk, "actor_id": request.user.pk}, retry=False
-                )
-            except Exception:
-                messages.error(
-                    request,
-                    _("The job queue is unavailable; nothing was assigned. Try again shortly."),
-                )
-            else:
-                return redirect(
-                    f"{reverse('web-assignment', args=[cycle.pk])}?task={async_result.id}"
-                )
+        try:
+            result, task_id = assignment_service.reviewers_assign_or_queue(
+                cycle=cycle, actor=request.user
+            )
+        except NotFoundError:
+            raise Http404 from None
+        except (ApplicationError, ValidationError) as error:
+            for text in error_messages(error):
+                messages.error(request, text)
         else:
-            try:
-                result = assignment_service.reviewers_assign(
-                    cycle_id=cycle.pk, actor=request.user
-                ).as_dict()
-            except NotFoundError:
-                raise Http404 from None
-            except (ApplicationError, ValidationError) as error:
-                for text in error_messages(error):
-                    messages.error(request, text)
+            if task_id is not None:
+                return redirect(f"{reverse('web-assignment', args=[cycle.pk])}?task={task_id}")
+            result = result.as_dict()
     elif request.GET.get("task"):
         task = task_payload(request.GET["task"])
     assigned = Assignment.objects.filter(nomination__cycle=cycle).count()
@@ -231,10 +216,16 @@ def publication(request, pk):
 
 
 def _progress(request, cycle) -> dict:
-    certificates = certificate_list(user=request.user).filter(nomination__cycle=cycle)
-    by_status = defaultdict(int)
-    for status in certificates.values_list("status", flat=True):
-        by_status[status] += 1
+    # Polled every second while it runs: count per status in the database.
+    by_status = defaultdict(
+        int,
+        certificate_list(user=request.user)
+        .filter(nomination__cycle=cycle)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n"),
+    )
     total = sum(n for s, n in by_status.items() if s != "revoked")
     done = by_status["issued"] + by_status["failed"]
     rewards = publication_progress(cycle_id=cycle.pk)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from certificates import services as certificate_services
 from certificates.selectors import certificate_get, certificate_list
+from core.csv import csv_response
 from core.errors import ApplicationError
 from nominations.selectors import cycle_list
 from people.selectors import career_cursor, career_feed
@@ -202,59 +201,50 @@ def incentive_action(request, pk, action):
     return back(request, "web-incentives")
 
 
+CAREER_EXPORT_COLUMNS = [
+    "cursor",
+    "id",
+    "nip",
+    "name",
+    "unit",
+    "kind",
+    "amount",
+    "amount_unit",
+    "cycle",
+    "nomination",
+    "award_level",
+    "reference",
+    "created_at",
+]
+
+
 @login_required
 def career_export(request):
     """Every career event as CSV (HR), in the feed's order."""
     _require(request, "hr")
 
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-    header = [
-        "cursor",
-        "id",
-        "nip",
-        "name",
-        "unit",
-        "kind",
-        "amount",
-        "amount_unit",
-        "cycle",
-        "nomination",
-        "award_level",
-        "reference",
-        "created_at",
-    ]
-
     def rows():
-        yield writer.writerow(header)
         for e in career_feed().iterator(chunk_size=2000):
             source = e.source or {}
-            yield writer.writerow(
-                [
-                    career_cursor(e),
-                    e.pk,
-                    e.employee.nip,
-                    e.employee.name,
-                    e.employee.org_unit.code,
-                    e.kind,
-                    e.amount,
-                    e.unit,
-                    source.get("cycle", ""),
-                    source.get("nomination", ""),
-                    source.get("award_level", ""),
-                    e.reference,
-                    e.created_at.isoformat(),
-                ]
-            )
+            yield [
+                career_cursor(e),
+                e.pk,
+                e.employee.nip,
+                e.employee.name,
+                e.employee.org_unit.code,
+                e.kind,
+                e.amount,
+                e.unit,
+                source.get("cycle", ""),
+                source.get("nomination", ""),
+                source.get("award_level", ""),
+                e.reference,
+                e.created_at.isoformat(),
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="career-events-{timezone.localdate():%Y%m%d}.csv"'
+    return csv_response(
+        f"career-events-{timezone.localdate():%Y%m%d}.csv", CAREER_EXPORT_COLUMNS, rows()
     )
-    return response
 
 
 # --- public verification ---------------------------------------------------------------
@@ -262,14 +252,12 @@ def career_export(request):
 
 def verify(request):
     """By code (a form), or by uploading the PDF."""
-    from certificates import signing
-    from certificates.selectors import certificate_by_content, verification_payload
+    from certificates.api.views import VerifyThrottle
+    from certificates.selectors import MAX_UPLOAD_BYTES, verification_by_content
 
     code = request.GET.get("code", "").strip()
     if code:
         return redirect("verify-page", code)
-    from certificates.api.views import VerifyThrottle
-
     result = None
     error = None
     if request.method == "POST" and not VerifyThrottle().allow_request(request, None):
@@ -280,15 +268,14 @@ def verify(request):
         upload = request.FILES.get("file")
         if upload is None:
             error = _("Choose the certificate's PDF file.")
-        elif upload.size > 20 * 2**20:
+        elif upload.size > MAX_UPLOAD_BYTES:
             error = _("A certificate is not that large.")
         else:
-            content = upload.read()
-            certificate = certificate_by_content(content)
+            body = verification_by_content(upload.read())
             result = {
-                "matches": certificate is not None,
-                "signature_valid": signing.validate_pdf(content),
-                "certificate": verification_payload(certificate) if certificate else None,
+                "matches": body["matches"],
+                "signature_valid": body["signature_valid"],
+                "certificate": body if body["status"] else None,
             }
     return render(
         request, "web/verify.html", {"result": result, "error": error}, status=400 if error else 200
