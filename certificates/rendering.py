@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import io
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -76,8 +77,10 @@ def certificate_context(certificate: Certificate) -> dict:
 
 
 def render_certificates(certificates: list[Certificate]) -> list[bytes]:
-    """One PDF per certificate, laid out together as one document (the
-    stylesheet cascade, fonts and images are shared) and written page by page."""
+    """One PDF per certificate. The batch is laid out and written as one
+    document (the stylesheet cascade, fonts, images and font subsets are
+    shared), then split into one file per page with pikepdf (qpdf); each file
+    carries its own serial as the document title."""
     from weasyprint import HTML
 
     css, fonts, images = _resources()
@@ -94,7 +97,28 @@ def render_certificates(certificates: list[Certificate]) -> list[bytes]:
         raise ValueError(
             f"{len(certificates)} certificates laid out on {len(document.pages)} pages"
         )
-    return [document.copy([page]).write_pdf() for page in document.pages]
+    whole = document.write_pdf()
+    if len(certificates) == 1:
+        return [whole]
+    return _split(whole, titles=[c.serial for c in certificates])
+
+
+def _split(pdf: bytes, *, titles: list[str]) -> list[bytes]:
+    import pikepdf
+
+    out = []
+    with pikepdf.open(io.BytesIO(pdf)) as source:
+        info = {k: v for k, v in source.docinfo.items() if k != "/Title"}
+        for page, title in zip(source.pages, titles, strict=True):
+            single = pikepdf.new()
+            single.pages.append(page)
+            for key, value in info.items():
+                single.docinfo[key] = value
+            single.docinfo["/Title"] = title
+            buffer = io.BytesIO()
+            single.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            out.append(buffer.getvalue())
+    return out
 
 
 def render_certificate(certificate: Certificate) -> bytes:

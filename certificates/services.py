@@ -74,15 +74,36 @@ def certificates_create_for_cycle(*, cycle_id: int) -> list[int]:
     return ids
 
 
+def _claimable(now) -> Q:
+    """Pending, or held by a job presumed dead."""
+    return Q(status=S.PENDING) | Q(status=S.WORKING, claimed_at__lt=now - STALE_AFTER)
+
+
 def certificate_claim(*, certificate_id: int) -> bool:
     """pending (or working but stale) → working; False if another job has it."""
     now = timezone.now()
     return bool(
-        Certificate.objects.filter(
-            Q(status=S.PENDING) | Q(status=S.WORKING, claimed_at__lt=now - STALE_AFTER),
-            pk=certificate_id,
-        ).update(status=S.WORKING, claimed_at=now, attempts=F("attempts") + 1)
+        Certificate.objects.filter(_claimable(now), pk=certificate_id).update(
+            status=S.WORKING, claimed_at=now, attempts=F("attempts") + 1
+        )
     )
+
+
+def certificates_claim(*, certificate_ids: list[int]) -> list[int]:
+    """``certificate_claim`` for a batch in one transaction: rows another job
+    holds (locked or claimed) are skipped, never waited for."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            Certificate.objects.select_for_update(skip_locked=True)
+            .filter(_claimable(now), pk__in=certificate_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Certificate.objects.filter(pk__in=claimed).update(
+            status=S.WORKING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return claimed
 
 
 def certificate_issue(*, certificate_id: int) -> bool:
@@ -93,18 +114,18 @@ def certificate_issue(*, certificate_id: int) -> bool:
     if not certificate_claim(certificate_id=certificate_id):
         return False
     certificate = certificates_for_rendering().get(pk=certificate_id)
-    return _store(certificate, signing.sign_pdf(rendering.render_certificate(certificate)))
+    return _store([(certificate, signing.sign_pdf(rendering.render_certificate(certificate)))]) == 1
 
 
 def certificates_issue_batch(*, certificate_ids: list[int]) -> int:
-    """Issue several certificates with one layout pass. Each row is claimed
+    """Issue several certificates with one layout pass. The rows are claimed
     first (rows another job holds are skipped); if the batch cannot be laid
     out, the claims are released and each certificate is issued on its own,
     so one bad certificate never holds up the others. Returns how many were
     issued."""
     from . import rendering, signing
 
-    claimed = [pk for pk in certificate_ids if certificate_claim(certificate_id=pk)]
+    claimed = certificates_claim(certificate_ids=certificate_ids)
     if not claimed:
         return 0
     certificates = list(certificates_for_rendering().filter(pk__in=claimed).order_by("pk"))
@@ -114,27 +135,38 @@ def certificates_issue_batch(*, certificate_ids: list[int]) -> int:
         log.warning("batch layout failed; issuing one by one", exc_info=True)
         Certificate.objects.filter(pk__in=claimed, status=S.WORKING).update(status=S.PENDING)
         return sum(certificate_issue(certificate_id=pk) for pk in claimed)
-    return sum(_store(c, signing.sign_pdf(pdf)) for c, pdf in zip(certificates, pdfs, strict=True))
+    signed = [signing.sign_pdf(pdf) for pdf in pdfs]
+    return _store(list(zip(certificates, signed, strict=True)))
 
 
-def _store(certificate: Certificate, pdf: bytes) -> bool:
-    """Save the signed file and mark the certificate issued (if still ours)."""
-    digest = hashlib.sha256(pdf).hexdigest()
-    stored = certificate.file.storage.save(
-        f"certificates/{certificate.created_at:%Y}/{certificate.verification_code}.pdf",
-        ContentFile(pdf),
-    )
-    updated = Certificate.objects.filter(pk=certificate.pk, status=S.WORKING).update(
-        status=S.ISSUED,
-        file=stored,
-        sha256=digest,
-        issued_at=timezone.now(),
-        template_version=TEMPLATE_VERSION,
-        error="",
-    )
-    if not updated:  # revoked while rendering: keep nothing
-        certificate.file.storage.delete(stored)
-    return bool(updated)
+def _store(issued: list[tuple[Certificate, bytes]]) -> int:
+    """Save the signed files, then mark the certificates issued (those still
+    ours) in one transaction. A file whose certificate was revoked meanwhile
+    is deleted. Returns how many were marked issued."""
+    stored = []
+    for certificate, pdf in issued:
+        name = certificate.file.storage.save(
+            f"certificates/{certificate.created_at:%Y}/{certificate.verification_code}.pdf",
+            ContentFile(pdf),
+        )
+        stored.append((certificate, name, hashlib.sha256(pdf).hexdigest()))
+    now = timezone.now()
+    orphans = []
+    with transaction.atomic():
+        for certificate, name, digest in stored:
+            updated = Certificate.objects.filter(pk=certificate.pk, status=S.WORKING).update(
+                status=S.ISSUED,
+                file=name,
+                sha256=digest,
+                issued_at=now,
+                template_version=TEMPLATE_VERSION,
+                error="",
+            )
+            if not updated:  # revoked while rendering: keep nothing
+                orphans.append((certificate, name))
+    for certificate, name in orphans:
+        certificate.file.storage.delete(name)
+    return len(stored) - len(orphans)
 
 
 def certificate_fail(*, certificate_id: int, error: str) -> None:

@@ -291,6 +291,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # django-axes logs every successful login at INFO; failures and lockouts stay.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # django-axes logs every successful login at INFO (failures and lockouts
+    # stay); pikepdf announces its logging bridge at INFO once per process.
+    "loggers": {"axes": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
 }

@@ -108,6 +108,39 @@ def test_two_jobs_at_once_issue_once(transactional_db, awarded, publish):
     assert sorted(results) == [False, True]
 
 
+def test_two_batch_jobs_at_once_share_the_work_and_issue_each_certificate_once(
+    transactional_db, supervisor, subordinate, junior, cycle, publish
+):
+    from nominations.models import AwardLevel, Cycle, Nomination
+    from tests.nominations.helpers import nomination
+
+    team = nomination(cycle, supervisor, [subordinate, junior], category="service-team")
+    Nomination.objects.filter(pk=team.pk).update(
+        status="decided", award_level=AwardLevel.objects.get(cycle=cycle, code="silver")
+    )
+    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    publish()
+    ids = list(Certificate.objects.order_by("pk").values_list("pk", flat=True))
+    barrier = threading.Barrier(2)
+    results = []
+
+    def job():
+        try:
+            barrier.wait()
+            results.append(services.certificates_issue_batch(certificate_ids=ids))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(results) == 2
+    rows = Certificate.objects.values_list("status", "attempts")
+    assert sorted(rows) == [("issued", 1), ("issued", 1)]  # each rendered by one job
+
+
 def test_download_and_verification(
     api, awarded, publish, supervisor, subordinate, secretariat, outsider, reviewers
 ):
@@ -223,7 +256,9 @@ def test_a_team_is_issued_in_one_batch_each_pdf_with_only_its_own_name(
         text = pdf_text(data)
         other = "Junior" if certificate.recipient.name == "Subordinate" else "Subordinate"
         assert (certificate.recipient.name in text, other in text) == (True, False)
-        assert len(PdfReader(io.BytesIO(data)).pages) == 1
+        reader = PdfReader(io.BytesIO(data))
+        assert len(reader.pages) == 1
+        assert reader.metadata.title == certificate.serial  # not the batch's first serial
         assert signing.validate_pdf(data)
 
 
