@@ -95,6 +95,15 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Django turns psycopg's prepared statements off (for transaction-mode
+# poolers). Django's own queries use client-side binding and are never
+# prepared either way; this lets core.db.fetch_prepared prepare the few hottest
+# raw queries. Set DATABASE_PREPARED_STATEMENTS=false behind PgBouncer in
+# transaction mode before 1.21.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

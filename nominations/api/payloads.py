@@ -59,21 +59,23 @@ def _iso(value, tz=None):
 # database than one query building JSON): the page's rows with their
 # category, nominator and award level and the scoped rows' total (a window
 # count); then their nominees and evidence. The rows are those of the caller's
-# scoped queryset, whose SQL is the inner query.
+# scoped queryset, whose SQL (ids and creation times) is the inner query: the
+# count and the ordering run over those narrow rows, and only the page's 50
+# rows are read in full.
 _PAGE_SQL = """
 WITH page AS (
-    SELECT n.*, count(*) OVER () AS total
-      FROM nominations_nomination n
-     WHERE n.id IN ({inner})
-     ORDER BY n.created_at DESC, n.id DESC
+    SELECT s.id, count(*) OVER () AS total
+      FROM ({inner}) s
+     ORDER BY s.created_at DESC, s.id DESC
      LIMIT %s OFFSET %s
 )
 SELECT n.id, n.cycle_id, n.category_id, c.code, c.name, c.team, n.status,
        n.nominator_id, p.name, n.title, n.problem, n.solution, n.impact,
        n.started_on, n.psm_statements, n.submitted_at, n.screening_reason,
        n.created_at, n.updated_at, n.decided_at, a.code, n.decision_rationale,
-       n.decision_override, n.total
-  FROM page n
+       n.decision_override, page.total
+  FROM page
+  JOIN nominations_nomination n ON n.id = page.id
   JOIN nominations_category c ON c.id = n.category_id
   JOIN people_employee p ON p.id = n.nominator_id
   LEFT JOIN nominations_awardlevel a ON a.id = n.award_level_id
@@ -111,7 +113,7 @@ class PageRows:
         self.total: int | None = None
 
     def _fetch(self, start: int, stop: int) -> list[dict]:
-        inner, params = self.scoped.values("id").query.sql_with_params()
+        inner, params = self.scoped.values("id", "created_at").query.sql_with_params()
         page = fetch_prepared(_PAGE_SQL.format(inner=inner), (*params, stop - start, start))
         rows = [dict(zip(_PAGE_KEYS, row, strict=True)) for row in page]
         if not rows:
