@@ -61,7 +61,9 @@ def _iso(value, tz=None):
 # count); then their nominees and evidence. The rows are those of the caller's
 # scoped queryset, whose SQL (ids and creation times) is the inner query: the
 # count and the ordering run over those narrow rows, and only the page's 50
-# rows are read in full.
+# rows are read in full. The scope and the list's filters are predicates on
+# the nominations table alone (no multi-valued joins), so the inner query
+# yields each nomination once.
 _PAGE_SQL = """
 WITH page AS (
     SELECT s.id, count(*) OVER () AS total
