@@ -87,30 +87,29 @@ def test_user_text_is_printed_literally_and_never_fetched(awarded, publish, host
     assert PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width == pytest.approx(841.89, abs=1)
 
 
-def test_two_jobs_at_once_issue_once(transactional_db, awarded, publish):
-    publish()
-    certificate = Certificate.objects.get()
-    barrier = threading.Barrier(2)
+def at_once(job, times: int = 2) -> list:
+    """Run ``job`` in ``times`` threads released together; their results."""
+    barrier = threading.Barrier(times)
     results = []
 
-    def job():
+    def run():
         try:
             barrier.wait()
-            results.append(services.certificate_claim(certificate_id=certificate.pk))
+            results.append(job())
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=job) for _ in range(2)]
+    threads = [threading.Thread(target=run) for _ in range(times)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(results) == [False, True]
+    return results
 
 
-def test_two_batch_jobs_at_once_share_the_work_and_issue_each_certificate_once(
-    transactional_db, supervisor, subordinate, junior, cycle, publish
-):
+@pytest.fixture
+def team_certificates(supervisor, subordinate, junior, cycle, publish) -> list[int]:
+    """A team of two awarded silver and published: two pending certificates."""
     from nominations.models import AwardLevel, Cycle, Nomination
     from tests.nominations.helpers import nomination
 
@@ -120,22 +119,20 @@ def test_two_batch_jobs_at_once_share_the_work_and_issue_each_certificate_once(
     )
     Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
     publish()
-    ids = list(Certificate.objects.order_by("pk").values_list("pk", flat=True))
-    barrier = threading.Barrier(2)
-    results = []
+    return list(Certificate.objects.order_by("pk").values_list("pk", flat=True))
 
-    def job():
-        try:
-            barrier.wait()
-            results.append(services.certificates_issue_batch(certificate_ids=ids))
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=job) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+def test_two_jobs_at_once_issue_once(transactional_db, awarded, publish):
+    publish()
+    certificate = Certificate.objects.get()
+    results = at_once(lambda: services.certificate_claim(certificate_id=certificate.pk))
+    assert sorted(results) == [False, True]
+
+
+def test_two_batch_jobs_at_once_share_the_work_and_issue_each_certificate_once(
+    transactional_db, team_certificates
+):
+    results = at_once(lambda: services.certificates_issue_batch(certificate_ids=team_certificates))
     assert sum(results) == 2
     rows = Certificate.objects.values_list("status", "attempts")
     assert sorted(rows) == [("issued", 1), ("issued", 1)]  # each rendered by one job
@@ -236,19 +233,8 @@ def test_a_certificate_that_keeps_failing_is_marked_failed_with_its_error(
     assert "no-such-key.p12" in certificate.error
 
 
-def test_a_team_is_issued_in_one_batch_each_pdf_with_only_its_own_name(
-    supervisor, subordinate, junior, cycle, publish
-):
-    from nominations.models import AwardLevel, Cycle, Nomination
-    from tests.nominations.helpers import nomination
-
-    team = nomination(cycle, supervisor, [subordinate, junior], category="service-team")
-    Nomination.objects.filter(pk=team.pk).update(
-        status="decided", award_level=AwardLevel.objects.get(cycle=cycle, code="silver")
-    )
-    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
-    publish()
-    ids = list(Certificate.objects.order_by("pk").values_list("pk", flat=True))
+def test_a_team_is_issued_in_one_batch_each_pdf_with_only_its_own_name(team_certificates):
+    ids = team_certificates
     assert services.certificates_issue_batch(certificate_ids=ids) == 2
     assert services.certificates_issue_batch(certificate_ids=ids) == 0  # nothing twice
     for certificate in Certificate.objects.select_related("recipient"):
