@@ -114,27 +114,40 @@ def start_celery_worker(*, name: str, queue: str | None = None, env: dict | None
     )
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
-    """A real Celery worker process on Redis, using the test database.
+@pytest.fixture
+def celery_worker(django_db_setup):
+    """A real Celery worker process on Redis, using the test database, for one
+    test. A worker per test: a session-wide one would also take the jobs that
+    other tests dispatch (racing the services they call directly) and keep
+    their retries scheduled into later tests.
 
     Tests that use it need ``transactional_db`` so the worker sees their rows.
     """
+    import subprocess
     import time
+    import uuid
 
     from config.celery import app
 
-    app.control.purge()
-    worker = start_celery_worker(name="test")
+    app.control.purge()  # nothing left over from tests without a worker
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    worker = start_celery_worker(name=name)
     try:
         deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=0.5):
+        while not any(
+            host.startswith(f"{name}-") for reply in app.control.ping(timeout=0.5) for host in reply
+        ):
             if worker.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the Celery worker did not start")
         yield worker
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        worker.terminate()  # warm shutdown: the job in hand finishes
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        app.control.purge()
 
 
 @pytest.fixture(autouse=True)
