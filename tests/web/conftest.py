@@ -22,6 +22,7 @@ PASSWORD = "demo12345"
 def browser(live_server):
     """Headless Chromium; closed before the live server stops (so no request
     thread is left holding a kept-alive connection)."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -30,6 +31,10 @@ def browser(live_server):
         )
         yield browser
         browser.close()
+        # While Playwright's event loop runs, Django hands this thread another
+        # set of database connections (asgiref's context-local storage);
+        # close them here, or the test database cannot be dropped at the end.
+        connections.close_all()
 
 
 @pytest.fixture
