@@ -6,6 +6,19 @@ from rest_framework.views import APIView
 from .jobs import task_payload
 
 
+class ReasonSerializer(serializers.Serializer):
+    """``{reason}`` for steps that need one (revoke, reject, reverse); the
+    service says when it is blank."""
+
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    """``{reason}`` for steps where a note is optional (approve, withdraw)."""
+
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class TaskSerializer(serializers.Serializer):
     id = serializers.CharField()
     state = serializers.CharField()

@@ -5,6 +5,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+
 from .importer import ALL_COLUMNS, EmployeeImporter, ImportFileError
 from .models import CareerEvent, CareerProfile, Employee, OrgUnit
 
@@ -81,22 +83,13 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CareerEvent)
-class CareerEventAdmin(admin.ModelAdmin):
+class CareerEventAdmin(ReadOnlyAdmin):
     """Read-only: the ledger is append-only and written by services."""
 
     list_display = ["id", "employee", "kind", "amount", "unit", "reference", "created_at"]
     list_filter = ["kind"]
     search_fields = ["employee__nip", "employee__name", "reference"]
     list_select_related = ["employee"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CareerProfile)

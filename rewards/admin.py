@@ -4,6 +4,8 @@ publication job, the webhook job), with failed deliveries easy to find."""
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import (
     BonusBudget,
     IncentiveRecord,
@@ -14,17 +16,6 @@ from .models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IncentiveRule)

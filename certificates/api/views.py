@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from certificates import selectors, services
 from certificates.models import Certificate
+from core.api import ReasonSerializer
 from core.errors import NotFoundError, ServiceUnavailableError
 from core.jobs import task_payload
 
@@ -37,10 +38,6 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     def get_recipient(self, obj) -> dict:
         return {"id": obj.recipient_id, "name": obj.recipient.name}
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
 class CertificateFilter(django_filters.FilterSet):

@@ -225,10 +225,6 @@ class ScreenInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
 class DecisionInputSerializer(serializers.Serializer):
     award_level = serializers.CharField(allow_null=True, allow_blank=True, max_length=40)
     rationale = serializers.CharField(max_length=5000, allow_blank=True)

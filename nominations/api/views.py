@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import TaskSerializer
+from core.api import OptionalReasonSerializer, TaskSerializer
 from core.errors import NotFoundError
 from core.jobs import task_payload
 from nominations import assignment, evidence, selectors, services
@@ -224,10 +224,10 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         services.nomination_submit(nomination_id=self._get(pk).pk, actor=request.user)
         return self._answer(pk)
 
-    @extend_schema(request=s.ReasonInputSerializer, responses=s.NominationSerializer)
+    @extend_schema(request=OptionalReasonSerializer, responses=s.NominationSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        data = s.ReasonInputSerializer(data=request.data)
+        data = OptionalReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.nomination_withdraw(
             nomination_id=self._get(pk).pk, actor=request.user, reason=data.validated_data["reason"]
@@ -245,11 +245,11 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._answer(pk)
 
-    @extend_schema(request=s.ReasonInputSerializer, responses={204: None})
+    @extend_schema(request=OptionalReasonSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
     def conflict(self, request, pk=None):
         """Declare a conflict of interest (an assigned reviewer); the assignment is removed."""
-        data = s.ReasonInputSerializer(data=request.data)
+        data = OptionalReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.conflict_declare(
             nomination=self._get(pk), actor=request.user, reason=data.validated_data["reason"]

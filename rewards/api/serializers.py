@@ -52,14 +52,6 @@ class IncentiveSerializer(serializers.ModelSerializer):
         return {"id": obj.nomination_id, "title": obj.nomination.title}
 
 
-class IncentiveReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
-
-
-class ApprovalSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
-
-
 class IncentiveItemSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=IncentiveKind.choices)
     amount = serializers.DecimalField(

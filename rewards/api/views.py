@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import OptionalReasonSerializer, ReasonSerializer
 from core.csv import csv_response, safe_cell
 from core.errors import NotFoundError
 from nominations.selectors import cycle_list
@@ -17,8 +18,6 @@ from rewards import selectors, services
 from rewards.models import IncentiveRecord, RecognitionPost
 
 from .serializers import (
-    ApprovalSerializer,
-    IncentiveReasonSerializer,
     IncentiveSerializer,
     PolicyInputSerializer,
     PolicySerializer,
@@ -54,13 +53,13 @@ class IncentiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             status=code,
         )
 
-    @extend_schema(request=ApprovalSerializer, responses=IncentiveSerializer)
+    @extend_schema(request=OptionalReasonSerializer, responses=IncentiveSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve (HR), with an optional ``reason``: appends the career event;
         a bonus draws on the cycle's budget."""
         record = selectors.incentive_get(user=request.user, pk=pk)
-        data = ApprovalSerializer(data=request.data)
+        data = OptionalReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(
             services.incentive_approve(
@@ -68,12 +67,12 @@ class IncentiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             )
         )
 
-    @extend_schema(request=IncentiveReasonSerializer, responses=IncentiveSerializer)
+    @extend_schema(request=ReasonSerializer, responses=IncentiveSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Reject with a reason (HR)."""
         record = selectors.incentive_get(user=request.user, pk=pk)
-        data = IncentiveReasonSerializer(data=request.data)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(
             services.incentive_reject(
@@ -81,12 +80,12 @@ class IncentiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             )
         )
 
-    @extend_schema(request=IncentiveReasonSerializer, responses={201: IncentiveSerializer})
+    @extend_schema(request=ReasonSerializer, responses={201: IncentiveSerializer})
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
         """Correct an approved record (HR): answers the new, reversing record."""
         record = selectors.incentive_get(user=request.user, pk=pk)
-        data = IncentiveReasonSerializer(data=request.data)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reversal = services.incentive_reverse(
             record_id=record.pk, actor=request.user, reason=data.validated_data["reason"]
