@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import HistoryInline
+
 from .models import Certificate
 
 
@@ -12,6 +14,7 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ["recipient__name", "verification_code", "nomination__title"]
     list_select_related = ["recipient", "nomination"]
     readonly_fields = [f.name for f in Certificate._meta.fields]
+    inlines = [HistoryInline]
 
     def has_add_permission(self, request):
         return False

@@ -18,3 +18,4 @@ def is_nominator(user, certificate) -> bool:
 
 rules.add_perm("certificates.download_certificate", is_recipient | is_nominator | is_secretariat)
 rules.add_perm("certificates.revoke_certificate", is_secretariat)  # also without an object
+rules.add_perm("certificates.view_history", is_secretariat)

@@ -10,30 +10,28 @@ down) and rows whose worker died mid-job.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import lifecycle
 from core.errors import ConflictError, NotFoundError
 from core.jobs import dispatch
 from nominations.models import Nomination, Nominee
 
 from .models import Certificate
 from .selectors import certificates_for_rendering
+from .workflow import CERTIFICATE, ISSUING
 
 log = logging.getLogger(__name__)
 S = Certificate.Status
 TEMPLATE_VERSION = "2026.1"
-# A job holding a row longer than this is presumed dead (its worker was killed).
-STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
 
 
 # Certificates laid out together in one job: the document set-up is shared,
@@ -74,36 +72,15 @@ def certificates_create_for_cycle(*, cycle_id: int) -> list[int]:
     return ids
 
 
-def _claimable(now) -> Q:
-    """Pending, or held by a job presumed dead."""
-    return Q(status=S.PENDING) | Q(status=S.WORKING, claimed_at__lt=now - STALE_AFTER)
-
-
 def certificate_claim(*, certificate_id: int) -> bool:
     """pending (or working but stale) → working; False if another job has it."""
-    now = timezone.now()
-    return bool(
-        Certificate.objects.filter(_claimable(now), pk=certificate_id).update(
-            status=S.WORKING, claimed_at=now, attempts=F("attempts") + 1
-        )
-    )
+    return bool(ISSUING.claim(pks=[certificate_id]))
 
 
 def certificates_claim(*, certificate_ids: list[int]) -> list[int]:
     """``certificate_claim`` for a batch in one transaction: rows another job
     holds (locked or claimed) are skipped, never waited for."""
-    now = timezone.now()
-    with transaction.atomic():
-        claimed = list(
-            Certificate.objects.select_for_update(skip_locked=True)
-            .filter(_claimable(now), pk__in=certificate_ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        Certificate.objects.filter(pk__in=claimed).update(
-            status=S.WORKING, claimed_at=now, attempts=F("attempts") + 1
-        )
-    return claimed
+    return ISSUING.claim(pks=certificate_ids)
 
 
 def certificate_issue(*, certificate_id: int) -> bool:
@@ -133,7 +110,7 @@ def certificates_issue_batch(*, certificate_ids: list[int]) -> int:
         pdfs = rendering.render_certificates(certificates)
     except Exception:
         log.warning("batch layout failed; issuing one by one", exc_info=True)
-        Certificate.objects.filter(pk__in=claimed, status=S.WORKING).update(status=S.PENDING)
+        ISSUING.release(pks=claimed, reason="batch layout failed")
         return sum(certificate_issue(certificate_id=pk) for pk in claimed)
     signed = [signing.sign_pdf(pdf) for pdf in pdfs]
     return _store(list(zip(certificates, signed, strict=True)))
@@ -154,15 +131,20 @@ def _store(issued: list[tuple[Certificate, bytes]]) -> int:
     orphans = []
     with transaction.atomic():
         for certificate, name, digest in stored:
-            updated = Certificate.objects.filter(pk=certificate.pk, status=S.WORKING).update(
-                status=S.ISSUED,
-                file=name,
-                sha256=digest,
-                issued_at=now,
-                template_version=TEMPLATE_VERSION,
-                error="",
+            issued = lifecycle.advance(
+                CERTIFICATE,
+                to=S.ISSUED,
+                pks=[certificate.pk],
+                where=Q(status=S.WORKING),
+                values={
+                    "file": name,
+                    "sha256": digest,
+                    "issued_at": now,
+                    "template_version": TEMPLATE_VERSION,
+                    "error": "",
+                },
             )
-            if not updated:  # revoked while rendering: keep nothing
+            if not issued:  # revoked while rendering: keep nothing
                 orphans.append((certificate, name))
     for certificate, name in orphans:
         certificate.file.storage.delete(name)
@@ -170,43 +152,41 @@ def _store(issued: list[tuple[Certificate, bytes]]) -> int:
 
 
 def certificate_fail(*, certificate_id: int, error: str) -> None:
-    Certificate.objects.filter(pk=certificate_id, status=S.WORKING).update(
-        status=S.FAILED, error=error[:5000]
+    """working → failed, keeping the error for the secretariat."""
+    lifecycle.advance(
+        CERTIFICATE,
+        to=S.FAILED,
+        pks=[certificate_id],
+        where=Q(status=S.WORKING),
+        values={"error": error[:5000]},
+        reason=error[:500],
     )
 
 
 def certificate_release(*, certificate_id: int) -> None:
     """Back to pending after a transient error, for the retry."""
-    Certificate.objects.filter(pk=certificate_id, status=S.WORKING).update(status=S.PENDING)
+    ISSUING.release(pks=[certificate_id], reason="transient error; retried")
 
 
 def certificates_sweep() -> int:
     """Re-dispatch certificates left pending for a minute, or held by a dead job."""
-    now = timezone.now()
-    ids = list(
-        Certificate.objects.filter(
-            Q(status=S.PENDING, updated_at__lt=now - dt.timedelta(minutes=1))
-            | Q(status=S.WORKING, claimed_at__lt=now - STALE_AFTER)
-        ).values_list("pk", flat=True)[:500]
-    )
+    ids = ISSUING.due()
     _dispatch(ids)
     return len(ids)
 
 
 def certificate_revoke(*, certificate_id: int, actor, reason: str) -> Certificate:
+    """The secretariat revokes a certificate; verification then says so."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the certificate is revoked.")})
-    with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if not actor.has_perm("certificates.revoke_certificate", certificate):
-            raise NotFoundError()
-        if certificate.status == S.REVOKED:
-            raise ConflictError(_("This certificate is already revoked."))
-        certificate.status = S.REVOKED
+
+    def record(certificate: Certificate) -> None:
         certificate.revoked_at = timezone.now()
         certificate.revoked_reason = reason
-        certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "updated_at"])
-    return certificate
+
+    return lifecycle.transition(
+        CERTIFICATE, pk=certificate_id, to=S.REVOKED, actor=actor, reason=reason, apply=record
+    )
 
 
 def certificates_reissue_for_cycle(*, cycle_id: int, actor, reason: str) -> list[int]:
@@ -217,15 +197,15 @@ def certificates_reissue_for_cycle(*, cycle_id: int, actor, reason: str) -> list
         raise ValidationError({"reason": _("Say why the certificates are re-issued.")})
     if not actor.has_perm("certificates.revoke_certificate", None):
         raise NotFoundError()
-    now = timezone.now()
     with transaction.atomic():
-        old = list(
-            Certificate.objects.select_for_update().filter(
-                nomination__cycle_id=cycle_id, status=S.ISSUED
-            )
-        )
-        Certificate.objects.filter(pk__in=[c.pk for c in old]).update(
-            status=S.REVOKED, revoked_at=now, revoked_reason=reason
+        issued = Certificate.objects.filter(nomination__cycle_id=cycle_id, status=S.ISSUED)
+        old = lifecycle.transition_many(
+            CERTIFICATE,
+            pks=issued.values_list("pk", flat=True),
+            to=S.REVOKED,
+            actor=actor,
+            reason=reason,
+            values={"revoked_at": timezone.now(), "revoked_reason": reason},
         )
         new = Certificate.objects.bulk_create(
             Certificate(nomination_id=c.nomination_id, recipient_id=c.recipient_id, replaces=c)

@@ -1,6 +1,10 @@
 """Admin pieces shared by the apps."""
 
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils.translation import gettext_lazy as _
+
+from .models import StateChange
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -14,4 +18,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoryInline(GenericTabularInline):
+    """The object's state changes (``core.lifecycle``), read-only: who moved
+    it, when, from what to what, and why."""
+
+    model = StateChange
+    ct_field = "content_type"
+    ct_fk_field = "object_id"
+    fields = ["created_at", "actor", "from_state", "to_state", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = _("state change")
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -3,7 +3,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from . import lifecycle
 from .jobs import task_payload
+from .models import StateChange
+from .pagination import PageNumberPagination
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -33,3 +36,37 @@ class TaskView(APIView):
     @extend_schema(responses=TaskSerializer)
     def get(self, request, task_id):
         return Response(task_payload(task_id))
+
+
+class ActorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class StateChangeSerializer(serializers.ModelSerializer):
+    """One move of an object's lifecycle: who (``null`` for the system),
+    when, from, to and why."""
+
+    actor = ActorSerializer(allow_null=True)
+
+    class Meta:
+        model = StateChange
+        fields = ["id", "field", "from_state", "to_state", "actor", "reason", "created_at"]
+
+
+class StateChangePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = StateChangeSerializer(many=True)
+
+
+def history_response(request, obj) -> Response:
+    """The paginated history of ``obj`` (oldest first); the caller has
+    already checked that the user may read it."""
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(lifecycle.history(obj), request)
+    return paginator.get_paginated_response(StateChangeSerializer(page, many=True).data)
+
+
+HISTORY_SCHEMA = extend_schema(request=None, responses=StateChangePageSerializer)

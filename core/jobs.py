@@ -1,10 +1,36 @@
-"""Dispatching background jobs without letting a broker outage break a request."""
+"""Background jobs: dispatching without letting a broker outage break a
+request, and claiming a job's row so that it is done once.
+
+The pattern (STYLE.md): a service creates the row *pending* in its
+transaction and dispatches the job after commit; the job claims the row
+(pending → working, a conditional move through ``core.lifecycle.advance``)
+and returns if it lost the race; it marks the row done or failed; a sweeper
+re-dispatches rows left pending (a lost message, a broker that was down) and
+rows whose worker died mid-job (working for longer than ``STALE_AFTER``).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import lifecycle
+from .lifecycle import Lifecycle
 
 log = logging.getLogger(__name__)
+
+# A job holding a row longer than this is presumed dead (its worker was
+# killed): twice the hard time limit of any task.
+STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+# How long a pending row waits for its message before the sweeper sends another.
+GRACE = dt.timedelta(minutes=1)
 
 
 def dispatch(task, *, countdown: float | None = None, **kwargs) -> bool:
@@ -35,3 +61,55 @@ def task_payload(task_id: str) -> dict:
     progress = result.info if state == "PROGRESS" and isinstance(result.info, dict) else None
     value = result.result if state == "SUCCESS" else None
     return {"id": task_id, "state": state, "progress": progress, "result": value}
+
+
+@dataclass(frozen=True)
+class ClaimableJob:
+    """The job rows of one model: ``claimed_at`` and ``attempts`` fields,
+    and a lifecycle whose table has ``pending → working``, ``working →
+    working`` (a stale claim taken over) and ``working → pending`` (released
+    for a retry)."""
+
+    lifecycle: Lifecycle
+    pending: str = "pending"
+    working: str = "working"
+    stale_after: dt.timedelta = STALE_AFTER
+    grace: dt.timedelta = GRACE
+
+    def _state(self, value: str) -> Q:
+        return Q(**{self.lifecycle.field: value})
+
+    def claimable(self, now: dt.datetime) -> Q:
+        """Pending, or held by a job presumed dead."""
+        return self._state(self.pending) | (
+            self._state(self.working) & Q(claimed_at__lt=now - self.stale_after)
+        )
+
+    def claim(self, *, pks: Iterable[Any]) -> list[Any]:
+        """pending (or working but stale) → working, for the rows of ``pks``
+        that no other job holds (locked rows are skipped, never waited for).
+        Returns the ids claimed: ``[]`` means another job has them."""
+        now = timezone.now()
+        return lifecycle.advance(
+            self.lifecycle,
+            to=self.working,
+            pks=pks,
+            where=self.claimable(now),
+            values={"claimed_at": now, "attempts": F("attempts") + 1},
+            skip_locked=True,
+        )
+
+    def release(self, *, pks: Iterable[Any], reason: str = "") -> list[Any]:
+        """working → pending after a transient error, for the retry."""
+        return lifecycle.advance(
+            self.lifecycle, to=self.pending, pks=pks, where=self._state(self.working), reason=reason
+        )
+
+    def due(self, *, limit: int = 500) -> list[Any]:
+        """Ids for the sweeper: pending longer than ``grace``, or stale."""
+        now = timezone.now()
+        query = (self._state(self.pending) & Q(updated_at__lt=now - self.grace)) | (
+            self._state(self.working) & Q(claimed_at__lt=now - self.stale_after)
+        )
+        model = self.lifecycle.model
+        return list(model._default_manager.filter(query).values_list("pk", flat=True)[:limit])

@@ -5,6 +5,8 @@ services, so status fields are read-only here."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import HistoryInline
+
 from .models import (
     Assignment,
     AwardLevel,
@@ -16,7 +18,6 @@ from .models import (
     Nomination,
     Nominee,
     Rubric,
-    Transition,
 )
 from .services import rubric_in_use
 
@@ -69,7 +70,7 @@ class CycleAdmin(admin.ModelAdmin):
     ]
     list_filter = ["phase"]
     readonly_fields = ["phase", "published_at"]
-    inlines = [CategoryInline, AwardLevelInline, CommitteeInline]
+    inlines = [CategoryInline, AwardLevelInline, CommitteeInline, HistoryInline]
     fieldsets = [
         (None, {"fields": ["name", "phase", "rubric", "published_at"]}),
         (
@@ -116,13 +117,6 @@ class EvidenceInline(admin.TabularInline):
     can_delete = False
 
 
-class TransitionInline(admin.TabularInline):
-    model = Transition
-    extra = 0
-    readonly_fields = ["actor", "from_status", "to_status", "note", "created_at"]
-    can_delete = False
-
-
 @admin.register(Nomination)
 class NominationAdmin(admin.ModelAdmin):
     list_display = ["title", "cycle", "category", "status", "nominator", "submitted_at"]
@@ -139,7 +133,7 @@ class NominationAdmin(admin.ModelAdmin):
         "nominator",
         "cycle",
     ]
-    inlines = [NomineeInline, EvidenceInline, TransitionInline]
+    inlines = [NomineeInline, EvidenceInline, HistoryInline]
 
     def has_add_permission(self, request):
         return False
@@ -151,6 +145,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_filter = ["status", "nomination__cycle"]
     list_select_related = ["nomination", "member__employee"]
     readonly_fields = ["nomination", "member", "status", "expertise_match"]
+    inlines = [HistoryInline]
 
     def has_add_permission(self, request):
         return False

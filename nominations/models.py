@@ -3,7 +3,6 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -284,45 +283,6 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class Transition(models.Model):
-    """Audit trail: one row per nomination state change."""
-
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    from_status = models.CharField(max_length=16)
-    to_status = models.CharField(max_length=16)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit trail")
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
-
-
-class PhaseChange(models.Model):
-    """Audit trail of cycle phases."""
-
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="phase_changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    from_phase = models.CharField(max_length=16)
-    to_phase = models.CharField(max_length=16)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_phase} → {self.to_phase}"
 
 
 class DeclaredConflict(models.Model):

@@ -86,3 +86,6 @@ rules.add_perm("nominations.score_assignment", is_own_assignment)
 rules.add_perm("nominations.reopen_assignment", is_cycle_chair)
 rules.add_perm("nominations.manage_cycle", is_secretariat)
 rules.add_perm("nominations.view_ranking", is_secretariat | is_cycle_chair)
+# The audit trail of a nomination or cycle: notes carry screening reasons and
+# decision rationales, so only those who run the cycle read it.
+rules.add_perm("nominations.view_history", is_secretariat | is_cycle_chair)

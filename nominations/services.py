@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import lifecycle
 from core.errors import ConflictError, NotFoundError
 from core.jobs import dispatch
 from people.models import Employee
@@ -35,12 +37,20 @@ from .models import (
     Evidence,
     Nomination,
     Nominee,
-    PhaseChange,
     ResultNotice,
     Review,
     Rubric,
 )
-from .workflow import PHASES, S, nomination_transition, nomination_transition_many
+from .workflow import (
+    ASSIGNMENT,
+    CYCLE,
+    PHASES,
+    REOPEN_FROM,
+    REVIEW_FROM,
+    S,
+    nomination_transition,
+    nomination_transition_many,
+)
 
 P = Cycle.Phase
 
@@ -146,32 +156,17 @@ def committee_member_add(
     return member
 
 
-def cycle_set_phase(*, cycle_id: int, phase: str, actor=None) -> Cycle:
+def cycle_set_phase(*, cycle_id: int, phase: str, actor: Any = None) -> Cycle:
     """Move a cycle one phase forward. Publication has its own service
     (``cycle_publish``) because it does more than change the phase.
 
-    Side effects, after commit: none besides the audit row.
+    Side effects, after commit: none besides the history row.
     """
     if phase not in PHASES:
         raise ValidationError({"phase": _("Unknown phase “%(phase)s”.") % {"phase": phase}})
     if phase == P.PUBLISHED:
         raise ConflictError(_("Publish the results with the publish action."))
-    with transaction.atomic():
-        cycle = Cycle.objects.select_for_update().get(pk=cycle_id)
-        if actor is not None and not actor.has_perm("nominations.manage_cycle", cycle):
-            raise NotFoundError()
-        current = PHASES.index(cycle.phase)
-        if PHASES.index(phase) != current + 1:
-            raise ConflictError(
-                _("A cycle in the %(current)s phase cannot move to %(phase)s.")
-                % {"current": P(cycle.phase).label, "phase": P(phase).label}
-            )
-        if phase == P.NOMINATING and not cycle.committee.filter(is_chair=True).exists():
-            raise ConflictError(_("The committee needs a chair before nominations open."))
-        PhaseChange.objects.create(cycle=cycle, actor=actor, from_phase=cycle.phase, to_phase=phase)
-        cycle.phase = phase
-        cycle.save(update_fields=["phase", "updated_at"])
-    return cycle
+    return lifecycle.transition(CYCLE, pk=cycle_id, to=phase, actor=actor)
 
 
 def cycles_advance_due(*, today: dt.date | None = None) -> list[int]:
@@ -553,23 +548,9 @@ def review_save(
     """Save a draft review or submit it (which locks it). When the last review
     of a nomination is submitted, the nomination becomes ``reviewed``."""
     comments = comments or {}
-    with transaction.atomic():
-        assignment = (
-            Assignment.objects.select_for_update(of=("self",))
-            .select_related("member", "nomination__cycle__rubric")
-            .get(pk=assignment_id)
-        )
-        if not actor.has_perm("nominations.score_assignment", assignment):
-            raise NotFoundError()
-        nomination = assignment.nomination
-        if assignment.status == Assignment.Status.SUBMITTED:
-            raise ConflictError(_("This review is submitted and locked."))
-        if nomination.status != S.IN_REVIEW or nomination.cycle.phase not in (
-            P.REVIEWING,
-            P.DECIDING,
-        ):
-            raise ConflictError(_("This nomination is not open for review."))
-        criteria = list(nomination.cycle.rubric.criteria.all())
+
+    def save(assignment: Assignment) -> None:
+        criteria = list(assignment.nomination.cycle.rubric.criteria.all())
         clean = _validated_scores(criteria, scores, comments, submit=submit)
         review, _created = Review.objects.get_or_create(assignment=assignment)
         review.scores = clean
@@ -577,13 +558,22 @@ def review_save(
         if submit:
             review.submitted_at = timezone.now()
             _compute(review, criteria)
-            assignment.status = Assignment.Status.SUBMITTED
-        else:
-            assignment.status = Assignment.Status.DRAFT
         review.save()
-        assignment.save(update_fields=["status"])
+
+    def complete(assignment: Assignment) -> None:
         if submit:
-            _mark_reviewed_if_complete(nomination)
+            _mark_reviewed_if_complete(assignment.nomination)
+
+    with transaction.atomic():
+        assignment = lifecycle.transition(
+            ASSIGNMENT,
+            pk=assignment_id,
+            to=Assignment.Status.SUBMITTED if submit else Assignment.Status.DRAFT,
+            actor=actor,
+            apply=save,
+            from_states=REVIEW_FROM,
+        )
+        complete(assignment)
     return assignment
 
 
@@ -599,31 +589,27 @@ def _mark_reviewed_if_complete(nomination: Nomination) -> None:
 
 def review_reopen(*, assignment_id: int, actor) -> Assignment:
     """The chair reopens a submitted review; a reviewed nomination goes back in review."""
-    with transaction.atomic():
-        assignment = (
-            Assignment.objects.select_for_update(of=("self",))
-            .select_related("nomination__cycle")
-            .get(pk=assignment_id)
-        )
-        if not actor.has_perm("nominations.reopen_assignment", assignment):
-            raise NotFoundError()
-        if assignment.status != Assignment.Status.SUBMITTED:
-            raise ConflictError(_("Only a submitted review can be reopened."))
-        nomination = assignment.nomination
-        if nomination.status not in (S.IN_REVIEW, S.REVIEWED):
-            raise ConflictError(_("The nomination is already decided."))
-        assignment.status = Assignment.Status.DRAFT
-        assignment.save(update_fields=["status"])
+
+    def unlock(assignment: Assignment) -> None:
         Review.objects.filter(assignment=assignment).update(
             submitted_at=None, score=None, psm_score=None, innovation_score=None
         )
-        if nomination.status == S.REVIEWED:
+        if assignment.nomination.status == S.REVIEWED:
             nomination_transition(
-                nomination_id=nomination.pk,
+                nomination_id=assignment.nomination_id,
                 to=S.IN_REVIEW,
                 note=f"review {assignment.pk} reopened by the chair",
             )
-    return assignment
+
+    return lifecycle.transition(
+        ASSIGNMENT,
+        pk=assignment_id,
+        to=Assignment.Status.DRAFT,
+        actor=actor,
+        reason="reopened by the chair",
+        apply=unlock,
+        from_states=REOPEN_FROM,
+    )
 
 
 # --- decision and publication --------------------------------------------------------------
@@ -676,27 +662,17 @@ def cycle_publish(*, cycle_id: int, actor) -> Cycle:
     job is queued (one notice row per nominee and nominator, created here, so
     the job is idempotent).
     """
-    with transaction.atomic():
-        cycle = Cycle.objects.select_for_update().get(pk=cycle_id)
-        if not actor.has_perm("nominations.manage_cycle", cycle):
-            raise NotFoundError()
-        if cycle.phase != P.DECIDING:
-            raise ConflictError(_("Only a cycle in the deciding phase can be published."))
-        waiting = cycle.nominations.filter(status__in=[S.IN_REVIEW, S.REVIEWED]).count()
-        if waiting:
-            raise ConflictError(
-                _("%(n)d nomination(s) still wait for a decision.") % {"n": waiting}
-            )
+
+    def publish(cycle: Cycle) -> None:
         decided = list(cycle.nominations.filter(status=S.DECIDED).values_list("pk", flat=True))
         nomination_transition_many(nomination_ids=decided, to=S.PUBLISHED, actor=actor)
-        PhaseChange.objects.create(
-            cycle=cycle, actor=actor, from_phase=cycle.phase, to_phase=P.PUBLISHED
-        )
-        cycle.phase = P.PUBLISHED
         cycle.published_at = timezone.now()
-        cycle.save(update_fields=["phase", "published_at", "updated_at"])
+
+    with transaction.atomic():
+        cycle = lifecycle.transition(CYCLE, pk=cycle_id, to=P.PUBLISHED, actor=actor, apply=publish)
+        decided = cycle.nominations.filter(status=S.PUBLISHED)
         people = set()
-        for nomination in cycle.nominations.filter(pk__in=decided).prefetch_related("nominees"):
+        for nomination in decided.prefetch_related("nominees"):
             people |= {(nomination.pk, n.employee_id) for n in nomination.nominees.all()}
             people.add((nomination.pk, nomination.nominator_id))
         signals.results_publishing.send(sender=Cycle, cycle_id=cycle.pk)

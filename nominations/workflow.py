@@ -1,149 +1,189 @@
-"""The nomination lifecycle: one table, one transition function.
+"""The lifecycles of the nominations app, on ``core.lifecycle``.
+
+Nomination::
 
     draft → submitted → eligible | ineligible → in_review → reviewed → decided → published
     draft | submitted → withdrawn;  reviewed → in_review (the chair reopens a review)
 
-Nothing else assigns ``Nomination.status``.
+Cycle phase::
+
+    draft → nominating → reviewing → deciding → published → closed
+
+Assignment (a reviewer's review)::
+
+    assigned → draft → submitted;  assigned → submitted;  submitted → draft (the chair reopens)
+
+Nothing else assigns ``Nomination.status``, ``Cycle.phase`` or
+``Assignment.status``; every move leaves a ``core.models.StateChange`` row.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
+from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.errors import ConflictError, NotFoundError
+from core import lifecycle
+from core.lifecycle import Lifecycle
 
-from .models import Cycle, Nomination, Transition
+from .models import Assignment, Cycle, Nomination
 
 S = Nomination.Status
 P = Cycle.Phase
+A = Assignment.Status
 
-TRANSITIONS: dict[str, set[str]] = {
-    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
-    S.SUBMITTED: {S.ELIGIBLE, S.INELIGIBLE, S.WITHDRAWN},
-    S.ELIGIBLE: {S.IN_REVIEW},
-    S.INELIGIBLE: set(),
-    S.IN_REVIEW: {S.REVIEWED},
-    S.REVIEWED: {S.DECIDED, S.IN_REVIEW},
-    S.DECIDED: {S.PUBLISHED},
-    S.PUBLISHED: set(),
-    S.WITHDRAWN: set(),
-}
+PHASES: list[str] = [P.DRAFT, P.NOMINATING, P.REVIEWING, P.DECIDING, P.PUBLISHED, P.CLOSED]
+
+
+def _phase_in(*phases: str) -> Callable[[Nomination], str | None]:
+    def rule(nomination: Nomination) -> str | None:
+        if nomination.cycle.phase in phases:
+            return None
+        return _("Not possible while the cycle is in the %(phase)s phase.") % {
+            "phase": P(nomination.cycle.phase).label
+        }
+
+    return rule
+
 
 # The permission an actor needs to move a nomination *into* a state, and the
-# cycle phases in which that may happen. ``None``: only the system does it
-# (assignment, the last review submitted, a reopened review).
-GUARDS: dict[str, tuple[str | None, set[str]]] = {
-    S.SUBMITTED: ("nominations.submit_nomination", {P.NOMINATING}),
-    S.WITHDRAWN: ("nominations.withdraw_nomination", {P.NOMINATING}),
-    S.ELIGIBLE: ("nominations.screen_nomination", {P.NOMINATING, P.REVIEWING}),
-    S.INELIGIBLE: ("nominations.screen_nomination", {P.NOMINATING, P.REVIEWING}),
-    S.IN_REVIEW: (None, {P.REVIEWING, P.DECIDING}),
-    S.REVIEWED: (None, {P.REVIEWING, P.DECIDING}),
-    S.DECIDED: ("nominations.decide_nomination", {P.DECIDING}),
-    S.PUBLISHED: ("nominations.publish_nomination", {P.DECIDING}),
-}
+# cycle phases in which that may happen. No permission: only the system does
+# it (assignment, the last review submitted, a reopened review).
+NOMINATION = Lifecycle(
+    model=Nomination,
+    table={
+        S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
+        S.SUBMITTED: {S.ELIGIBLE, S.INELIGIBLE, S.WITHDRAWN},
+        S.ELIGIBLE: {S.IN_REVIEW},
+        S.INELIGIBLE: set(),
+        S.IN_REVIEW: {S.REVIEWED},
+        S.REVIEWED: {S.DECIDED, S.IN_REVIEW},
+        S.DECIDED: {S.PUBLISHED},
+        S.PUBLISHED: set(),
+        S.WITHDRAWN: set(),
+    },
+    permissions={
+        S.SUBMITTED: "nominations.submit_nomination",
+        S.WITHDRAWN: "nominations.withdraw_nomination",
+        S.ELIGIBLE: "nominations.screen_nomination",
+        S.INELIGIBLE: "nominations.screen_nomination",
+        S.DECIDED: "nominations.decide_nomination",
+        S.PUBLISHED: "nominations.publish_nomination",
+    },
+    rules={
+        S.SUBMITTED: _phase_in(P.NOMINATING),
+        S.WITHDRAWN: _phase_in(P.NOMINATING),
+        S.ELIGIBLE: _phase_in(P.NOMINATING, P.REVIEWING),
+        S.INELIGIBLE: _phase_in(P.NOMINATING, P.REVIEWING),
+        S.IN_REVIEW: _phase_in(P.REVIEWING, P.DECIDING),
+        S.REVIEWED: _phase_in(P.REVIEWING, P.DECIDING),
+        S.DECIDED: _phase_in(P.DECIDING),
+        S.PUBLISHED: _phase_in(P.DECIDING),
+    },
+    select_related=("cycle",),
+    refused=gettext_lazy("A nomination that is %(status)s cannot become %(to)s."),
+)
+# Kept for readers and tests: the nomination table and its guards by name.
+TRANSITIONS = NOMINATION.table
+
+
+def _has_chair(cycle: Cycle) -> str | None:
+    if cycle.committee.filter(is_chair=True).exists():
+        return None
+    return _("The committee needs a chair before nominations open.")
+
+
+def _all_decided(cycle: Cycle) -> str | None:
+    waiting = cycle.nominations.filter(status__in=[S.IN_REVIEW, S.REVIEWED]).count()
+    if waiting:
+        return _("%(n)d nomination(s) still wait for a decision.") % {"n": waiting}
+    return None
+
+
+CYCLE = Lifecycle(
+    model=Cycle,
+    field="phase",
+    table={phase: {nxt} for phase, nxt in itertools.pairwise(PHASES)} | {P.CLOSED: set()},
+    permissions=dict.fromkeys(PHASES, "nominations.manage_cycle"),
+    rules={P.NOMINATING: _has_chair, P.PUBLISHED: _all_decided},
+    refused=gettext_lazy("A cycle in the %(status)s phase cannot move to %(to)s."),
+    refused_moves={
+        P.PUBLISHED: gettext_lazy("Only a cycle in the deciding phase can be published.")
+    },
+)
+
+
+def _open_for_review(assignment: Assignment) -> str | None:
+    nomination = assignment.nomination
+    if nomination.status == S.IN_REVIEW and nomination.cycle.phase in (P.REVIEWING, P.DECIDING):
+        return None
+    return _("This nomination is not open for review.")
+
+
+def _not_decided(assignment: Assignment) -> str | None:
+    if assignment.nomination.status in (S.IN_REVIEW, S.REVIEWED):
+        return None
+    return _("The nomination is already decided.")
+
+
+ASSIGNMENT = Lifecycle(
+    model=Assignment,
+    table={
+        A.ASSIGNED: {A.DRAFT, A.SUBMITTED},
+        A.DRAFT: {A.DRAFT, A.SUBMITTED},  # saving a draft again is a stay
+        A.SUBMITTED: {A.DRAFT},  # reopened by the chair
+    },
+    permissions={
+        A.DRAFT: "nominations.score_assignment",
+        A.SUBMITTED: "nominations.score_assignment",
+        (A.SUBMITTED, A.DRAFT): "nominations.reopen_assignment",
+    },
+    rules={
+        A.DRAFT: _open_for_review,
+        A.SUBMITTED: _open_for_review,
+        (A.SUBMITTED, A.DRAFT): _not_decided,
+    },
+    select_related=("member", "nomination__cycle__rubric"),
+    refused_moves={
+        (A.SUBMITTED, A.SUBMITTED): gettext_lazy("This review is submitted and locked."),
+        (A.SUBMITTED, A.DRAFT): gettext_lazy("This review is submitted and locked."),
+        A.DRAFT: gettext_lazy("Only a submitted review can be reopened."),
+    },
+)
+# Where each action on an assignment starts from.
+REVIEW_FROM = (A.ASSIGNED, A.DRAFT)
+REOPEN_FROM = (A.SUBMITTED,)
 
 
 def nomination_transition(
     *,
     nomination_id: int,
     to: str,
-    actor=None,
+    actor: Any = None,
     note: str = "",
     apply: Callable[[Nomination], None] | None = None,
     on_commit: Callable[[Nomination], None] | None = None,
 ) -> Nomination:
-    """Move a nomination to ``to``, atomically.
-
-    In order: lock the row; check the actor's permission (404 when missing,
-    so nothing is revealed), the transition (409) and the cycle phase (409);
-    run ``apply`` (which may change fields or raise a validation error);
-    save; write the audit row; schedule ``on_commit`` to run after the
-    transaction commits. ``actor=None`` means the system itself.
-    Two concurrent calls serialise on the row lock: the second sees the new
-    state and gets a 409.
-    """
-    with transaction.atomic():
-        nomination = (
-            Nomination.objects.select_for_update(of=("self",))
-            .select_related("cycle")
-            .get(pk=nomination_id)
-        )
-        permission, phases = GUARDS[to]
-        if actor is not None and (permission is None or not actor.has_perm(permission, nomination)):
-            raise NotFoundError()
-        if to not in TRANSITIONS[nomination.status]:
-            raise ConflictError(
-                _("A nomination that is %(status)s cannot become %(to)s.")
-                % {"status": S(nomination.status).label, "to": S(to).label}
-            )
-        if nomination.cycle.phase not in phases:
-            raise ConflictError(
-                _("Not possible while the cycle is in the %(phase)s phase.")
-                % {"phase": P(nomination.cycle.phase).label}
-            )
-        if apply is not None:
-            apply(nomination)
-        from_status = nomination.status
-        nomination.status = to
-        nomination.updated_at = timezone.now()
-        nomination.save()
-        Transition.objects.create(
-            nomination=nomination, actor=actor, from_status=from_status, to_status=to, note=note
-        )
-        if on_commit is not None:
-            transaction.on_commit(lambda: on_commit(nomination))
-    return nomination
+    """Move a nomination to ``to`` (see ``core.lifecycle.transition``)."""
+    return lifecycle.transition(
+        NOMINATION,
+        pk=nomination_id,
+        to=to,
+        actor=actor,
+        reason=note,
+        apply=apply,
+        on_commit=on_commit,
+    )
 
 
 def nomination_transition_many(
-    *, nomination_ids: list[int], to: str, actor=None, note: str = ""
+    *, nomination_ids: list[int], to: str, actor: Any = None, note: str = ""
 ) -> int:
-    """The same checks as ``nomination_transition`` for many nominations at
-    once (assignment, publication), in a fixed number of queries. All or none:
-    one nomination that may not move stops the whole call."""
-    if not nomination_ids:
-        return 0
-    permission, phases = GUARDS[to]
-    with transaction.atomic():
-        rows = list(
-            Nomination.objects.select_for_update(of=("self",))
-            .select_related("cycle")
-            .filter(pk__in=nomination_ids)
-            .order_by("pk")
-        )
-        if len(rows) != len(set(nomination_ids)):
-            raise NotFoundError()
-        for nomination in rows:
-            if actor is not None and (
-                permission is None or not actor.has_perm(permission, nomination)
-            ):
-                raise NotFoundError()
-            if to not in TRANSITIONS[nomination.status]:
-                raise ConflictError(
-                    _("“%(title)s” is %(status)s and cannot become %(to)s.")
-                    % {
-                        "title": nomination.title,
-                        "status": S(nomination.status).label,
-                        "to": S(to).label,
-                    }
-                )
-            if nomination.cycle.phase not in phases:
-                raise ConflictError(
-                    _("Not possible while the cycle is in the %(phase)s phase.")
-                    % {"phase": P(nomination.cycle.phase).label}
-                )
-        now = timezone.now()
-        Transition.objects.bulk_create(
-            Transition(nomination=n, actor=actor, from_status=n.status, to_status=to, note=note)
-            for n in rows
-        )
-        Nomination.objects.filter(pk__in=[n.pk for n in rows]).update(status=to, updated_at=now)
-    return len(rows)
-
-
-PHASES: list[str] = [P.DRAFT, P.NOMINATING, P.REVIEWING, P.DECIDING, P.PUBLISHED, P.CLOSED]
+    """The same checks for many nominations at once (assignment,
+    publication), in a fixed number of queries; all or none."""
+    return len(
+        lifecycle.transition_many(NOMINATION, pks=nomination_ids, to=to, actor=actor, reason=note)
+    )

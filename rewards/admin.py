@@ -4,7 +4,7 @@ publication job, the webhook job), with failed deliveries easy to find."""
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import HistoryInline, ReadOnlyAdmin
 
 from .models import (
     BonusBudget,
@@ -34,6 +34,7 @@ class BonusBudgetAdmin(admin.ModelAdmin):
 class PublicationAdmin(ReadOnlyAdmin):
     list_display = ["cycle", "status", "attempts", "claimed_at", "done_at"]
     list_filter = ["status"]
+    inlines = [HistoryInline]
 
 
 @admin.register(IncentiveRecord)
@@ -42,6 +43,7 @@ class IncentiveRecordAdmin(ReadOnlyAdmin):
     list_filter = ["status", "kind", "cycle"]
     search_fields = ["employee__nip", "employee__name"]
     list_select_related = ["employee", "cycle"]
+    inlines = [HistoryInline]
 
 
 @admin.register(RecognitionPost)
@@ -72,4 +74,4 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["message_id", "endpoint", "post", "status", "attempts", "next_attempt_at"]
     list_filter = ["status", "endpoint"]
     list_select_related = ["endpoint", "post"]
-    inlines = [WebhookAttemptInline]
+    inlines = [WebhookAttemptInline, HistoryInline]

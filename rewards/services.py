@@ -11,7 +11,6 @@ twice, or receiving the publication event twice, creates nothing twice.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from decimal import Decimal
 
@@ -23,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import lifecycle
 from core.errors import ConflictError, NotFoundError
 from core.formats import idr
 from core.jobs import dispatch
@@ -43,10 +43,10 @@ from .models import (
     WebhookEndpoint,
 )
 from .selectors import recognition_payload, recognition_posts_public
+from .workflow import INCENTIVE, PUBLICATION, PUBLISHING
 
 log = logging.getLogger(__name__)
 R = IncentiveRecord.Status
-STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
 PUBLISHED_PHASES = ("published", "closed")
 
 
@@ -128,14 +128,7 @@ def publication_create(*, cycle_id: int) -> None:
 def publication_claim(*, cycle_id: int) -> bool:
     """pending (or working but stale) → working; False if another job has it
     or it is done."""
-    now = timezone.now()
-    P = Publication.Status
-    return bool(
-        Publication.objects.filter(
-            Q(status=P.PENDING) | Q(status=P.WORKING, claimed_at__lt=now - STALE_AFTER),
-            cycle_id=cycle_id,
-        ).update(status=P.WORKING, claimed_at=now, attempts=F("attempts") + 1)
-    )
+    return bool(PUBLISHING.claim(pks=[cycle_id]))
 
 
 def publication_process(*, cycle_id: int) -> dict | None:
@@ -165,8 +158,12 @@ def publication_process(*, cycle_id: int) -> dict | None:
             "posts": RecognitionPost.objects.filter(cycle_id=cycle_id).count(),
             "deliveries": WebhookDelivery.objects.filter(post__cycle_id=cycle_id).count(),
         }
-        Publication.objects.filter(cycle_id=cycle_id).update(
-            status=Publication.Status.DONE, done_at=timezone.now()
+        lifecycle.advance(
+            PUBLICATION,
+            to=Publication.Status.DONE,
+            pks=[cycle_id],
+            where=Q(status=Publication.Status.WORKING),
+            values={"done_at": timezone.now()},
         )
 
         def after() -> None:
@@ -183,14 +180,7 @@ def publications_sweep() -> int:
     """Re-dispatch publication jobs left pending for a minute, or held by a dead job."""
     from .tasks import process_publication
 
-    now = timezone.now()
-    P = Publication.Status
-    ids = list(
-        Publication.objects.filter(
-            Q(status=P.PENDING, updated_at__lt=now - dt.timedelta(minutes=1))
-            | Q(status=P.WORKING, claimed_at__lt=now - STALE_AFTER)
-        ).values_list("cycle_id", flat=True)
-    )
+    ids = PUBLISHING.due()
     for cycle_id in ids:
         dispatch(process_publication, cycle_id=cycle_id)
     return len(ids)
@@ -287,18 +277,6 @@ def _join_names(names: list[str]) -> str:
 # --- incentive decisions ---------------------------------------------------------
 
 
-def _locked_record(record_id: int, actor) -> IncentiveRecord:
-    record = (
-        IncentiveRecord.objects.select_for_update()
-        .select_related("employee", "award_level")
-        .filter(pk=record_id)
-        .first()
-    )
-    if record is None or not actor.has_perm("rewards.decide_incentive", record):
-        raise NotFoundError()
-    return record
-
-
 def _spend(record: IncentiveRecord, amount: Decimal) -> None:
     """Move ``amount`` of the cycle's bonus budget to "approved" with one
     conditional UPDATE: concurrent approvals queue on the row lock and each
@@ -337,23 +315,29 @@ def _append_career_event(record: IncentiveRecord) -> None:
     )
 
 
+def _decided_by(actor, reason: str):
+    def record(item: IncentiveRecord) -> None:
+        item.decided_by = actor
+        item.decided_at = timezone.now()
+        item.reason = reason
+
+    return record
+
+
 def incentive_approve(*, record_id: int, actor, reason: str = "") -> IncentiveRecord:
     """HR approves (optionally with a note): the record, the budget (for a
     bonus), the career event and the career profile change together or not
     at all."""
-    with transaction.atomic():
-        record = _locked_record(record_id, actor)
-        if record.status != R.PENDING:
-            raise ConflictError(
-                _("This incentive is already %(status)s.") % {"status": record.get_status_display()}
-            )
+
+    def approve(record: IncentiveRecord) -> None:
         if record.kind == IncentiveKind.BONUS and record.amount > 0:
             _spend(record, record.amount)
-        record.status = R.APPROVED
-        record.decided_by = actor
-        record.decided_at = timezone.now()
-        record.reason = reason
-        record.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
+        _decided_by(actor, reason)(record)
+
+    with transaction.atomic():
+        record = lifecycle.transition(
+            INCENTIVE, pk=record_id, to=R.APPROVED, actor=actor, reason=reason, apply=approve
+        )
         _append_career_event(record)
     return record
 
@@ -361,28 +345,32 @@ def incentive_approve(*, record_id: int, actor, reason: str = "") -> IncentiveRe
 def incentive_reject(*, record_id: int, actor, reason: str) -> IncentiveRecord:
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the incentive is rejected.")]})
-    with transaction.atomic():
-        record = _locked_record(record_id, actor)
-        if record.status != R.PENDING:
-            raise ConflictError(
-                _("This incentive is already %(status)s.") % {"status": record.get_status_display()}
-            )
-        record.status = R.REJECTED
-        record.decided_by = actor
-        record.decided_at = timezone.now()
-        record.reason = reason
-        record.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
-    return record
+    return lifecycle.transition(
+        INCENTIVE,
+        pk=record_id,
+        to=R.REJECTED,
+        actor=actor,
+        reason=reason,
+        apply=_decided_by(actor, reason),
+    )
 
 
 def incentive_reverse(*, record_id: int, actor, reason: str) -> IncentiveRecord:
-    """Correct an approved record: a new, approved record with the opposite
-    amount (the original stays as it was), its career event, and for a bonus
-    the budget given back. Returns the reversing record."""
+    """Correct an approved record: a new record with the opposite amount,
+    approved by the actor at once (the original stays as it was), its career
+    event, and for a bonus the budget given back. Returns the reversing
+    record."""
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the incentive is reversed.")]})
     with transaction.atomic():
-        record = _locked_record(record_id, actor)
+        record = (
+            IncentiveRecord.objects.select_for_update()
+            .select_related("employee", "award_level")
+            .filter(pk=record_id)
+            .first()
+        )
+        if record is None or not actor.has_perm("rewards.decide_incentive", record):
+            raise NotFoundError()
         if record.status != R.APPROVED or record.reverses_id is not None:
             raise ConflictError(_("Only an approved incentive can be reversed."))
         try:
@@ -395,19 +383,22 @@ def incentive_reverse(*, record_id: int, actor, reason: str) -> IncentiveRecord:
                     kind=record.kind,
                     amount=-record.amount,
                     unit=record.unit,
-                    status=R.APPROVED,
-                    decided_by=actor,
-                    decided_at=timezone.now(),
-                    reason=reason,
                     reverses=record,
                 )
         except IntegrityError:
             raise ConflictError(_("This incentive is already reversed.")) from None
+        reversal = lifecycle.transition(
+            INCENTIVE,
+            pk=reversal.pk,
+            to=R.APPROVED,
+            actor=actor,
+            reason=reason,
+            apply=_decided_by(actor, reason),
+        )
         if record.kind == IncentiveKind.BONUS and record.amount > 0:
             BonusBudget.objects.filter(cycle_id=record.cycle_id).update(
                 approved=F("approved") - record.amount
             )
-        reversal.award_level = record.award_level
         _append_career_event(reversal)
     return reversal
 

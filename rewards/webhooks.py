@@ -24,12 +24,15 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import lifecycle
 from core.jobs import dispatch
 
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .workflow import DELIVERY
 
 D = WebhookDelivery.Status
 EVENT_POST_PUBLISHED = "recognition.published"
@@ -239,8 +242,11 @@ def _record(endpoint: WebhookEndpoint, delivery: WebhookDelivery, attempt: Webho
     attempt.save()
     attempts = delivery.attempts + 1
     if _delivered(attempt):
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=D.DELIVERED, attempts=attempts, delivered_at=now, last_error=""
+        lifecycle.advance(
+            DELIVERY,
+            to=D.DELIVERED,
+            pks=[delivery.pk],
+            values={"attempts": attempts, "delivered_at": now, "last_error": ""},
         )
         if endpoint.failures:
             WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failures=0, retry_at=None)
@@ -248,8 +254,12 @@ def _record(endpoint: WebhookEndpoint, delivery: WebhookDelivery, attempt: Webho
         return "idle"
     error = attempt.error or _("HTTP %(code)s") % {"code": attempt.status_code}
     if attempt.status_code == 410:
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=D.FAILED, attempts=attempts, last_error=error
+        lifecycle.advance(
+            DELIVERY,
+            to=D.FAILED,
+            pks=[delivery.pk],
+            values={"attempts": attempts, "last_error": error},
+            reason=error,
         )
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
             active=False, disabled_reason=_("The receiver answered 410 Gone.")
@@ -262,9 +272,13 @@ def _record(endpoint: WebhookEndpoint, delivery: WebhookDelivery, attempt: Webho
     )
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failures=failures, retry_at=retry_at)
     # Deliveries that have waited longer than the retry window are given up.
-    WebhookDelivery.objects.filter(
-        endpoint=endpoint,
-        status=D.PENDING,
-        created_at__lt=now - dt.timedelta(seconds=settings.WEBHOOK_RETRY_WINDOW),
-    ).update(status=D.FAILED)
+    lifecycle.advance(
+        DELIVERY,
+        to=D.FAILED,
+        where=Q(
+            endpoint=endpoint,
+            created_at__lt=now - dt.timedelta(seconds=settings.WEBHOOK_RETRY_WINDOW),
+        ),
+        reason="retry window passed",
+    )
     return "failing"

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from certificates import selectors, services
 from certificates.models import Certificate
-from core.api import ReasonSerializer
+from core.api import HISTORY_SCHEMA, ReasonSerializer, history_response
 from core.errors import NotFoundError, ServiceUnavailableError
 from core.jobs import task_payload
 
@@ -89,6 +89,15 @@ class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(
             CertificateSerializer(selectors.certificate_get(user=request.user, pk=pk)).data
         )
+
+    @HISTORY_SCHEMA
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every state change: issued when, revoked by whom and why (secretariat)."""
+        certificate = selectors.certificate_get(user=request.user, pk=pk)
+        if not request.user.has_perm("certificates.view_history", certificate):
+            raise NotFoundError()
+        return history_response(request, certificate)
 
     @extend_schema(request=ReasonSerializer, responses={201: CertificateSerializer})
     @action(detail=True, methods=["post"])

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import OptionalReasonSerializer, TaskSerializer
+from core.api import HISTORY_SCHEMA, OptionalReasonSerializer, TaskSerializer, history_response
 from core.errors import NotFoundError
 from core.jobs import task_payload
 from nominations import assignment, evidence, selectors, services
@@ -110,6 +110,15 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         if not request.user.has_perm("nominations.manage_cycle", cycle):
             raise NotFoundError()
         return Response({str(k): v for k, v in selectors.screening_findings(cycle=cycle).items()})
+
+    @HISTORY_SCHEMA
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Who moved the cycle to which phase, and when (secretariat, chair)."""
+        cycle = self._cycle(pk)
+        if not request.user.has_perm("nominations.view_history", cycle):
+            raise NotFoundError()
+        return history_response(request, cycle)
 
     @extend_schema(request=None, responses=s.CycleDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -270,6 +279,16 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._answer(pk)
 
+    @HISTORY_SCHEMA
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every state change of the nomination: who, when, from, to and why
+        (secretariat, the cycle's chair)."""
+        nomination = self._get(pk)
+        if not request.user.has_perm("nominations.view_history", nomination):
+            raise NotFoundError()
+        return history_response(request, nomination)
+
 
 class EvidenceDownloadView(APIView):
     """An evidence file: download it (as an attachment, for whoever may see the
@@ -334,6 +353,16 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(
             s.AssignmentSerializer(selectors.assignment_get(user=request.user, pk=pk)).data
         )
+
+    @HISTORY_SCHEMA
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """The review's state changes (its reviewer, the cycle's chair)."""
+        try:
+            item = selectors.assignment_get(user=request.user, pk=pk)
+        except NotFoundError:
+            item = selectors.assignment_for_chair(user=request.user, pk=pk)
+        return history_response(request, item)
 
     @extend_schema(request=None, responses=s.AssignmentSerializer)
     @action(detail=True, methods=["post"])

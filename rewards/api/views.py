@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import OptionalReasonSerializer, ReasonSerializer
+from core.api import HISTORY_SCHEMA, OptionalReasonSerializer, ReasonSerializer, history_response
 from core.csv import csv_response, safe_cell
 from core.errors import NotFoundError
 from nominations.selectors import cycle_list
@@ -91,6 +91,15 @@ class IncentiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             record_id=record.pk, actor=request.user, reason=data.validated_data["reason"]
         )
         return self._answer(reversal, status.HTTP_201_CREATED)
+
+    @HISTORY_SCHEMA
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Who approved or rejected the record, when and why (HR)."""
+        record = selectors.incentive_get(user=request.user, pk=pk)
+        if not request.user.has_perm("rewards.decide_incentive", record):
+            raise NotFoundError()
+        return history_response(request, record)
 
 
 def _cycle_or_404(cycle_id):

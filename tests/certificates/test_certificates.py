@@ -212,6 +212,30 @@ def test_revoked_certificates_verify_as_revoked_and_reissue_gets_a_new_serial(
     assert list(response.json()["fields"]) == ["reason"]
 
 
+def test_the_history_says_who_revoked_a_certificate_and_why(
+    api, awarded, publish, secretariat, subordinate, outsider
+):
+    publish()
+    certificate = Certificate.objects.get()
+    services.certificate_issue(certificate_id=certificate.pk)
+    api.as_(secretariat).post(
+        f"/api/v1/certificates/{certificate.pk}/revoke", {"reason": "Wrong unit"}
+    )
+    rows = api.as_(secretariat).get(f"/api/v1/certificates/{certificate.pk}/history").json()
+    assert [
+        (r["from_state"], r["to_state"], r["actor"] and r["actor"]["username"], r["reason"])
+        for r in rows["results"]
+    ] == [
+        ("pending", "working", None, ""),
+        ("working", "issued", None, ""),
+        ("issued", "revoked", "secretariat", "Wrong unit"),
+    ]
+    # The recipient sees the certificate, not its audit trail; others not even that.
+    for person in (subordinate, outsider):
+        url = f"/api/v1/certificates/{certificate.pk}/history"
+        assert api.as_(person).get(url).status_code == 404
+
+
 def test_a_certificate_that_keeps_failing_is_marked_failed_with_its_error(
     awarded, publish, settings, eager_jobs
 ):

@@ -3,7 +3,8 @@ import threading
 from django.db import connection
 from rest_framework.test import APIClient
 
-from nominations.models import Cycle, Nomination, Transition
+from core.lifecycle import history
+from nominations.models import Cycle, Nomination
 
 from .helpers import nomination
 
@@ -42,4 +43,4 @@ def test_two_simultaneous_decisions_one_wins_one_gets_409(
     winner = next(level for code, level in answers if code == 200)
     item.refresh_from_db()
     assert (item.status, item.award_level.code) == ("decided", winner)
-    assert Transition.objects.filter(nomination=item, to_status="decided").count() == 1
+    assert history(item).filter(to_state="decided").count() == 1

@@ -3,7 +3,7 @@
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from nominations.models import Nomination, Transition
+from nominations.models import Nomination
 from nominations.signals import results_published
 
 from .helpers import ALL_FIVE, PDF_BYTES, payload
@@ -106,11 +106,8 @@ def test_nomination_to_publication_through_the_api(
         "rina@example.test",
     ]
     assert Nomination.objects.get(pk=nomination_id).status == "published"
-    assert list(
-        Transition.objects.filter(nomination_id=nomination_id).values_list(
-            "from_status", "to_status"
-        )
-    ) == [
+    history = api.as_(secretariat).get(f"/api/v1/nominations/{nomination_id}/history").json()
+    assert [(row["from_state"], row["to_state"]) for row in history["results"]] == [
         ("draft", "submitted"),
         ("submitted", "eligible"),
         ("eligible", "in_review"),

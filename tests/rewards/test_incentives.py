@@ -215,6 +215,23 @@ def test_an_approved_record_is_corrected_by_a_reversing_record(published, hr, ap
     assert again.status_code == 409
 
 
+def test_the_history_says_who_approved_a_bonus_and_who_reversed_it(
+    published, hr, api, subordinate, outsider
+):
+    record = IncentiveRecord.objects.get(kind="bonus", amount=5_000_000)
+    api.as_(hr).post(f"/api/v1/incentives/{record.pk}/approve", {"reason": "Payroll May"})
+    reversal = api.as_(hr).post(f"/api/v1/incentives/{record.pk}/reverse", {"reason": "Twice"})
+
+    def moves(pk):
+        rows = api.as_(hr).get(f"/api/v1/incentives/{pk}/history").json()["results"]
+        return [(r["from_state"], r["to_state"], r["actor"]["username"], r["reason"]) for r in rows]
+
+    assert moves(record.pk) == [("pending", "approved", "hr", "Payroll May")]
+    assert moves(reversal.json()["id"]) == [("pending", "approved", "hr", "Twice")]
+    for person in (subordinate, outsider):
+        assert api.as_(person).get(f"/api/v1/incentives/{record.pk}/history").status_code == 404
+
+
 def test_recipients_see_their_own_records_and_others_get_404(
     published, api, junior, subordinate, outsider, hr
 ):

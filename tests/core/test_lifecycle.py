@@ -1,0 +1,208 @@
+"""The one lifecycle mechanism (``core.lifecycle``) and the claimable-job
+helper (``core.jobs.ClaimableJob``), on a real model with a lifecycle: the
+certificate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from certificates.models import Certificate
+from certificates.workflow import CERTIFICATE, ISSUING
+from core import lifecycle
+from core.errors import ConflictError, NotFoundError
+from core.models import StateChange
+from tests.nominations.helpers import nomination
+
+S = Certificate.Status
+
+
+@pytest.fixture
+def certificates(supervisor, subordinate, junior, cycle):
+    """Two pending certificates (the mechanism does not care how they came)."""
+    item = nomination(cycle, supervisor, [subordinate])
+    return [
+        Certificate.objects.create(nomination=item, recipient=subordinate),
+        Certificate.objects.create(nomination=item, recipient=junior),
+    ]
+
+
+def states(certificate) -> list[tuple[str, str, str | None, str]]:
+    return [
+        (c.from_state, c.to_state, c.actor.username if c.actor else None, c.reason)
+        for c in lifecycle.history(certificate)
+    ]
+
+
+def test_a_transition_saves_the_state_and_writes_who_when_and_why(certificates, secretariat):
+    first = certificates[0]
+    before = timezone.now()
+    lifecycle.transition(
+        CERTIFICATE, pk=first.pk, to=S.REVOKED, actor=secretariat.user, reason="wrong name"
+    )
+    first.refresh_from_db()
+    assert first.status == "revoked"
+    assert states(first) == [("pending", "revoked", "secretariat", "wrong name")]
+    assert lifecycle.history(first).get().created_at >= before
+    assert states(certificates[1]) == []
+
+
+def test_an_actor_without_the_permission_gets_404_before_any_state_check(
+    certificates, outsider, secretariat
+):
+    first = certificates[0]
+    lifecycle.transition(CERTIFICATE, pk=first.pk, to=S.REVOKED, actor=secretariat.user)
+    # Already revoked, but the outsider must not learn even that.
+    with pytest.raises(NotFoundError):
+        lifecycle.transition(CERTIFICATE, pk=first.pk, to=S.REVOKED, actor=outsider.user)
+    with pytest.raises(ConflictError, match="already revoked"):
+        lifecycle.transition(CERTIFICATE, pk=first.pk, to=S.REVOKED, actor=secretariat.user)
+
+
+def test_a_move_without_a_permission_is_for_the_system_only(certificates, secretariat):
+    with pytest.raises(NotFoundError):
+        lifecycle.transition(
+            CERTIFICATE, pk=certificates[0].pk, to=S.WORKING, actor=secretariat.user
+        )
+    assert Certificate.objects.get(pk=certificates[0].pk).status == "pending"
+
+
+def test_a_move_the_table_does_not_allow_is_a_conflict(certificates):
+    with pytest.raises(ConflictError, match="pending and cannot become issued"):
+        lifecycle.transition(CERTIFICATE, pk=certificates[0].pk, to=S.ISSUED)
+
+
+def test_a_failing_apply_leaves_neither_state_nor_history(certificates, secretariat):
+    def boom(certificate):
+        certificate.revoked_reason = "half"
+        raise ConflictError("no")
+
+    with pytest.raises(ConflictError):
+        lifecycle.transition(
+            CERTIFICATE, pk=certificates[0].pk, to=S.REVOKED, actor=secretariat.user, apply=boom
+        )
+    certificates[0].refresh_from_db()
+    assert (certificates[0].status, certificates[0].revoked_reason) == ("pending", "")
+    assert states(certificates[0]) == []
+
+
+def test_side_effects_run_only_after_the_commit(
+    certificates, secretariat, django_capture_on_commit_callbacks
+):
+    seen = []
+    with django_capture_on_commit_callbacks() as callbacks:
+        lifecycle.transition(
+            CERTIFICATE,
+            pk=certificates[0].pk,
+            to=S.REVOKED,
+            actor=secretariat.user,
+            on_commit=lambda c: seen.append(c.status),
+        )
+        assert seen == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert seen == ["revoked"]
+
+
+def test_many_at_once_is_all_or_none(certificates, secretariat):
+    lifecycle.transition(CERTIFICATE, pk=certificates[0].pk, to=S.REVOKED, actor=secretariat.user)
+    with pytest.raises(ConflictError):
+        lifecycle.transition_many(
+            CERTIFICATE, pks=[c.pk for c in certificates], to=S.REVOKED, actor=secretariat.user
+        )
+    assert Certificate.objects.get(pk=certificates[1].pk).status == "pending"
+    with pytest.raises(NotFoundError):
+        lifecycle.transition_many(
+            CERTIFICATE, pks=[certificates[1].pk, 10**9], to=S.REVOKED, actor=secretariat.user
+        )
+    moved = lifecycle.transition_many(
+        CERTIFICATE, pks=[certificates[1].pk], to=S.REVOKED, actor=secretariat.user, reason="x"
+    )
+    assert [c.pk for c in moved] == [certificates[1].pk]
+    assert states(certificates[1]) == [("pending", "revoked", "secretariat", "x")]
+
+
+def test_advance_moves_only_the_rows_that_may_move(certificates, secretariat):
+    lifecycle.transition(CERTIFICATE, pk=certificates[0].pk, to=S.REVOKED, actor=secretariat.user)
+    moved = lifecycle.advance(CERTIFICATE, to=S.WORKING, pks=[c.pk for c in certificates])
+    assert moved == [certificates[1].pk]
+    assert list(Certificate.objects.order_by("pk").values_list("status", flat=True)) == [
+        "revoked",
+        "working",
+    ]
+    assert states(certificates[1]) == [("pending", "working", None, "")]
+
+
+# --- the claimable job --------------------------------------------------------------
+
+
+def test_a_claim_is_won_once(certificates):
+    first = certificates[0]
+    assert ISSUING.claim(pks=[first.pk]) == [first.pk]
+    assert ISSUING.claim(pks=[first.pk]) == []
+    first.refresh_from_db()
+    assert (first.status, first.attempts) == ("working", 1)
+    assert first.claimed_at is not None
+
+
+def test_a_stale_claim_is_taken_over_and_shows_in_the_history(certificates):
+    first = certificates[0]
+    ISSUING.claim(pks=[first.pk])
+    Certificate.objects.filter(pk=first.pk).update(
+        claimed_at=timezone.now() - ISSUING.stale_after - dt.timedelta(seconds=1)
+    )
+    assert ISSUING.claim(pks=[first.pk]) == [first.pk]
+    first.refresh_from_db()
+    assert first.attempts == 2
+    assert states(first) == [("pending", "working", None, ""), ("working", "working", None, "")]
+
+
+def test_a_released_claim_is_pending_again(certificates):
+    first = certificates[0]
+    ISSUING.claim(pks=[first.pk])
+    assert ISSUING.release(pks=[first.pk], reason="timeout") == [first.pk]
+    assert Certificate.objects.get(pk=first.pk).status == "pending"
+    assert ISSUING.release(pks=[first.pk]) == []  # not working: nothing to release
+
+
+def test_the_sweeper_finds_lost_and_stale_jobs_but_not_fresh_ones(certificates):
+    lost, fresh = certificates
+    assert ISSUING.due() == []
+    Certificate.objects.filter(pk=lost.pk).update(
+        updated_at=timezone.now() - ISSUING.grace - dt.timedelta(seconds=1)
+    )
+    assert ISSUING.due() == [lost.pk]
+    ISSUING.claim(pks=[lost.pk])
+    assert ISSUING.due() == []  # freshly claimed
+    Certificate.objects.filter(pk=lost.pk).update(
+        claimed_at=timezone.now() - ISSUING.stale_after - dt.timedelta(seconds=1)
+    )
+    assert ISSUING.due() == [lost.pk]
+    assert fresh.pk not in ISSUING.due()
+
+
+def test_two_jobs_claiming_at_the_same_moment_share_nothing(transactional_db, certificates):
+    ids = [c.pk for c in certificates]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def job():
+        try:
+            barrier.wait()
+            results.append(ISSUING.claim(pks=ids))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    claimed = [pk for result in results for pk in result]
+    assert sorted(claimed) == sorted(ids)  # each row once, whoever got it
+    assert list(Certificate.objects.values_list("attempts", flat=True)) == [1, 1]
+    assert StateChange.objects.filter(to_state="working").count() == 2
