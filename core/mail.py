@@ -25,3 +25,17 @@ def send_once(row, field: str, to: str, subject: str, body: str) -> bool:
         model.objects.filter(pk=row.pk).update(**{field: None})
         raise
     return True
+
+
+def sweep_unsent(rows, *, group_by: str, task, argument: str) -> int:
+    """Re-dispatch the e-mail job of each group (a cycle, a nomination) that
+    still has unsent rows; ``rows`` are those unsent for longer than a job
+    takes (``core.jobs.GRACE``), so a message lost to a broker outage is sent
+    later, and ``send_once`` keeps a job that runs twice from sending twice.
+    Returns the number of jobs queued."""
+    from .jobs import dispatch
+
+    groups = set(rows.values_list(group_by, flat=True))
+    for key in groups:
+        dispatch(task, **{argument: key})
+    return len(groups)

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.mail import send_once
+from core.jobs import GRACE
+from core.mail import send_once, sweep_unsent
 
 from .models import Nomination, Nominee, ResultNotice
 
@@ -70,25 +71,19 @@ def result_notices_send(*, cycle_id: int) -> int:
 
 def notices_sweep() -> int:
     """Re-dispatch e-mails left unsent (a broker outage at dispatch time)."""
-    import datetime as dt
-
-    from core.jobs import dispatch
-
     from .tasks import notify_nominees, send_result_notices
 
-    before = timezone.now() - dt.timedelta(minutes=2)
-    cycles = set(
+    before = timezone.now() - GRACE
+    return sweep_unsent(
         ResultNotice.objects.filter(
             sent_at__isnull=True, nomination__cycle__published_at__lt=before
-        ).values_list("nomination__cycle_id", flat=True)
+        ),
+        group_by="nomination__cycle_id",
+        task=send_result_notices,
+        argument="cycle_id",
+    ) + sweep_unsent(
+        Nominee.objects.filter(notified_at__isnull=True, nomination__submitted_at__lt=before),
+        group_by="nomination_id",
+        task=notify_nominees,
+        argument="nomination_id",
     )
-    nominations = set(
-        Nominee.objects.filter(
-            notified_at__isnull=True, nomination__submitted_at__lt=before
-        ).values_list("nomination_id", flat=True)
-    )
-    for cycle_id in cycles:
-        dispatch(send_result_notices, cycle_id=cycle_id)
-    for nomination_id in nominations:
-        dispatch(notify_nominees, nomination_id=nomination_id)
-    return len(cycles) + len(nominations)

@@ -4,8 +4,6 @@ nomination, claimed before sending: a job that runs twice sends nothing twice.""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from certificates.models import group_code
 from certificates.selectors import live_certificate_codes
-from core.mail import send_once
+from core.jobs import GRACE
+from core.mail import send_once, sweep_unsent
 
 from .models import AwardNotice
 from .selectors import absolute_url, recognition_posts_public
@@ -66,17 +65,14 @@ def award_notices_send(*, cycle_id: int) -> int:
 
 
 def award_notices_sweep() -> int:
-    """Re-dispatch award e-mails left unsent for a few minutes."""
-    from core.jobs import dispatch
-
+    """Re-dispatch award e-mails left unsent."""
     from .tasks import send_award_notices
 
-    before = timezone.now() - dt.timedelta(minutes=2)
-    cycles = set(
+    return sweep_unsent(
         AwardNotice.objects.filter(
-            sent_at__isnull=True, nomination__cycle__published_at__lt=before
-        ).values_list("nomination__cycle_id", flat=True)
+            sent_at__isnull=True, nomination__cycle__published_at__lt=timezone.now() - GRACE
+        ),
+        group_by="nomination__cycle_id",
+        task=send_award_notices,
+        argument="cycle_id",
     )
-    for cycle_id in cycles:
-        dispatch(send_award_notices, cycle_id=cycle_id)
-    return len(cycles)
