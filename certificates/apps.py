@@ -7,4 +7,6 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects to the publication signal
+        from .worker import connect_worker_checks
+
+        connect_worker_checks()

@@ -90,23 +90,15 @@ def verification_payload(certificate: Certificate) -> dict:
     }
 
 
-def live_certificate_codes(*, nomination_ids) -> dict[tuple[int, int], str]:
-    """``{(nomination_id, recipient_id): verification code}`` of the certificates
-    that are not revoked (other apps link to their verification page)."""
-    return {
-        (n, r): code
-        for n, r, code in Certificate.objects.filter(nomination_id__in=nomination_ids)
-        .exclude(status=Certificate.Status.REVOKED)
-        .values_list("nomination_id", "recipient_id", "verification_code")
-    }
-
-
 def live_certificate_code(*, nomination: OuterRef, recipient: OuterRef) -> Subquery:
     """A subquery for annotating another app's rows with the verification code
-    of the (not revoked) certificate of ``recipient`` for ``nomination``."""
+    of the issued (and not revoked) certificate of ``recipient`` for
+    ``nomination``: a link to its verification page works from the moment it
+    appears."""
     return Subquery(
-        Certificate.objects.filter(nomination=nomination, recipient=recipient)
-        .exclude(status=Certificate.Status.REVOKED)
+        Certificate.objects.filter(
+            nomination=nomination, recipient=recipient, status=Certificate.Status.ISSUED
+        )
         .order_by("-id")
         .values("verification_code")[:1]
     )

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from core import lifecycle
 from core.errors import ConflictError, NotFoundError
 from core.jobs import dispatch
-from nominations.models import Nomination, Nominee
 
 from .models import Certificate
 from .selectors import certificates_for_rendering
@@ -50,25 +49,23 @@ def _dispatch(certificate_ids: list[int]) -> None:
             return  # broker down: the rest stay pending for the sweeper
 
 
-def certificates_create_for_cycle(*, cycle_id: int) -> list[int]:
-    """Pending certificates for every awarded nominee of the cycle's published
-    nominations (run inside the publishing transaction). Idempotent: the
-    partial unique constraint skips nominees who already have one."""
-    nominees = Nominee.objects.filter(
-        nomination__cycle_id=cycle_id,
-        nomination__status=Nomination.Status.PUBLISHED,
-        nomination__award_level__isnull=False,
-    ).values_list("nomination_id", "employee_id")
-    Certificate.objects.bulk_create(
-        [Certificate(nomination_id=n, recipient_id=e) for n, e in nominees],
-        ignore_conflicts=True,
-    )
-    ids = list(
-        Certificate.objects.filter(nomination__cycle_id=cycle_id, status=S.PENDING).values_list(
-            "pk", flat=True
+def certificates_create(*, awards: list[tuple[int, int]]) -> list[int]:
+    """Pending certificates for awarded nominees (``(nomination id, employee
+    id)`` pairs, from the results-published event), in one transaction, with
+    their issue jobs queued after the commit. Idempotent: the partial unique
+    constraint skips nominees who already have a live certificate. Returns
+    the ids of the pending ones."""
+    with transaction.atomic():
+        Certificate.objects.bulk_create(
+            [Certificate(nomination_id=n, recipient_id=e) for n, e in awards],
+            ignore_conflicts=True,
         )
-    )
-    transaction.on_commit(lambda: _dispatch(ids))
+        ids = list(
+            Certificate.objects.filter(
+                nomination_id__in={n for n, _e in awards}, status=S.PENDING
+            ).values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: _dispatch(ids))
     return ids
 
 

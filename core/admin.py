@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
 
-from .models import StateChange
+from .models import EventDelivery, OutboxEvent, StateChange
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -40,3 +40,31 @@ class HistoryInline(GenericTabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class EventDeliveryInline(admin.TabularInline):
+    model = EventDelivery
+    fields = ["handler", "status", "attempts", "error", "done_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(ReadOnlyAdmin):
+    """Events between apps and what each handler made of them; a failed
+    delivery shows its error here."""
+
+    list_display = ["id", "kind", "created_at"]
+    list_filter = ["kind"]
+    inlines = [EventDeliveryInline]
+
+
+@admin.register(EventDelivery)
+class EventDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["id", "event", "handler", "status", "attempts", "done_at"]
+    list_filter = ["status", "handler"]
+    inlines = [HistoryInline]

@@ -48,3 +48,52 @@ class StateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state} → {self.to_state}"
+
+
+class OutboxEvent(models.Model):
+    """An event between apps (``core.events``), written in the transaction
+    that makes it true, so it exists exactly when what it reports does."""
+
+    kind = models.CharField(_("kind"), max_length=60)
+    payload = models.JSONField(_("payload"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+class EventDelivery(TimeStampedModel):
+    """One event handed to one registered handler: a claimable job
+    (pending → working → done, or failed after repeated errors)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        WORKING = "working", _("working")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
+    handler = models.CharField(_("handler"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("event delivery")
+        verbose_name_plural = _("event deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "handler"], name="event_delivered_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.handler}"

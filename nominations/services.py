@@ -19,13 +19,14 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import lifecycle
+from core import events, lifecycle
 from core.errors import ConflictError, NotFoundError
 from core.jobs import dispatch
 from people.models import Employee
 from people.selectors import employee_reporting_line_ids
 
-from . import defaults, evidence, scoring, signals
+from . import defaults, evidence, scoring
+from .events import results_published
 from .models import (
     Assignment,
     AwardLevel,
@@ -655,12 +656,12 @@ def cycle_publish(*, cycle_id: int, actor) -> Cycle:
     """Publish a cycle's results: the cycle and every decided nomination
     become ``published`` at once.
 
-    Within the transaction: the ``results_publishing`` signal (certificates and
-    incentive records are created by its receivers, all or nothing with the
-    publication). Side effects, after commit, in order: the ``results_published`` signal is
-    sent once (certificate and reward jobs listen to it); the result e-mail
-    job is queued (one notice row per nominee and nominator, created here, so
-    the job is idempotent).
+    Within the transaction: the ``ResultsPublished`` event is recorded
+    (``core.events.emit``: its handlers in ``config/events.py`` — certificates
+    and rewards — run after the commit, each in its own job), and one
+    ``ResultNotice`` row per nominee and nominator. After the commit: the
+    event's jobs and the result e-mail job are queued; the e-mail job is
+    idempotent (a notice is claimed before it is sent).
     """
 
     def publish(cycle: Cycle) -> None:
@@ -670,12 +671,11 @@ def cycle_publish(*, cycle_id: int, actor) -> Cycle:
 
     with transaction.atomic():
         cycle = lifecycle.transition(CYCLE, pk=cycle_id, to=P.PUBLISHED, actor=actor, apply=publish)
-        decided = cycle.nominations.filter(status=S.PUBLISHED)
+        events.emit(results_published(cycle_id=cycle.pk, published_at=cycle.published_at))
         people = set()
-        for nomination in decided.prefetch_related("nominees"):
+        for nomination in cycle.nominations.filter(status=S.PUBLISHED).prefetch_related("nominees"):
             people |= {(nomination.pk, n.employee_id) for n in nomination.nominees.all()}
             people.add((nomination.pk, nomination.nominator_id))
-        signals.results_publishing.send(sender=Cycle, cycle_id=cycle.pk)
         ResultNotice.objects.bulk_create(
             [ResultNotice(nomination_id=n, employee_id=e) for n, e in sorted(people)],
             ignore_conflicts=True,
@@ -684,7 +684,6 @@ def cycle_publish(*, cycle_id: int, actor) -> Cycle:
         def after() -> None:
             from .tasks import send_result_notices
 
-            signals.results_published.send(sender=Cycle, cycle_id=cycle.pk)
             dispatch(send_result_notices, cycle_id=cycle.pk)
 
         transaction.on_commit(after)

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class RewardsConfig(AppConfig):
     name = "rewards"
     verbose_name = _("Rewards and recognition")
-
-    def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects to the publication signal

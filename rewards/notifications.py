@@ -1,6 +1,12 @@
-"""The e-mail each awarded nominee receives, with links to their certificate
-and their recognition post. One ``AwardNotice`` row per person and
-nomination, claimed before sending: a job that runs twice sends nothing twice."""
+"""The e-mail each awarded nominee receives, with links to their certificates
+page and their recognition post. One ``AwardNotice`` row per person and
+nomination, claimed before sending: a job that runs twice sends nothing twice.
+
+The e-mail is sent when the rewards job runs, which may be before the
+certificate is issued (the certificates app works on its own). So it links to
+the recipient's certificates page, which works at once and offers the PDF as
+soon as it is issued — not to a verification page that would say "not found"
+until then."""
 
 from __future__ import annotations
 
@@ -10,8 +16,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from certificates.models import group_code
-from certificates.selectors import live_certificate_codes
 from core.jobs import GRACE
 from core.mail import send_once, sweep_unsent
 
@@ -29,7 +33,6 @@ def award_notices_send(*, cycle_id: int) -> int:
     if not notices:
         return 0
     nomination_ids = {n.nomination_id for n in notices}
-    codes = live_certificate_codes(nomination_ids=nomination_ids)
     posts = dict(
         recognition_posts_public()
         .filter(nomination_id__in=nomination_ids)
@@ -38,7 +41,6 @@ def award_notices_send(*, cycle_id: int) -> int:
     sent = 0
     for notice in notices:
         nomination = notice.nomination
-        code = codes.get((nomination.pk, notice.employee_id))
         post = posts.get(nomination.pk)
         with translation.override(settings.LANGUAGE_CODE):
             context = {
@@ -46,10 +48,7 @@ def award_notices_send(*, cycle_id: int) -> int:
                 "level": nomination.award_level.name_id,
                 "cycle": nomination.cycle.name,
                 "title": nomination.title,
-                "certificates_url": absolute_url(reverse("certificate-list")),
-                "verification_url": (
-                    absolute_url(reverse("verify-page", args=[group_code(code)])) if code else ""
-                ),
+                "certificates_url": absolute_url(reverse("web-my-certificates")),
                 "post_url": absolute_url(reverse("recognition-detail", args=[post]))
                 if post
                 else "",

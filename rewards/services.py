@@ -117,12 +117,13 @@ def incentive_policy_set(
 
 
 def publication_create(*, cycle_id: int) -> None:
-    """Inside the publishing transaction: the job's row, and its dispatch
-    after commit. A second call changes nothing."""
+    """The rewards job of a published cycle: its row, and its dispatch after
+    commit. A second call changes nothing (one row per cycle)."""
     from .tasks import process_publication
 
-    Publication.objects.bulk_create([Publication(cycle_id=cycle_id)], ignore_conflicts=True)
-    transaction.on_commit(lambda: dispatch(process_publication, cycle_id=cycle_id))
+    with transaction.atomic():
+        Publication.objects.bulk_create([Publication(cycle_id=cycle_id)], ignore_conflicts=True)
+        transaction.on_commit(lambda: dispatch(process_publication, cycle_id=cycle_id))
 
 
 def publication_claim(*, cycle_id: int) -> bool:

@@ -238,6 +238,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "sweep-events": {
+        "task": "core.sweep_events",
+        "schedule": 60,
+    },
     "refresh-award-window": {
         "task": "people.refresh_award_window",
         "schedule": 24 * 60 * 60,
@@ -259,6 +263,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
     },
 }
+
+# Events between apps and their handlers (core.events): one registry, in code.
+EVENT_HANDLERS = "config.events.HANDLERS"
 
 # --- Certificates -----------------------------------------------------------
 # A PKCS#12 file (key + certificate) and its passphrase. `manage.py

@@ -2,9 +2,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from nominations import services
 from nominations.models import AwardLevel, Cycle, Nomination
-from tests.nominations.helpers import nomination
+from tests.nominations.helpers import nomination, publish_results
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -31,7 +30,8 @@ def awarded(supervisor, subordinate, cycle):
 
 @pytest.fixture
 def publish(secretariat, cycle):
-    def run():
-        return services.cycle_publish(cycle_id=cycle.pk, actor=secretariat.user)
+    """Publish, and hand the results-published event to its handlers here
+    (certificates and rewards create their rows; their jobs are queued after
+    the commit, which a test transaction runs only when asked to)."""
 
-    return run
+    return lambda: publish_results(cycle, secretariat)

@@ -7,9 +7,14 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from certificates import rendering, services, signing
+from certificates.events import create_certificates
 from certificates.models import Certificate, normalize_code
 from certificates.selectors import certificates_for_rendering
+from core.models import OutboxEvent
+from nominations.events import ResultsPublished
+from nominations.models import Nomination
 from people.models import Employee
+from tests.nominations.helpers import nomination
 
 HOSTILE = [
     '<img src="file:///etc/passwd">',
@@ -23,15 +28,20 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_publication_creates_one_pending_certificate_per_awarded_nominee(
-    awarded, publish, django_capture_on_commit_callbacks
+    awarded, supervisor, junior, cycle, publish, django_capture_on_commit_callbacks
 ):
+    # Decided without an award: no certificate for junior.
+    unawarded = nomination(cycle, supervisor, [junior], title="Arsip digital")
+    Nomination.objects.filter(pk=unawarded.pk).update(status="decided", decision_rationale="r")
     with django_capture_on_commit_callbacks() as callbacks:
         publish()
     [certificate] = Certificate.objects.all()
     assert (certificate.status, certificate.recipient.name) == ("pending", "Subordinate")
     assert len(callbacks) >= 1  # dispatch waits for the commit
-    assert services.certificates_create_for_cycle(cycle_id=awarded.cycle_id)
-    assert Certificate.objects.count() == 1  # a second run creates nothing
+    # The event handled again (a job that runs twice) creates nothing twice.
+    event = OutboxEvent.objects.get()
+    create_certificates(ResultsPublished.from_payload(event.payload))
+    assert Certificate.objects.count() == 1
 
 
 def test_serial_and_code(awarded, publish):

@@ -1,13 +1,18 @@
 """Certificate jobs on a real Celery worker process on Redis."""
 
+import datetime as dt
 import io
 import time
 
+from django.utils import timezone
 from pypdf import PdfReader
 
-from certificates import services, signing
+from certificates import signing
 from certificates.models import Certificate
 from config.celery import app
+from core import events
+from core.models import EventDelivery
+from nominations import services as nominations
 
 
 def wait_for(predicate, seconds=60):
@@ -18,9 +23,12 @@ def wait_for(predicate, seconds=60):
 
 
 def test_publication_to_downloaded_signed_pdf_on_a_worker(
-    transactional_db, celery_worker, api, awarded, publish, subordinate
+    transactional_db, celery_worker, api, awarded, secretariat, subordinate
 ):
-    publish()
+    # The whole path on the worker: the results-published event's handler
+    # creates the certificate, whose issue job renders and signs it.
+    nominations.cycle_publish(cycle_id=awarded.cycle_id, actor=secretariat.user)
+    wait_for(Certificate.objects.exists)
     certificate = Certificate.objects.get()
     wait_for(lambda: Certificate.objects.get(pk=certificate.pk).status == "issued")
     certificate.refresh_from_db()
@@ -34,7 +42,7 @@ def test_publication_to_downloaded_signed_pdf_on_a_worker(
 
 
 def test_broker_down_at_publication_delays_but_loses_nothing(
-    transactional_db, celery_worker, awarded, publish
+    transactional_db, celery_worker, awarded, secretariat
 ):
     real = app.conf.broker_write_url
 
@@ -48,20 +56,20 @@ def test_broker_down_at_publication_delays_but_loses_nothing(
     use_broker("redis://127.0.0.1:1/0")  # nothing listens there
     try:
         started = time.monotonic()
-        publish()
+        nominations.cycle_publish(cycle_id=awarded.cycle_id, actor=secretariat.user)
         elapsed = time.monotonic() - started
     finally:
         use_broker(real)
     assert elapsed < 5
-    certificate = Certificate.objects.get()
-    assert (certificate.status, certificate.nomination.status) == ("pending", "published")
+    assert awarded.cycle.nominations.get().status == "published"
     time.sleep(1)
-    assert Certificate.objects.get().status == "pending"  # nothing reached the worker
-    Certificate.objects.filter(pk=certificate.pk).update(
-        updated_at=certificate.updated_at.replace(year=2000)
-    )
-    assert services.certificates_sweep() == 1
-    wait_for(lambda: Certificate.objects.get(pk=certificate.pk).status == "issued")
+    # The event is recorded with the publication; nothing reached the worker.
+    assert list(EventDelivery.objects.values_list("status", flat=True)) == ["pending", "pending"]
+    assert not Certificate.objects.exists()
+    EventDelivery.objects.update(updated_at=timezone.now() - dt.timedelta(minutes=5))
+    assert events.sweep() == 2
+    wait_for(lambda: Certificate.objects.filter(status="issued").count() == 1)
+    wait_for(lambda: not EventDelivery.objects.exclude(status="done").exists())
 
 
 def test_the_job_run_twice_issues_one_file(transactional_db, celery_worker, awarded, publish):

@@ -65,3 +65,14 @@ def nomination(
 
 def advance(cycle: Cycle, phase: str) -> Cycle:
     return services.cycle_set_phase(cycle_id=cycle.pk, phase=phase)
+
+
+def publish_results(cycle: Cycle, secretariat) -> Cycle:
+    """Publish the cycle, then hand the results-published event to its
+    handlers here, as the event's jobs would after the commit (certificates
+    and the rewards job's row are created; their own jobs are not run)."""
+    from core import events
+
+    cycle = services.cycle_publish(cycle_id=cycle.pk, actor=secretariat.user)
+    events.deliver_pending()
+    return cycle

@@ -3,8 +3,8 @@
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.models import EventDelivery, OutboxEvent
 from nominations.models import Nomination
-from nominations.signals import results_published
 
 from .helpers import ALL_FIVE, PDF_BYTES, payload
 
@@ -82,23 +82,24 @@ def test_nomination_to_publication_through_the_api(
     assert response.json()["decision"]["award_level"] == "gold"
     assert response.json()["decision"]["override"] is False
 
-    # Publication: one event after commit, results e-mailed to nominee and nominator.
-    events = []
-
-    def listen(sender, cycle_id, **kwargs):
-        events.append(cycle_id)
-
-    results_published.connect(listen)
+    # Publication: one event, handled after commit by certificates and
+    # rewards; results e-mailed to nominee and nominator.
     mail.outbox.clear()
     supervisor.email = "rina@example.test"
     supervisor.save()
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/publish")
-    finally:
-        results_published.disconnect(listen)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/publish")
     assert response.json()["phase"] == "published"
-    assert events == [cycle.pk]
+    [event] = OutboxEvent.objects.all()
+    assert (event.kind, event.payload["cycle_id"], len(event.payload["awards"])) == (
+        "nominations.results_published",
+        cycle.pk,
+        1,
+    )
+    assert sorted(EventDelivery.objects.values_list("handler", "status")) == [
+        ("certificates.events.create_certificates", "done"),
+        ("rewards.events.start_rewards", "done"),
+    ]
     # The result to nominee and nominator, and the award e-mail to the nominee.
     assert sorted(m.to[0] for m in mail.outbox) == [
         "budi@example.test",

@@ -7,7 +7,7 @@ import pytest
 
 from nominations.models import AwardLevel, Cycle, Nomination
 from rewards import services
-from tests.nominations.helpers import nomination
+from tests.nominations.helpers import nomination, publish_results
 
 GOLD = {
     "gold": [
@@ -47,7 +47,6 @@ def published(policy, supervisor, subordinate, junior, secretariat, cycle):
     """The cycle published with one gold nomination (subordinate) and one
     team nomination (junior lead + subordinate) at silver; the rewards job has
     run in-process."""
-    from nominations import services as nominations
     from people.models import Employee
 
     for person in (subordinate, junior):
@@ -56,7 +55,7 @@ def published(policy, supervisor, subordinate, junior, secretariat, cycle):
     gold = decide(cycle, supervisor, [subordinate])
     team = decide(cycle, supervisor, [junior, subordinate], level="silver", title="Antrian daring")
     Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
-    nominations.cycle_publish(cycle_id=cycle.pk, actor=secretariat.user)
+    publish_results(cycle, secretariat)
     services.publication_process(cycle_id=cycle.pk)
     return {"gold": gold, "team": team, "cycle": cycle}
 

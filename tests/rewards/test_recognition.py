@@ -6,7 +6,9 @@ import feedparser
 from django.core import mail
 
 from certificates.models import Certificate
+from certificates.services import certificate_issue
 from rewards.models import RecognitionPost
+from tests.nominations.helpers import publish_results
 
 WALL, API, FEED = "/recognitions", "/api/v1/recognitions", "/recognitions/feed.atom"
 
@@ -34,10 +36,19 @@ def test_each_awarded_nomination_gets_a_post_from_the_template(published, client
 
 
 def test_the_wall_api_and_feed_show_the_posts_with_a_verification_link(published, client):
-    body = client.get(API).json()
-    assert body["count"] == 2
-    gold = next(p for p in body["results"] if p["id"] == published["gold"].recognition_post.pk)
-    code = Certificate.objects.get(nomination=published["gold"]).grouped_code
+    def gold_post():
+        body = client.get(API).json()
+        assert body["count"] == 2
+        post = published["gold"].recognition_post.pk
+        return next(p for p in body["results"] if p["id"] == post)
+
+    # The link appears once the certificate is issued, so it never leads to
+    # "not found".
+    certificate = Certificate.objects.get(nomination=published["gold"])
+    assert gold_post()["verification_url"] is None
+    assert certificate_issue(certificate_id=certificate.pk)
+    gold = gold_post()
+    code = certificate.grouped_code
     assert gold["verification_url"] == f"http://127.0.0.1:8000/verify/{code}"
     assert gold["award"]["code"] == "gold"
     page = client.get(WALL).content.decode()
@@ -90,7 +101,6 @@ def test_opting_out_hides_the_post_from_wall_api_and_feed_at_once(published, api
 def test_nominees_who_opted_out_before_publication_get_no_post(
     policy, supervisor, subordinate, secretariat
 ):
-    from nominations import services as nominations
     from nominations.models import Cycle
     from people.services import employee_set_public_recognition
     from rewards import services
@@ -100,7 +110,7 @@ def test_nominees_who_opted_out_before_publication_get_no_post(
     employee_set_public_recognition(employee=subordinate, public=False)
     decide(policy, supervisor, [subordinate])
     Cycle.objects.filter(pk=policy.pk).update(phase="deciding")
-    nominations.cycle_publish(cycle_id=policy.pk, actor=secretariat.user)
+    publish_results(policy, secretariat)
     assert services.publication_process(cycle_id=policy.pk)["posts"] == 0
 
 
@@ -133,7 +143,6 @@ def test_no_public_payload_holds_a_nip_an_email_or_an_amount(
 def test_query_budgets_of_wall_api_and_feed(
     policy, supervisor, subordinate, secretariat, client, django_assert_max_num_queries
 ):
-    from nominations import services as nominations
     from nominations.models import Cycle
     from rewards import services
     from tests.factories import EmployeeFactory
@@ -146,7 +155,7 @@ def test_query_budgets_of_wall_api_and_feed(
     for i, person in enumerate(staff):
         decide(policy, supervisor, [person], title=f"Inovasi {i}")
     Cycle.objects.filter(pk=policy.pk).update(phase="deciding")
-    nominations.cycle_publish(cycle_id=policy.pk, actor=secretariat.user)
+    publish_results(policy, secretariat)
     services.publication_process(cycle_id=policy.pk)
     for url, budget in ((WALL, 5), (API, 2), (FEED, 1), (f"{API}?page_size=1", 2)):
         with django_assert_max_num_queries(budget):
@@ -162,8 +171,10 @@ def test_awarded_nominees_get_an_email_with_certificate_and_post_links(published
     to_subordinate = [m for m in mail.outbox if m.to == [subordinate.email]]
     assert len(to_subordinate) == 2
     gold = next(m for m in to_subordinate if "Layanan izin satu hari" in m.body)
-    code = Certificate.objects.get(nomination=published["gold"]).grouped_code
     post = published["gold"].recognition_post
-    assert f"http://127.0.0.1:8000/verify/{code}" in gold.body
     assert f"http://127.0.0.1:8000/recognitions/{post.pk}" in gold.body
-    assert "http://127.0.0.1:8000/api/v1/certificates" in gold.body
+    # The recipient's certificates page works before the certificate is
+    # issued (it is still pending here); a verification link would not.
+    assert Certificate.objects.get(nomination=published["gold"]).status == "pending"
+    assert "http://127.0.0.1:8000/my/certificates" in gold.body
+    assert "/verify/" not in gold.body

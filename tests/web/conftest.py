@@ -77,10 +77,10 @@ def screenshot(page, name):
 def published_many(policy, supervisor, subordinate, junior, secretariat, cycle):  # noqa: F811
     """Like ``published``, with eight more awarded nominations (query budgets
     must not grow with the rows a page lists)."""
-    from nominations import services as nominations
     from nominations.models import Cycle
     from rewards import services
     from tests.factories import EmployeeFactory
+    from tests.nominations.helpers import publish_results
     from tests.rewards.conftest import decide
 
     decide(cycle, supervisor, [subordinate])
@@ -89,7 +89,7 @@ def published_many(policy, supervisor, subordinate, junior, secretariat, cycle):
         person = EmployeeFactory(org_unit=subordinate.org_unit, supervisor=supervisor)
         decide(cycle, supervisor, [person], level="bronze", title=f"Inovasi {i}")
     Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
-    nominations.cycle_publish(cycle_id=cycle.pk, actor=secretariat.user)
+    publish_results(cycle, secretariat)
     services.publication_process(cycle_id=cycle.pk)
     return {"cycle": cycle}
 

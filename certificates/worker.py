@@ -1,28 +1,16 @@
-from django.dispatch import receiver
+"""A check when a Celery worker starts."""
 
-from nominations.signals import results_publishing
-
-from . import services
-
-
-@receiver(results_publishing)
-def create_certificates(sender, cycle_id: int, **kwargs) -> None:
-    """Inside the publishing transaction: pending certificates for every
-    awarded nominee; their issue jobs are dispatched after the commit."""
-    services.certificates_create_for_cycle(cycle_id=cycle_id)
+import ctypes.util
+import logging
 
 
 def harfbuzz_subset_available() -> bool:
-    import ctypes.util
-
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
 def warn_without_harfbuzz_subset(**kwargs) -> None:
     """At worker start-up: without libharfbuzz-subset0 WeasyPrint subsets fonts
     in pure Python and every certificate renders about five times slower."""
-    import logging
-
     if not harfbuzz_subset_available():
         logging.getLogger("certificates").warning(
             "\n%s\nlibharfbuzz-subset0 is NOT installed: certificates will render about 5x "
@@ -36,6 +24,3 @@ def connect_worker_checks() -> None:
     from celery.signals import worker_init
 
     worker_init.connect(warn_without_harfbuzz_subset, weak=False)
-
-
-connect_worker_checks()

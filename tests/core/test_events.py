@@ -1,0 +1,123 @@
+"""Events between apps (``core.events``): recorded with what they report,
+handed to every registered handler once, retried, then failed; lost
+messages swept."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from certificates.models import Certificate
+from core import events
+from core.models import EventDelivery, OutboxEvent
+from nominations.events import ResultsPublished
+from nominations.models import AwardLevel, Cycle, Nomination
+from rewards.models import Publication
+from tests.nominations.helpers import nomination
+
+
+@pytest.fixture
+def decided(supervisor, subordinate, junior, cycle):
+    """One nomination decided gold (subordinate), one decided with no award
+    (junior); the cycle is deciding."""
+    gold = nomination(cycle, supervisor, [subordinate])
+    none = nomination(cycle, supervisor, [junior], title="Arsip digital")
+    Nomination.objects.filter(pk=gold.pk).update(
+        status="decided", award_level=AwardLevel.objects.get(cycle=cycle, code="gold")
+    )
+    Nomination.objects.filter(pk=none.pk).update(status="decided")
+    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    return gold
+
+
+def publish(cycle, secretariat, callbacks):
+    from nominations import services
+
+    with callbacks() as queued:
+        services.cycle_publish(cycle_id=cycle.pk, actor=secretariat.user)
+    return queued
+
+
+def test_publication_records_one_typed_event_with_every_awarded_nominee(
+    decided, subordinate, cycle, secretariat, django_capture_on_commit_callbacks
+):
+    publish(cycle, secretariat, django_capture_on_commit_callbacks)
+    [row] = OutboxEvent.objects.all()
+    event = ResultsPublished.from_payload(row.payload)
+    assert (event.cycle_id, [(a.nomination_id, a.employee_id) for a in event.awards]) == (
+        cycle.pk,
+        [(decided.pk, subordinate.pk)],
+    )
+    assert event.published_at == Cycle.objects.get(pk=cycle.pk).published_at
+    assert sorted(EventDelivery.objects.values_list("handler", "status")) == [
+        ("certificates.events.create_certificates", "pending"),
+        ("rewards.events.start_rewards", "pending"),
+    ]
+    # Nothing of the handlers ran inside the publishing transaction.
+    assert (Certificate.objects.count(), Publication.objects.count()) == (0, 0)
+
+
+def test_each_handler_runs_once_however_often_it_is_delivered(
+    decided, cycle, secretariat, django_capture_on_commit_callbacks
+):
+    publish(cycle, secretariat, django_capture_on_commit_callbacks)
+    assert events.deliver_pending() == 2
+    assert events.deliver_pending() == 0
+    for delivery in EventDelivery.objects.all():
+        assert events.deliver(delivery_id=delivery.pk) is False
+    assert (Certificate.objects.count(), Publication.objects.count()) == (1, 1)
+    assert set(EventDelivery.objects.values_list("status", "attempts")) == {("done", 1)}
+
+
+def test_an_event_is_only_emitted_inside_the_transaction_that_makes_it_true(transactional_db):
+    event = ResultsPublished(cycle_id=1, published_at=timezone.now(), awards=())
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        events.emit(event)
+    assert not OutboxEvent.objects.exists()
+    with transaction.atomic():
+        events.emit(event)
+    assert OutboxEvent.objects.count() == 1
+
+
+def test_a_failing_handler_is_retried_then_left_failed_with_its_error(
+    decided, cycle, secretariat, django_capture_on_commit_callbacks, monkeypatch
+):
+    publish(cycle, secretariat, django_capture_on_commit_callbacks)
+    delivery = EventDelivery.objects.get(handler="certificates.events.create_certificates")
+
+    def broken(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("certificates.services.certificates_create", broken)
+    for attempt in range(1, events.MAX_ATTEMPTS + 1):
+        events.deliver_pending()
+        delivery.refresh_from_db()
+        expected = "failed" if attempt == events.MAX_ATTEMPTS else "pending"
+        assert (delivery.status, delivery.attempts) == (expected, attempt)
+    assert delivery.error == "OSError('disk full')"
+    assert events.deliver_pending() == 0  # failed stays failed, for a person to see
+    assert not Certificate.objects.exists()
+
+
+def test_the_sweeper_requeues_a_delivery_whose_message_was_lost(
+    decided, cycle, secretariat, django_capture_on_commit_callbacks, eager_jobs
+):
+    # The jobs were never queued (the commit callbacks are dropped).
+    publish(cycle, secretariat, django_capture_on_commit_callbacks)
+    assert events.sweep() == 0  # too recent: their messages may still come
+    EventDelivery.objects.update(updated_at=timezone.now() - dt.timedelta(minutes=2))
+    assert events.sweep() == 2  # run in-process here (eager jobs)
+    assert set(EventDelivery.objects.values_list("status", flat=True)) == {"done"}
+    assert Certificate.objects.count() == 1
+
+
+def test_every_registered_handler_can_be_found_by_its_recorded_name():
+    for event_class, handlers in events.registry().items():
+        assert issubclass(event_class, events.Event)
+        assert handlers, event_class
+        for handler in handlers:
+            module, _, name = events.handler_name(handler).rpartition(".")
+            assert getattr(__import__(module, fromlist=[name]), name) is handler
