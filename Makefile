@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench messages messages-check setup services clean
+.PHONY: run test lint bench mutation messages messages-check setup services clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,7 @@ services:
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: setup services
@@ -65,3 +66,9 @@ messages-check: setup
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
+
+## Mutation testing of workflows, rules and services (see [tool.mutmut] in pyproject.toml);
+## runs alone: it uses its own test database and Redis db 15 like the suite
+mutation: setup services
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/apresiasi_mutation $(VENV)/bin/mutmut run --max-children 1
+	$(VENV)/bin/mutmut results

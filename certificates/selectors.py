@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.errors import NotFoundError
+from core.types import Viewer
 from people.selectors import SECRETARIAT, user_employee, user_group_names
 
 from .models import Certificate, normalize_code
@@ -21,7 +24,7 @@ def certificates_for_rendering() -> QuerySet[Certificate]:
     )
 
 
-def certificate_list(*, user) -> QuerySet[Certificate]:
+def certificate_list(*, user: Viewer) -> QuerySet[Certificate]:
     """The secretariat sees all; others the certificates they received or
     whose nomination they made."""
     base = Certificate.objects.select_related(
@@ -35,7 +38,7 @@ def certificate_list(*, user) -> QuerySet[Certificate]:
     return base.filter(Q(recipient=employee) | Q(nomination__nominator=employee))
 
 
-def certificate_get(*, user, pk) -> Certificate:
+def certificate_get(*, user: Viewer, pk: Any) -> Certificate:
     try:
         return certificate_list(user=user).get(pk=pk)
     except (Certificate.DoesNotExist, ValueError, TypeError):
@@ -70,7 +73,7 @@ def certificate_by_content(data: bytes) -> Certificate | None:
     )
 
 
-def _day(moment) -> str | None:
+def _day(moment: dt.datetime | None) -> str | None:
     """The calendar day in the service's time zone (Asia/Jakarta by default)."""
     return timezone.localdate(moment).isoformat() if moment else None
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core import lifecycle
 from core.errors import ConflictError, NotFoundError
 from core.jobs import dispatch
+from core.types import Actor
 
 from .models import Certificate
 from .selectors import certificates_for_rendering
@@ -172,7 +173,7 @@ def certificates_sweep() -> int:
     return len(ids)
 
 
-def certificate_revoke(*, certificate_id: int, actor, reason: str) -> Certificate:
+def certificate_revoke(*, certificate_id: int, actor: Actor, reason: str) -> Certificate:
     """The secretariat revokes a certificate; verification then says so."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the certificate is revoked.")})
@@ -186,7 +187,7 @@ def certificate_revoke(*, certificate_id: int, actor, reason: str) -> Certificat
     )
 
 
-def certificates_reissue_for_cycle(*, cycle_id: int, actor, reason: str) -> list[int]:
+def certificates_reissue_for_cycle(*, cycle_id: int, actor: Actor, reason: str) -> list[int]:
     """Revoke every live issued certificate of a cycle and create its
     replacement (pending), in one transaction. Returns the new ids; the caller
     issues them (the bulk job, with progress)."""
@@ -211,7 +212,7 @@ def certificates_reissue_for_cycle(*, cycle_id: int, actor, reason: str) -> list
     return [c.pk for c in new]
 
 
-def certificate_reissue(*, certificate_id: int, actor, reason: str) -> Certificate:
+def certificate_reissue(*, certificate_id: int, actor: Actor, reason: str) -> Certificate:
     """Revoke and issue anew (a corrected name, a new template): a new serial
     and verification code; the old one verifies as revoked."""
     with transaction.atomic():

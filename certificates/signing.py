@@ -5,8 +5,12 @@ from __future__ import annotations
 import functools
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 
 @functools.cache
@@ -34,9 +38,8 @@ def _signer():
                 self._pyca_key = serialization.load_der_private_key(
                     self.signing_key.dump(), password=None
                 )
-            return self._pyca_key.sign(
-                data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm)
-            )
+            key = cast("RSAPrivateKey", self._pyca_key)  # rsassa_pkcs1v15, checked above
+            return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
 
     path = Path(settings.CERTIFICATE_SIGNING_KEY)
     if not path.is_file():
@@ -97,5 +100,6 @@ def validate_pdf(pdf: bytes) -> bool:
         status.intact
         and status.valid
         and status.trusted
+        and status.coverage is not None
         and status.coverage.name in ("ENTIRE_FILE",)
     )

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from certificates.api.views import verify_page
 from core.api import TaskView
 from core.views import health
 
@@ -14,8 +13,6 @@ urlpatterns = [
     path("api/v1/", include("certificates.api.urls")),
     path("api/v1/", include("rewards.api.urls")),
     path("api/v1/tasks/<str:task_id>", TaskView.as_view(), name="api-task"),
-    path("verify/<str:code>", verify_page, name="verify-page"),
-    path("", include("rewards.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),

@@ -28,8 +28,7 @@ class HistoryInline(GenericTabularInline):
     model = StateChange
     ct_field = "content_type"
     ct_fk_field = "object_id"
-    fields = ["created_at", "actor", "from_state", "to_state", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "actor", "from_state", "to_state", "reason")
     extra = 0
     can_delete = False
     verbose_name = _("state change")
@@ -44,8 +43,7 @@ class HistoryInline(GenericTabularInline):
 
 class EventDeliveryInline(admin.TabularInline):
     model = EventDelivery
-    fields = ["handler", "status", "attempts", "error", "done_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("handler", "status", "attempts", "error", "done_at")
     extra = 0
     can_delete = False
 

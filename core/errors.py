@@ -9,7 +9,8 @@ failures; the handler turns it into the same shape.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,17 +20,27 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class ApplicationError(Exception):
     """A business-rule failure a caller can act on (HTTP 400 by default)."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     code = "invalid"
 
-    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        message: StrOrPromise,
+        *,
+        fields: Mapping[str, Sequence[StrOrPromise]] | None = None,
+    ):
         super().__init__(message)
-        self.message = message
-        self.fields = fields or {}
+        self.message = str(message)
+        self.fields = {
+            name: [str(m) for m in messages] for name, messages in (fields or {}).items()
+        }
 
 
 class ConflictError(ApplicationError):
@@ -101,7 +112,7 @@ class NotFoundError(ApplicationError):
     status_code = status.HTTP_404_NOT_FOUND
     code = "not_found"
 
-    def __init__(self, message: str | None = None):
+    def __init__(self, message: StrOrPromise | None = None):
         super().__init__(message or _("Not found."))
 
 

@@ -33,7 +33,7 @@ STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
 GRACE = dt.timedelta(minutes=1)
 
 
-def dispatch(task, *, countdown: float | None = None, **kwargs) -> bool:
+def dispatch(task: Any, *, countdown: float | None = None, **kwargs: Any) -> bool:
     """Queue ``task(**kwargs)`` (after ``countdown`` seconds if given); on a
     broker error log it and return False.
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -35,13 +35,16 @@ from django.utils.translation import gettext as _
 from .errors import ConflictError, NotFoundError
 from .models import StateChange
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 M = TypeVar("M", bound=models.Model)
 
 # A move is named by its target state, or by ``(from, to)`` where the same
 # target needs different rules depending on where the object comes from.
 Move = str | tuple[str, str]
 # A rule returns the reason the move is refused, or None when it may happen.
-Rule = Callable[[Any], "str | None"]
+Rule = Callable[[Any], "StrOrPromise | None"]
 
 
 @dataclass(frozen=True)
@@ -65,11 +68,12 @@ class Lifecycle(Generic[M]):
     select_related: tuple[str, ...] = ()
     # What a refused move says, with %(model)s, %(object)s, %(status)s and
     # %(to)s; per move where a plainer sentence fits ("already revoked").
-    refused: str = ""
-    refused_moves: Mapping[Move, str] = dataclass_field(default_factory=dict)
+    refused: StrOrPromise = ""
+    refused_moves: Mapping[Move, StrOrPromise] = dataclass_field(default_factory=dict)
 
     def label(self, state: str) -> str:
-        choices = dict(self.model._meta.get_field(self.field).choices or ())
+        field = cast(models.Field, self.model._meta.get_field(self.field))
+        choices = dict(field.choices or ())
         return str(choices.get(state, state))
 
     def allows(self, current: str, to: str) -> bool:

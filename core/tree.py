@@ -7,6 +7,8 @@ the embedded default and production share the code path.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
 
@@ -15,10 +17,16 @@ from django.db.models.expressions import RawSQL
 MAX_DEPTH = 200
 
 
+def _column(model: type[models.Model], field_name: str) -> str:
+    """The quoted column of a model's field (a parent link)."""
+    field = cast(models.Field, model._meta.get_field(field_name))
+    return connection.ops.quote_name(cast(str, field.column))
+
+
 def descendant_ids_sql(model: type[models.Model], parent_field: str) -> str:
     """SQL selecting the ids strictly below the row given as the one parameter."""
     table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.get_field(parent_field).column)
+    column = _column(model, parent_field)
     return (
         f"WITH RECURSIVE below(id, depth) AS ("  # noqa: S608 (names come from model meta)
         f" SELECT id, 1 FROM {table} WHERE {column} = %s"
@@ -39,7 +47,7 @@ def descendant_ids(model: type[models.Model], parent_field: str, pk: int) -> Raw
 def ancestor_ids(model: type[models.Model], parent_field: str, pk: int) -> list[int]:
     """Ids strictly above ``pk``, nearest first, in one query."""
     table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.get_field(parent_field).column)
+    column = _column(model, parent_field)
     sql = (
         f"WITH RECURSIVE above(id, parent, depth) AS ("  # noqa: S608
         f" SELECT id, {column}, 0 FROM {table} WHERE id = %s"
@@ -52,3 +60,32 @@ def ancestor_ids(model: type[models.Model], parent_field: str, pk: int) -> list[
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
         return [row[0] for row in cursor.fetchall()]
+
+
+def ancestor_ids_of_many(
+    model: type[models.Model], parent_field: str, pks: list[int], *, batch: int = 5000
+) -> dict[int, set[int]]:
+    """For each of ``pks``, the ids strictly above it — one recursive query
+    per ``batch`` starting rows, reading only the rows on those paths (never
+    the whole table)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = _column(model, parent_field)
+    result: dict[int, set[int]] = {pk: set() for pk in pks}
+    for start in range(0, len(pks), batch):
+        chunk = pks[start : start + batch]
+        marks = ", ".join(["%s"] * len(chunk))
+        sql = (
+            f"WITH RECURSIVE above(origin, id, depth) AS ("  # noqa: S608
+            f" SELECT id, {column}, 1 FROM {table}"
+            f" WHERE id IN ({marks}) AND {column} IS NOT NULL"
+            f" UNION ALL"
+            f" SELECT above.origin, t.{column}, above.depth + 1 FROM {table} t"
+            f" JOIN above ON t.id = above.id"
+            f" WHERE t.{column} IS NOT NULL AND above.depth < {MAX_DEPTH}"
+            f") SELECT origin, id FROM above"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, chunk)
+            for origin, ancestor in cursor.fetchall():
+                result[origin].add(ancestor)
+    return result

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError, NotFoundError
-from people.models import Employee
+from people.selectors import employee_supervisor_chains
 
 from .models import Assignment, CommitteeMember, Cycle, DeclaredConflict, Nomination, Nominee
 from .workflow import S, nomination_transition_many
@@ -103,28 +103,6 @@ class Problem:
         return dict(zip(self.nominations, self.allowed.sum(axis=1).tolist(), strict=True))
 
 
-def _chains(employee_ids: set[int]) -> dict[int, set[int]]:
-    """Supervisor chains of the given employees, from one query over the
-    reporting line (set-based: no query per employee or per pair)."""
-    parent = dict(
-        Employee.objects.filter(supervisor__isnull=False).values_list("id", "supervisor_id")
-    )
-    above: dict[int, set[int]] = {}  # employee → everyone strictly above them
-
-    def chain(e: int) -> set[int]:
-        path, cur = [], parent.get(e)
-        while cur is not None and cur not in above and cur not in path:
-            path.append(cur)
-            cur = parent.get(cur)
-        result = above[cur] | {cur} if cur is not None and cur in above else set()
-        for node in reversed(path):
-            above[node] = result
-            result = result | {node}
-        return result
-
-    return {e: chain(e) for e in employee_ids}
-
-
 def cycle_conflicts(*, cycle: Cycle, nomination_ids: list[int]) -> dict[int, dict[int, str]]:
     """For each nomination, the committee members in conflict and why.
 
@@ -150,7 +128,9 @@ def cycle_conflicts(*, cycle: Cycle, nomination_ids: list[int]) -> dict[int, dic
     nominators = dict(
         Nomination.objects.filter(pk__in=nomination_ids).values_list("id", "nominator_id")
     )
-    chains = _chains({e for rows in nominees.values() for e, _u in rows})
+    chains = employee_supervisor_chains(
+        employee_ids={e for rows in nominees.values() for e, _u in rows}
+    )
     conflicts: dict[int, dict[int, str]] = defaultdict(dict)
     for nomination_id in nomination_ids:
         found = conflicts[nomination_id]
@@ -162,7 +142,8 @@ def cycle_conflicts(*, cycle: Cycle, nomination_ids: list[int]) -> dict[int, dic
                     found.setdefault(m, _("is in the nominee's supervisor chain"))
             for m in by_employee.get(employee_id, ()):
                 found[m] = _("is a nominee")
-        for m in by_employee.get(nominators.get(nomination_id), ()):
+        nominator = nominators.get(nomination_id)
+        for m in by_employee.get(nominator, ()) if nominator is not None else ():
             found[m] = _("is the nominator")
     for nomination_id, member_id, reason in DeclaredConflict.objects.filter(
         nomination_id__in=nomination_ids

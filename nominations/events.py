@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from core.events import Event
 
@@ -50,7 +50,8 @@ def results_published(*, cycle_id: int, published_at: dt.datetime) -> ResultsPub
             Award(
                 nomination_id=n.nomination_id,
                 employee_id=n.employee_id,
-                award_level_id=n.nomination.award_level_id,
+                # Awarded nominees only: the selector filters on the level.
+                award_level_id=cast(int, n.nomination.award_level_id),
                 is_lead=n.is_lead,
             )
             for n in awarded_nominees(cycle_id=cycle_id)

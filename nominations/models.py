@@ -125,7 +125,7 @@ class Cycle(TimeStampedModel):
     }
 
     def planned_date(self, phase: str):
-        field = self.PLANNED_DATE_FIELDS.get(phase)
+        field = self.PLANNED_DATE_FIELDS.get(self.Phase(phase)) if phase in self.Phase else None
         return getattr(self, field) if field else None
 
 

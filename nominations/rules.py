@@ -23,12 +23,6 @@ def is_nominator(user, nomination: Nomination) -> bool:
     return nomination is not None and nomination.nominator_id == _employee_id(user)
 
 
-@rules.predicate
-def is_nominee(user, nomination: Nomination) -> bool:
-    emp = _employee_id(user)
-    return emp is not None and nomination.nominees.filter(employee_id=emp).exists()
-
-
 def _cycle_of(obj) -> Cycle | None:
     if isinstance(obj, Cycle):
         return obj
@@ -43,20 +37,9 @@ def _cycle_of(obj) -> Cycle | None:
 def is_cycle_chair(user, obj) -> bool:
     cycle = _cycle_of(obj)
     emp = _employee_id(user)
-    return bool(cycle and emp) and cycle.committee.filter(employee_id=emp, is_chair=True).exists()
-
-
-@rules.predicate
-def is_committee_member(user, obj) -> bool:
-    cycle = _cycle_of(obj)
-    emp = _employee_id(user)
-    return bool(cycle and emp) and cycle.committee.filter(employee_id=emp).exists()
-
-
-@rules.predicate
-def is_assigned_reviewer(user, nomination: Nomination) -> bool:
-    emp = _employee_id(user)
-    return emp is not None and nomination.assignments.filter(member__employee_id=emp).exists()
+    if cycle is None or emp is None:
+        return False
+    return cycle.committee.filter(employee_id=emp, is_chair=True).exists()
 
 
 @rules.predicate
@@ -64,24 +47,15 @@ def is_own_assignment(user, assignment: Assignment) -> bool:
     return assignment.member.employee_id == _employee_id(user)
 
 
-# --- state and phase ---------------------------------------------------------
-
-
-@rules.predicate
-def is_draft(user, nomination: Nomination) -> bool:
-    return nomination.status == Nomination.Status.DRAFT
-
-
-can_view = is_nominator | is_nominee | is_secretariat | is_cycle_chair | is_assigned_reviewer
-rules.add_perm("nominations.view_nomination", can_view)
+# Who may *see* a nomination is one rule, a query: ``selectors.nomination_scope``
+# (every list and detail, API and web, starts from it). The permissions here
+# are about acting on a nomination the caller can already see.
 rules.add_perm("nominations.change_nomination", is_nominator)
 rules.add_perm("nominations.submit_nomination", is_nominator)
 rules.add_perm("nominations.withdraw_nomination", is_nominator)
 rules.add_perm("nominations.screen_nomination", is_secretariat)
-rules.add_perm("nominations.review_nomination", is_assigned_reviewer)
 rules.add_perm("nominations.decide_nomination", is_cycle_chair)
 rules.add_perm("nominations.publish_nomination", is_secretariat)
-rules.add_perm("nominations.view_evidence", can_view)
 rules.add_perm("nominations.score_assignment", is_own_assignment)
 rules.add_perm("nominations.reopen_assignment", is_cycle_chair)
 rules.add_perm("nominations.manage_cycle", is_secretariat)

@@ -10,6 +10,7 @@ reviews, then mapped onto the cycle's mean and standard deviation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -103,3 +104,64 @@ def krippendorff_alpha(units: np.ndarray, values: np.ndarray) -> float | None:
     if expected <= 0:
         return None
     return float(1 - observed / expected)
+
+
+class LevelRule(NamedTuple):
+    """An award level as the proposal sees it: its code, minimum score and
+    per-category quota."""
+
+    code: str
+    min_score: float
+    quota: int
+
+
+def nomination_statistics(reviews, nominations, *, spread_threshold: float, use_normalised: bool):
+    """Per nomination (a DataFrame, sorted and ranked per category): mean,
+    median, PSM and innovation means, population standard deviation, range,
+    the mean of per-reviewer normalised scores, the number of reviews, the
+    disagreement flag, the sort ``key`` (normalised or raw mean) and ``rank``.
+    Ties: higher PSM sub-score, then earlier submission."""
+    import pandas as pd
+
+    reviews = reviews.assign(
+        normalised=normalise(reviews["score"].to_numpy(), reviews["reviewer"].to_numpy())
+    )
+    grouped = reviews.groupby("nomination")
+    stats = pd.DataFrame(
+        {
+            "score": grouped["score"].mean(),
+            "median": grouped["score"].median(),
+            "psm": grouped["psm"].mean(),
+            "innovation": grouped["innovation"].mean(),
+            "stdev": grouped["score"].std(ddof=0),
+            "range": grouped["score"].max() - grouped["score"].min(),
+            "normalised": grouped["normalised"].mean(),
+            "reviews": grouped["score"].count(),
+        }
+    ).join(nominations)
+    stats["flagged"] = (stats["stdev"] > spread_threshold) | (stats["range"] > spread_threshold)
+    stats["key"] = stats["normalised" if use_normalised else "score"]
+    stats = stats.sort_values(
+        ["category", "key", "psm", "submitted_at"],
+        ascending=[True, False, False, True],
+        na_position="last",
+    )
+    stats["rank"] = stats.groupby("category").cumcount() + 1
+    return stats
+
+
+def propose_levels(ranked: list[tuple[str, float]], levels: list[LevelRule]) -> list[str | None]:
+    """For ``(category, key)`` rows in rank order, the proposed award level:
+    the highest whose minimum the key meets and whose per-category quota is
+    not yet full (``levels`` best first)."""
+    used: dict[tuple[str, str], int] = {}
+    proposals: list[str | None] = []
+    for category, key in ranked:
+        proposed = None
+        for level in levels:
+            if key >= level.min_score and used.get((category, level.code), 0) < level.quota:
+                proposed = level.code
+                used[(category, level.code)] = used.get((category, level.code), 0) + 1
+                break
+        proposals.append(proposed)
+    return proposals

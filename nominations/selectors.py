@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.db import fetch_prepared
 from core.errors import NotFoundError
+from core.types import Viewer
 from people.selectors import SECRETARIAT, user_employee, user_group_names
 
 from . import scoring
@@ -27,7 +30,7 @@ def cycle_list() -> QuerySet[Cycle]:
     )
 
 
-def nomination_list(*, user) -> QuerySet[Nomination]:
+def nomination_list(*, user: Viewer) -> QuerySet[Nomination]:
     """Nominations the user may see, with what the API shows of them."""
     return (
         nomination_scope(user=user)
@@ -55,7 +58,7 @@ _INVOLVEMENT_SQL = """
 """
 
 
-def _involvement(user) -> tuple[list[int], list[int]]:
+def _involvement(user: Viewer) -> tuple[list[int], list[int]]:
     """(nomination ids the user is named in or assigned to, cycles they chair),
     cached on the user object for the request."""
     cached = getattr(user, "_apresiasi_involvement", None)
@@ -66,11 +69,12 @@ def _involvement(user) -> tuple[list[int], list[int]]:
         if employee is not None:
             for kind, pk in fetch_prepared(_INVOLVEMENT_SQL, {"e": employee.pk}):
                 (chair if kind == "chair" else nominations).append(pk)
-        cached = user._apresiasi_involvement = (nominations, chair)
+        cached = (nominations, chair)
+        setattr(user, "_apresiasi_involvement", cached)  # noqa: B010 - a per-request cache
     return cached
 
 
-def nomination_scope(*, user) -> QuerySet[Nomination]:
+def nomination_scope(*, user: Viewer) -> QuerySet[Nomination]:
     """Nominations the user may see: the secretariat all; a chair those of
     their cycles; others what they nominated, what names them, and what they
     are assigned to review. Drafts only to their nominator (and the secretariat).
@@ -94,21 +98,21 @@ def nomination_scope(*, user) -> QuerySet[Nomination]:
     return base.filter(visible)
 
 
-def decision_scope(*, user) -> set[int] | None:
+def decision_scope(*, user: Viewer) -> set[int] | None:
     """Cycles whose decisions the user may see before publication; ``None``: all."""
     if SECRETARIAT in user_group_names(user):
         return None
     return set(_involvement(user)[1])
 
 
-def nomination_get(*, user, pk: int) -> Nomination:
+def nomination_get(*, user: Viewer, pk: int) -> Nomination:
     try:
         return nomination_list(user=user).get(pk=pk)
     except (Nomination.DoesNotExist, ValueError, TypeError):
         raise NotFoundError() from None
 
 
-def assignment_list(*, user) -> QuerySet[Assignment]:
+def assignment_list(*, user: Viewer) -> QuerySet[Assignment]:
     """The reviewer's own assignments."""
     employee = user_employee(user)
     if employee is None:
@@ -126,14 +130,14 @@ def assignment_list(*, user) -> QuerySet[Assignment]:
     )
 
 
-def assignment_get(*, user, pk: int) -> Assignment:
+def assignment_get(*, user: Viewer, pk: int) -> Assignment:
     try:
         return assignment_list(user=user).get(pk=pk)
     except (Assignment.DoesNotExist, ValueError, TypeError):
         raise NotFoundError() from None
 
 
-def assignment_for_chair(*, user, pk: int) -> Assignment:
+def assignment_for_chair(*, user: Viewer, pk: int) -> Assignment:
     """Any assignment of a cycle the user chairs (for reopening)."""
     employee = user_employee(user)
     chair_of = CommitteeMember.objects.filter(employee=employee, is_chair=True).values("cycle")
@@ -157,6 +161,27 @@ def other_reviews(*, assignment: Assignment) -> list[Review]:
         .exclude(assignment=assignment)
         .order_by("submitted_at")
     )
+
+
+def reviewer_nominees(*, nomination: Nomination) -> list[Nominee] | None:
+    """The nominees as a reviewer may see them: ``None`` in a blind cycle
+    (who is hidden). The API and the web page both ask this."""
+    if nomination.cycle.blind_review:
+        return None
+    return list(nomination.nominees.select_related("employee__org_unit"))
+
+
+def reviewer_view(*, assignment: Assignment) -> dict:
+    """What a reviewer sees of an assigned nomination: the nomination, its
+    nominees (``None`` when blind), its evidence, and the other reviewers'
+    submitted reviews once their own is submitted (without who wrote them)."""
+    nomination = assignment.nomination
+    return {
+        "nomination": nomination,
+        "nominees": reviewer_nominees(nomination=nomination),
+        "evidence": list(nomination.evidence.all()),
+        "other_reviews": other_reviews(assignment=assignment),
+    }
 
 
 # --- screening ---------------------------------------------------------------------
@@ -269,10 +294,9 @@ class Ranking:
     normalised: bool = False
 
 
-def cycle_ranking(*, cycle: Cycle) -> Ranking:
-    """Rank the cycle's reviewed nominations per category (DESIGN.md §4) in
-    three queries, whatever the cycle's size; the arithmetic is vectorised
-    (pandas): mean, median, spread, normalised mean, sort and rank."""
+def ranking_inputs(*, cycle: Cycle) -> tuple[Any, Any, list[scoring.LevelRule]]:
+    """The ranking's three queries: submitted review scores, the rankable
+    nominations (in review or later) and the award levels best first."""
     import pandas as pd
 
     reviews = pd.DataFrame.from_records(
@@ -294,82 +318,75 @@ def cycle_ranking(*, cycle: Cycle) -> Ranking:
         columns=["nomination", "title", "category", "submitted_at", "status"],
     ).set_index("nomination")
     levels = [
-        (lv.code, float(lv.min_score), lv.quota)
+        scoring.LevelRule(lv.code, float(lv.min_score), lv.quota)
         for lv in AwardLevel.objects.filter(cycle=cycle).order_by("-min_score")
     ]
+    return reviews[reviews["nomination"].isin(nominations.index)], nominations, levels
+
+
+def cycle_ranking(*, cycle: Cycle) -> Ranking:
+    """Rank the cycle's reviewed nominations per category (DESIGN.md §4) in
+    three queries, whatever the cycle's size: the queries
+    (``ranking_inputs``), the statistics (``scoring.nomination_statistics``:
+    mean, median, spread, normalised mean, sort and rank, vectorised) and the
+    quota rules (``scoring.propose_levels``)."""
+    reviews, nominations, levels = ranking_inputs(cycle=cycle)
     ranking = Ranking(cycle=cycle, normalised=cycle.normalise_scores)
-    reviews = reviews[reviews["nomination"].isin(nominations.index)]
     if reviews.empty:
         return ranking
-    reviews["normalised"] = scoring.normalise(
-        reviews["score"].to_numpy(), reviews["reviewer"].to_numpy()
+    stats = scoring.nomination_statistics(
+        reviews,
+        nominations,
+        spread_threshold=float(cycle.spread_threshold),
+        use_normalised=cycle.normalise_scores,
     )
-    grouped = reviews.groupby("nomination")
-    stats = pd.DataFrame(
-        {
-            "score": grouped["score"].mean(),
-            "median": grouped["score"].median(),
-            "psm": grouped["psm"].mean(),
-            "innovation": grouped["innovation"].mean(),
-            "stdev": grouped["score"].std(ddof=0),
-            "range": grouped["score"].max() - grouped["score"].min(),
-            "normalised": grouped["normalised"].mean(),
-            "reviews": grouped["score"].count(),
-        }
-    ).join(nominations)
-    threshold = float(cycle.spread_threshold)
-    stats["flagged"] = (stats["stdev"] > threshold) | (stats["range"] > threshold)
-    stats["key"] = stats["normalised" if cycle.normalise_scores else "score"]
-    # Ties: higher PSM sub-score, then earlier submission.
-    stats = stats.sort_values(
-        ["category", "key", "psm", "submitted_at"],
-        ascending=[True, False, False, True],
-        na_position="last",
+    proposals = scoring.propose_levels(
+        list(zip(stats["category"].tolist(), stats["key"].tolist(), strict=True)), levels
     )
-    stats["rank"] = stats.groupby("category").cumcount() + 1
     rounded = stats[["score", "median", "psm", "innovation", "stdev", "range", "normalised"]].round(
         2
     )
-    used: dict[tuple[str, str], int] = defaultdict(int)
-    rows = []
-    for pk, r, key, f in zip(
-        stats.index,
-        rounded.itertuples(index=False),
-        stats["key"].tolist(),
-        stats.itertuples(index=False),
-        strict=True,
-    ):
-        proposed = None
-        for code, minimum, quota in levels:
-            if key >= minimum and used[(f.category, code)] < quota:
-                proposed = code
-                used[(f.category, code)] += 1
-                break
-        rows.append(
-            RankingRow(
-                nomination_id=int(pk),
-                title=f.title,
-                category=f.category,
-                rank=int(f.rank),
-                score=r.score,
-                median=r.median,
-                psm_score=r.psm,
-                innovation_score=r.innovation,
-                stdev=r.stdev,
-                range=r.range,
-                flagged=bool(f.flagged),
-                normalised_score=r.normalised,
-                reviews=int(f.reviews),
-                proposed_award_level=proposed,
-                submitted_at=f.submitted_at,
-                status=f.status,
-            )
+    ranking.rows = [
+        RankingRow(
+            nomination_id=int(pk),
+            title=f.title,
+            category=f.category,
+            rank=int(f.rank),
+            score=r.score,
+            median=r.median,
+            psm_score=r.psm,
+            innovation_score=r.innovation,
+            stdev=r.stdev,
+            range=r.range,
+            flagged=bool(f.flagged),
+            normalised_score=r.normalised,
+            reviews=int(f.reviews),
+            proposed_award_level=proposed,
+            submitted_at=f.submitted_at,
+            status=f.status,
         )
-    ranking.rows = rows
+        for pk, r, f, proposed in zip(
+            stats.index,
+            rounded.itertuples(index=False),
+            stats.itertuples(index=False),
+            proposals,
+            strict=True,
+        )
+    ]
     ranking.agreement = scoring.krippendorff_alpha(
         reviews["nomination"].to_numpy(), reviews["score"].to_numpy()
     )
     return ranking
+
+
+def proposed_award_level(*, nomination: Nomination) -> str | None:
+    """The level the ranking proposes for one nomination (its code), read
+    before a decision takes the nomination's lock."""
+    row = next(
+        (r for r in cycle_ranking(cycle=nomination.cycle).rows if r.nomination_id == nomination.pk),
+        None,
+    )
+    return row.proposed_award_level if row else None
 
 
 def ranking_payload(ranking: Ranking) -> dict:
@@ -461,7 +478,7 @@ def psm_highlights(*, cycle_id: int) -> dict[int, str]:
     return highlights
 
 
-def committee_seats(*, user) -> dict:
+def committee_seats(*, user: Viewer) -> dict:
     """``{"reviewer": bool, "chair_of": [cycle ids]}`` for the navigation and
     the home page (one query)."""
     employee = user_employee(user)
@@ -486,11 +503,11 @@ def reviewer_leniency(*, cycle: Cycle) -> list[tuple[str, float, int]]:
     )
     by_nomination: dict[int, list[float]] = defaultdict(list)
     for nomination_id, _name, score in rows:
-        by_nomination[nomination_id].append(float(score))
+        by_nomination[nomination_id].append(float(score or 0))
     means = {k: sum(v) / len(v) for k, v in by_nomination.items()}
     diffs: dict[str, list[float]] = defaultdict(list)
     for nomination_id, name, score in rows:
-        diffs[name].append(float(score) - means[nomination_id])
+        diffs[name].append(float(score or 0) - means[nomination_id])
     out = [(name, sum(d) / len(d), len(d)) for name, d in diffs.items()]
     return sorted(out, key=lambda item: -item[1])
 
@@ -510,7 +527,7 @@ def nominations_per_unit(*, cycle: Cycle) -> list[tuple[str, int, int]]:
     return sorted(((u, n, a) for u, (n, a) in counts.items()), key=lambda r: (-r[1], r[0]))
 
 
-def award_level_names(*, cycle_ids) -> dict[tuple[int, str], str]:
+def award_level_names(*, cycle_ids: Iterable[int]) -> dict[tuple[int, str], str]:
     """``{(cycle id, level code): Indonesian name}`` (one query)."""
     return {
         (cycle, code): name

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -84,7 +84,7 @@ class ImportResult:
 # --- reading ------------------------------------------------------------------
 
 
-def _open_rows(fileobj: IO[bytes], filename: str) -> Iterator[list[Any]]:
+def _open_rows(fileobj: IO[bytes], filename: str) -> Generator[list[Any], None, None]:
     """Yield the header row, then every data row, as lists of cell values."""
     head = fileobj.read(8)
     fileobj.seek(0)
@@ -315,11 +315,11 @@ class EmployeeImporter:
                         _("Unknown org unit code “%(code)s”.") % {"code": code},
                     )
                 )
-            record.values["org_unit_id"] = units.get(code)
+            record.values["org_unit_id"] = units.get(code) if code else None
         if "supervisor_nip" not in columns:
             return
         # The reporting line after the import: the file's rows over what is stored.
-        stored = dict(Employee.objects.values_list("nip", "supervisor__nip"))
+        stored: dict[str, str | None] = dict(Employee.objects.values_list("nip", "supervisor__nip"))
         in_file = {r.values["nip"]: r for r in records if r.values.get("nip")}
         for record in records:
             sup = record.supervisor_nip
@@ -391,7 +391,8 @@ class EmployeeImporter:
         for start in range(0, len(records), self.batch_size):
             batch = records[start : start + self.batch_size]
             existing = Employee.objects.in_bulk([r.values["nip"] for r in batch], field_name="nip")
-            new, changed = [], []
+            new: list[Employee] = []
+            changed: list[Employee] = []
             for record in batch:
                 employee = existing.get(record.values["nip"]) or Employee(nip=record.values["nip"])
                 for name in fields:

@@ -180,7 +180,7 @@ class CurrentTransactionId(models.Func):
 
     output_field = models.BigIntegerField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
         return "0", []
 
     def as_postgresql(self, compiler, connection, **extra_context):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from collections.abc import Iterable
+
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from core.tree import ancestor_ids, descendant_ids
+from core.tree import ancestor_ids, ancestor_ids_of_many, descendant_ids
+from core.types import Actor, Viewer
 
 from .models import CareerEvent, CareerProfile, Employee, OrgUnit
 
@@ -55,6 +57,12 @@ def employee_supervisor_chain(*, employee: Employee) -> list[Employee]:
     return [by_id[i] for i in ids]
 
 
+def employee_supervisor_chains(*, employee_ids: set[int]) -> dict[int, set[int]]:
+    """For each employee, the ids of everyone above them in the reporting
+    line; reads only those chains (one recursive query per 5,000 employees)."""
+    return ancestor_ids_of_many(Employee, "supervisor", sorted(employee_ids))
+
+
 def employee_is_supervisor(*, employee: Employee | None) -> bool:
     return employee is not None and employee.subordinates.exists()
 
@@ -62,27 +70,34 @@ def employee_is_supervisor(*, employee: Employee | None) -> bool:
 # --- who the user is --------------------------------------------------------
 
 
-def user_employee(user: AbstractBaseUser | AnonymousUser) -> Employee | None:
+def user_employee(user: Viewer) -> Employee | None:
     """The employee record of a logged-in user, or ``None``."""
     if not user.is_authenticated:
         return None
     try:
-        return user.employee  # type: ignore[union-attr]
+        return user.employee
     except Employee.DoesNotExist:
         return None
 
 
-def user_group_names(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+def user_group_names(user: Viewer) -> set[str]:
+    """The user's group names, read once per request's user object."""
     if not user.is_authenticated:
         return set()
     cached = getattr(user, "_apresiasi_groups", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-        user._apresiasi_groups = cached  # type: ignore[union-attr]
+        cached = set(user.groups.values_list("name", flat=True))
+        user_groups_remember(user, cached)
     return cached
 
 
-def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[str]:
+def user_groups_remember(user: Actor, names: Iterable[str]) -> None:
+    """Keep the user's group names on the user object (the token
+    authentication reads them with the user, in the same query)."""
+    user._apresiasi_groups = set(names)  # type: ignore[attr-defined]
+
+
+def user_roles(user: Viewer) -> list[str]:
     """The roles of DESIGN.md §2 the user holds, sorted."""
     if not user.is_authenticated:
         return []
@@ -93,7 +108,7 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[str]:
     return sorted(roles)
 
 
-def employee_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Employee]:
+def employee_list(*, user: Viewer) -> QuerySet[Employee]:
     """Employees the user may see: all for secretariat and HR, the own reporting
     line for a supervisor, nothing for anyone else."""
     base = Employee.objects.select_related("org_unit")

@@ -45,7 +45,7 @@ def award_notices_send(*, cycle_id: int) -> int:
         with translation.override(settings.LANGUAGE_CODE):
             context = {
                 "name": notice.employee.name,
-                "level": nomination.award_level.name_id,
+                "level": nomination.award_level.name_id if nomination.award_level else "",
                 "cycle": nomination.cycle.name,
                 "title": nomination.title,
                 "certificates_url": absolute_url(reverse("web-my-certificates")),

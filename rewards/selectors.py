@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet
 from django.urls import reverse
@@ -9,6 +11,8 @@ from django.urls import reverse
 from certificates.models import group_code
 from certificates.selectors import live_certificate_code
 from core.errors import NotFoundError
+from core.types import Viewer
+from nominations.models import Cycle
 from people.selectors import user_employee
 
 from .models import (
@@ -38,7 +42,7 @@ def recognition_posts_public() -> QuerySet[RecognitionPost]:
     )
 
 
-def recognition_post_get(pk) -> RecognitionPost:
+def recognition_post_get(pk: Any) -> RecognitionPost:
     try:
         return recognition_posts_public().get(pk=pk)
     except (RecognitionPost.DoesNotExist, ValueError, TypeError):
@@ -78,7 +82,7 @@ def recognition_payload(post: RecognitionPost) -> dict:
 # --- incentives -------------------------------------------------------------------
 
 
-def incentive_list(*, user) -> QuerySet[IncentiveRecord]:
+def incentive_list(*, user: Viewer) -> QuerySet[IncentiveRecord]:
     """HR sees every record; anyone else only their own."""
     base = IncentiveRecord.objects.select_related(
         "employee__org_unit", "award_level", "cycle", "nomination", "decided_by"
@@ -91,14 +95,14 @@ def incentive_list(*, user) -> QuerySet[IncentiveRecord]:
     return base.filter(employee=employee)
 
 
-def incentive_get(*, user, pk) -> IncentiveRecord:
+def incentive_get(*, user: Viewer, pk: Any) -> IncentiveRecord:
     try:
         return incentive_list(user=user).get(pk=pk)
     except (IncentiveRecord.DoesNotExist, ValueError, TypeError):
         raise NotFoundError() from None
 
 
-def incentive_policy(*, cycle) -> dict:
+def incentive_policy(*, cycle: Cycle) -> dict:
     """The cycle's bonus budget (amount, approved, left) and incentives per level."""
     budget = BonusBudget.objects.filter(cycle=cycle).first() or BonusBudget(cycle=cycle)
     levels: dict[str, list[dict]] = {level.code: [] for level in cycle.award_levels.all()}
@@ -128,13 +132,13 @@ def approved_incentives_for_export(*, cycle_id: int) -> QuerySet[IncentiveRecord
 # --- webhooks -----------------------------------------------------------------------
 
 
-def webhook_endpoint_list(*, user) -> QuerySet[WebhookEndpoint]:
+def webhook_endpoint_list(*, user: Viewer) -> QuerySet[WebhookEndpoint]:
     if not user.has_perm("rewards.manage_webhooks"):
         return WebhookEndpoint.objects.none()
     return WebhookEndpoint.objects.all()
 
 
-def webhook_delivery_list(*, user, endpoint_id) -> QuerySet[WebhookDelivery]:
+def webhook_delivery_list(*, user: Viewer, endpoint_id: Any) -> QuerySet[WebhookDelivery]:
     """An endpoint's delivery log with every attempt, newest first."""
     return (
         WebhookDelivery.objects.filter(

@@ -12,7 +12,9 @@ twice, or receiving the publication event twice, creates nothing twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +28,8 @@ from core import lifecycle
 from core.errors import ConflictError, NotFoundError
 from core.formats import idr
 from core.jobs import dispatch
+from core.types import Actor
+from nominations.models import AwardLevel, Nomination, Nominee
 from nominations.selectors import awarded_nominees, cycle_list, psm_highlights
 from people.services import career_event_append
 
@@ -56,7 +60,7 @@ PUBLISHED_PHASES = ("published", "closed")
 def incentive_policy_set(
     *,
     cycle_id: int,
-    actor,
+    actor: Actor,
     bonus_budget: Decimal | None = None,
     levels: dict[str, list[dict]] | None = None,
 ) -> None:
@@ -187,7 +191,13 @@ def publications_sweep() -> int:
     return len(ids)
 
 
-def _create_incentive_records(nominees) -> None:
+def _level(nomination: Nomination) -> AwardLevel:
+    """The award level of an awarded nomination (``awarded_nominees`` only
+    returns nominations that have one)."""
+    return cast(AwardLevel, nomination.award_level)
+
+
+def _create_incentive_records(nominees: list[Nominee]) -> None:
     rules: dict[int, list[IncentiveRule]] = {}
     for rule in IncentiveRule.objects.filter(
         award_level_id__in={n.nomination.award_level_id for n in nominees}
@@ -197,19 +207,19 @@ def _create_incentive_records(nominees) -> None:
         IncentiveRecord(
             cycle_id=n.nomination.cycle_id,
             nomination_id=n.nomination_id,
-            award_level_id=n.nomination.award_level_id,
+            award_level=_level(n.nomination),
             employee_id=n.employee_id,
             kind=rule.kind,
             amount=Decimal(1) if rule.kind == IncentiveKind.TALENT_POOL else rule.amount,
-            unit=KIND_UNITS[rule.kind],
+            unit=KIND_UNITS[IncentiveKind(rule.kind)],
         )
         for n in nominees
-        for rule in rules.get(n.nomination.award_level_id, [])
+        for rule in rules.get(_level(n.nomination).pk, [])
     ]
     IncentiveRecord.objects.bulk_create(records, ignore_conflicts=True)
 
 
-def _append_award_events(nominees) -> None:
+def _append_award_events(nominees: list[Nominee]) -> None:
     """The award itself counts in the career profile ("awards in the last
     five years"), with no HR decision needed; the reference makes it once."""
     for n in nominees:
@@ -221,14 +231,14 @@ def _append_award_events(nominees) -> None:
             source={
                 "cycle": nomination.cycle_id,
                 "nomination": nomination.pk,
-                "award_level": nomination.award_level.code,
+                "award_level": _level(nomination).code,
             },
             reference=f"award:{nomination.pk}:{n.employee_id}",
-            note=nomination.award_level.name_id,
+            note=_level(nomination).name_id,
         )
 
 
-def _create_posts(cycle_id: int, nominees) -> None:
+def _create_posts(cycle_id: int, nominees: list[Nominee]) -> None:
     """One post per awarded nomination none of whose nominees opted out; its
     body comes from a template, in the service's language."""
     by_nomination: dict[int, list] = {}
@@ -316,7 +326,7 @@ def _append_career_event(record: IncentiveRecord) -> None:
     )
 
 
-def _decided_by(actor, reason: str):
+def _decided_by(actor: Actor, reason: str) -> Callable[[IncentiveRecord], None]:
     def record(item: IncentiveRecord) -> None:
         item.decided_by = actor
         item.decided_at = timezone.now()
@@ -325,7 +335,7 @@ def _decided_by(actor, reason: str):
     return record
 
 
-def incentive_approve(*, record_id: int, actor, reason: str = "") -> IncentiveRecord:
+def incentive_approve(*, record_id: int, actor: Actor, reason: str = "") -> IncentiveRecord:
     """HR approves (optionally with a note): the record, the budget (for a
     bonus), the career event and the career profile change together or not
     at all."""
@@ -343,7 +353,7 @@ def incentive_approve(*, record_id: int, actor, reason: str = "") -> IncentiveRe
     return record
 
 
-def incentive_reject(*, record_id: int, actor, reason: str) -> IncentiveRecord:
+def incentive_reject(*, record_id: int, actor: Actor, reason: str) -> IncentiveRecord:
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the incentive is rejected.")]})
     return lifecycle.transition(
@@ -356,7 +366,7 @@ def incentive_reject(*, record_id: int, actor, reason: str) -> IncentiveRecord:
     )
 
 
-def incentive_reverse(*, record_id: int, actor, reason: str) -> IncentiveRecord:
+def incentive_reverse(*, record_id: int, actor: Actor, reason: str) -> IncentiveRecord:
     """Correct an approved record: a new record with the opposite amount,
     approved by the actor at once (the original stays as it was), its career
     event, and for a bonus the budget given back. Returns the reversing
@@ -408,7 +418,12 @@ def incentive_reverse(*, record_id: int, actor, reason: str) -> IncentiveRecord:
 
 
 def webhook_endpoint_save(
-    *, actor, url: str, description: str = "", active: bool = True, endpoint=None
+    *,
+    actor: Actor,
+    url: str,
+    description: str = "",
+    active: bool = True,
+    endpoint: WebhookEndpoint | None = None,
 ) -> WebhookEndpoint:
     """Create or change an endpoint. The URL must be http(s) and must not
     resolve to a loopback, link-local or private address (unless
@@ -431,7 +446,7 @@ def webhook_endpoint_save(
     return endpoint
 
 
-def webhook_deliveries_create(*, posts) -> None:
+def webhook_deliveries_create(*, posts: Iterable[RecognitionPost]) -> None:
     """A delivery (fixed body and ``webhook-id``) of each post to each active
     endpoint; pairs that already have one are skipped."""
     endpoints = list(WebhookEndpoint.objects.filter(active=True))

@@ -58,7 +58,7 @@ def _resolve(host: str, port: int) -> list[str] | None:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         return None
-    return [info[4][0] for info in infos]
+    return [str(info[4][0]) for info in infos]
 
 
 def url_problem(url: str) -> str | None:
@@ -228,7 +228,7 @@ def endpoint_drain(*, endpoint_id: int) -> dict:
         dispatch(deliver_webhooks, endpoint_id=endpoint_id)
     elif outcome == "failing":
         endpoint.refresh_from_db(fields=["retry_at"])
-        wait = (endpoint.retry_at - timezone.now()).total_seconds()
+        wait = ((endpoint.retry_at or timezone.now()) - timezone.now()).total_seconds()
         # Short waits are queued now; longer ones are left to the periodic sweep
         # (a far-future ETA would outlive the broker's visibility timeout).
         if wait < settings.CELERY_TASK_TIME_LIMIT:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +22,11 @@ class WhoForm(forms.Form):
 
     def __init__(self, *args, categories, team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [(c.pk, f"{c.cycle.name} — {c.name}") for c in categories]
+        fields = cast(dict[str, forms.ChoiceField], self.fields)
+        fields["category"].choices = [(c.pk, f"{c.cycle.name} — {c.name}") for c in categories]
         people = [(e.pk, f"{e.name} ({e.position or e.org_unit.name})") for e in team]
-        self.fields["nominees"].choices = people
-        self.fields["lead"].choices = [("", _("the first one chosen")), *people]
+        fields["nominees"].choices = people
+        fields["lead"].choices = [("", _("the first one chosen")), *people]
 
 
 class InnovationForm(forms.Form):

@@ -1,9 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import cycles, home, manage, review, staff, supervisor
+from .views import cycles, home, manage, public, review, staff, supervisor
 
 urlpatterns = [
+    # public
+    path("recognitions", public.wall, name="recognition-wall"),
+    path("recognitions/feed.atom", public.RecognitionFeed(), name="recognition-feed"),
+    path("recognitions/<int:pk>", public.post_detail, name="recognition-detail"),
+    path("verify/<str:code>", public.verify_page, name="verify-page"),
     path("", home.home, name="home"),
     path("login", home.LoginView.as_view(), name="login"),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
@@ -68,5 +73,5 @@ urlpatterns = [
     path("incentives/<int:pk>/<str:action>", manage.incentive_action, name="web-incentive-action"),
     path("career-events.csv", manage.career_export, name="web-career-export"),
     # public
-    path("verify", manage.verify, name="web-verify"),
+    path("verify", public.verify, name="web-verify"),
 ]

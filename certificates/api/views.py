@@ -1,16 +1,15 @@
 import django_filters
 from django.http import FileResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from certificates import selectors, services
 from certificates.models import Certificate
+from certificates.throttles import VerifyThrottle
 from core.api import HISTORY_SCHEMA, ReasonSerializer, history_response
 from core.errors import NotFoundError, ServiceUnavailableError
 from core.jobs import task_payload
@@ -112,10 +111,6 @@ class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(CertificateSerializer(new).data, status=status.HTTP_201_CREATED)
 
 
-class VerifyThrottle(AnonRateThrottle):
-    scope = "verify"
-
-
 VerificationSerializer = inline_serializer(
     "Verification",
     {
@@ -164,19 +159,6 @@ class VerifyUploadView(APIView):
         if upload.size > selectors.MAX_UPLOAD_BYTES:
             raise serializers.ValidationError({"file": [_("A certificate is not that large.")]})
         return Response(selectors.verification_by_content(upload.read()))
-
-
-def verify_page(request, code):
-    """The public verification page behind the QR code."""
-    try:
-        certificate = selectors.certificate_by_code(code)
-    except NotFoundError:
-        return render(request, "certificates/verify.html", {"code": code}, status=404)
-    return render(
-        request,
-        "certificates/verify.html",
-        {"code": code, "result": selectors.verification_payload(certificate)},
-    )
 
 
 class BulkReissueView(APIView):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rewards",
     "certificates",
     "web",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -167,7 +168,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # SessionAuthentication enforces CSRF for unsafe methods.
         "rest_framework.authentication.SessionAuthentication",
-        "core.authentication.TokenAuthentication",
+        "people.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",

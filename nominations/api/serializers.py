@@ -14,6 +14,7 @@ from nominations.models import (
     Evidence,
     Nomination,
 )
+from nominations.selectors import reviewer_nominees
 from people.models import Employee
 
 # --- cycles -----------------------------------------------------------------------------
@@ -136,7 +137,7 @@ class NominationInputSerializer(serializers.Serializer):
 
 
 class NominationPatchSerializer(NominationInputSerializer):
-    cycle = None
+    cycle = None  # type: ignore[assignment]  # DRF's way to drop an inherited field
 
     def __init__(self, *args, **kwargs):
         kwargs["partial"] = True
@@ -266,9 +267,8 @@ class ReviewedNominationSerializer(serializers.Serializer):
     nominees = serializers.SerializerMethodField()
 
     def get_nominees(self, obj) -> list[dict] | None:
-        if obj.cycle.blind_review:
-            return None
-        return NomineeSerializer(obj.nominees.all(), many=True).data
+        nominees = reviewer_nominees(nomination=obj)
+        return None if nominees is None else list(NomineeSerializer(nominees, many=True).data)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -292,7 +292,7 @@ class AssignmentDetailSerializer(AssignmentSerializer):
         fields = [*AssignmentSerializer.Meta.fields, "nomination_detail", "other_reviews"]
 
     def get_other_reviews(self, obj) -> list[dict]:
-        return OtherReviewSerializer(self.context.get("other_reviews", []), many=True).data
+        return list(OtherReviewSerializer(self.context.get("other_reviews", []), many=True).data)
 
 
 @extend_schema_serializer(

@@ -4,23 +4,25 @@ serializer. One ``@action`` per transition."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import django_filters
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import HISTORY_SCHEMA, OptionalReasonSerializer, TaskSerializer, history_response
 from core.errors import NotFoundError
 from core.jobs import task_payload
-from nominations import assignment, evidence, selectors, services
-from nominations.models import Evidence, Nomination
+from nominations import assignment, evidence, listing, selectors, services
+from nominations.models import Cycle, Evidence, Nomination
 from people.selectors import user_employee
 
-from . import payloads
 from . import serializers as s
 
 
@@ -36,7 +38,7 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
     def _cycle(self, pk):
         try:
             return selectors.cycle_list().get(pk=pk)
-        except (services.Cycle.DoesNotExist, ValueError):
+        except (Cycle.DoesNotExist, ValueError):
             raise NotFoundError() from None
 
     @extend_schema(request=s.PhaseInputSerializer, responses=s.CycleDetailSerializer)
@@ -71,8 +73,8 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         """
         cycle = self._cycle(pk)
         result, task_id = assignment.reviewers_assign_or_queue(cycle=cycle, actor=request.user)
-        if task_id is not None:
-            return Response(task_payload(task_id), status=status.HTTP_202_ACCEPTED)
+        if result is None:  # queued as a task
+            return Response(task_payload(str(task_id)), status=status.HTTP_202_ACCEPTED)
         body = s.AssignmentResultSerializer(result.as_dict()).data
         if not result.ok:
             return Response(
@@ -154,17 +156,20 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def _payloads(self, rows):
         scope = selectors.decision_scope(user=self.request.user)
-        return payloads.nomination_payloads(rows, decisions_of=scope)
+        return listing.nomination_payloads(rows, decisions_of=scope)
 
     def list(self, request):
         # The page asked for is known before counting, so that on PostgreSQL
         # the count, the page and its nested rows come in one query.
-        size = self.paginator.get_page_size(request)
-        number = request.query_params.get(self.paginator.page_query_param, "1")
+        paginator = cast(PageNumberPagination, self.paginator)
+        size = paginator.get_page_size(request) or paginator.page_size or 50
+        number = request.query_params.get(paginator.page_query_param, "1")
         offset = (int(number) - 1) * size if number.isdigit() and int(number) > 0 else 0
-        rows = self.paginate_queryset(
-            payloads.PageRows(self.filter_queryset(self.get_queryset()), offset=offset, limit=size)
+        # A page source that Django's Paginator slices and counts like a queryset.
+        source = listing.PageRows(
+            self.filter_queryset(self.get_queryset()), offset=offset, limit=size
         )
+        rows = self.paginate_queryset(source)  # type: ignore[arg-type]
         return self.get_paginated_response(self._payloads(rows))
 
     def retrieve(self, request, pk=None):
@@ -179,7 +184,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             rows = list(
                 selectors.nomination_scope(user=self.request.user)
                 .filter(pk=pk)
-                .values(*payloads.FIELDS)
+                .values(*listing.FIELDS)
             )
         if not rows:
             raise NotFoundError()

@@ -11,7 +11,9 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
 class EmployeeSerializer(serializers.ModelSerializer):
     org_unit = OrgUnitSerializer()
-    supervisor = serializers.PrimaryKeyRelatedField(read_only=True)
+    supervisor: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = Employee

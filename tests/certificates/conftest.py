@@ -2,8 +2,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from nominations.models import AwardLevel, Cycle, Nomination
-from tests.nominations.helpers import nomination, publish_results
+from tests.nominations.helpers import decided, move_to, publish_results
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -17,14 +16,8 @@ def signing_key(django_db_setup):
 @pytest.fixture
 def awarded(supervisor, subordinate, cycle):
     """A nomination decided gold for ``subordinate``, cycle in deciding."""
-    item = nomination(cycle, supervisor, [subordinate])
-    Nomination.objects.filter(pk=item.pk).update(
-        status="decided",
-        award_level=AwardLevel.objects.get(cycle=cycle, code="gold"),
-        decision_rationale="r",
-    )
-    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
-    item.refresh_from_db()
+    item = decided(cycle, supervisor, [subordinate])
+    move_to(cycle, "deciding")
     return item
 
 

@@ -12,9 +12,8 @@ from certificates.models import Certificate, normalize_code
 from certificates.selectors import certificates_for_rendering
 from core.models import OutboxEvent
 from nominations.events import ResultsPublished
-from nominations.models import Nomination
 from people.models import Employee
-from tests.nominations.helpers import nomination
+from tests.nominations.helpers import decided, move_to
 
 HOSTILE = [
     '<img src="file:///etc/passwd">',
@@ -31,8 +30,7 @@ def test_publication_creates_one_pending_certificate_per_awarded_nominee(
     awarded, supervisor, junior, cycle, publish, django_capture_on_commit_callbacks
 ):
     # Decided without an award: no certificate for junior.
-    unawarded = nomination(cycle, supervisor, [junior], title="Arsip digital")
-    Nomination.objects.filter(pk=unawarded.pk).update(status="decided", decision_rationale="r")
+    decided(cycle, supervisor, [junior], level=None, title="Arsip digital")
     with django_capture_on_commit_callbacks() as callbacks:
         publish()
     [certificate] = Certificate.objects.all()
@@ -120,14 +118,9 @@ def at_once(job, times: int = 2) -> list:
 @pytest.fixture
 def team_certificates(supervisor, subordinate, junior, cycle, publish) -> list[int]:
     """A team of two awarded silver and published: two pending certificates."""
-    from nominations.models import AwardLevel, Cycle, Nomination
-    from tests.nominations.helpers import nomination
 
-    team = nomination(cycle, supervisor, [subordinate, junior], category="service-team")
-    Nomination.objects.filter(pk=team.pk).update(
-        status="decided", award_level=AwardLevel.objects.get(cycle=cycle, code="silver")
-    )
-    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    decided(cycle, supervisor, [subordinate, junior], level="silver", category="service-team")
+    move_to(cycle, "deciding")
     publish()
     return list(Certificate.objects.order_by("pk").values_list("pk", flat=True))
 
@@ -285,7 +278,7 @@ def test_a_team_is_issued_in_one_batch_each_pdf_with_only_its_own_name(team_cert
 def test_verification_is_rate_limited(api, monkeypatch, db):
     from django.core.cache import cache
 
-    from certificates.api.views import VerifyThrottle
+    from certificates.throttles import VerifyThrottle
 
     monkeypatch.setattr(VerifyThrottle, "rate", "2/min", raising=False)
     cache.clear()
@@ -294,3 +287,29 @@ def test_verification_is_rate_limited(api, monkeypatch, db):
     finally:
         cache.clear()
     assert codes == [404, 404, 429]
+
+
+def test_a_certificate_revoked_while_it_renders_keeps_no_file(
+    awarded, publish, secretariat, monkeypatch
+):
+    publish()
+    certificate = Certificate.objects.get()
+    real_sign = signing.sign_pdf
+
+    def revoked_meanwhile(pdf):
+        # The secretariat revokes it while the job renders and signs.
+        services.certificate_revoke(
+            certificate_id=certificate.pk, actor=secretariat.user, reason="Wrong name"
+        )
+        return real_sign(pdf)
+
+    monkeypatch.setattr(signing, "sign_pdf", revoked_meanwhile)
+    assert services.certificate_issue(certificate_id=certificate.pk) is False
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.file.name, certificate.issued_at) == (
+        "revoked",
+        "",
+        None,
+    )
+    stored = f"certificates/{certificate.created_at:%Y}/{certificate.verification_code}.pdf"
+    assert not certificate.file.storage.exists(stored)  # the rendered file was removed

@@ -7,7 +7,7 @@ import time
 from certificates.models import Certificate
 from certificates.tasks import issue_certificate
 from config.celery import app
-from core.testing import start_celery_worker
+from tests.fixtures import start_celery_worker
 
 QUEUE = "crash-test"
 

@@ -14,22 +14,19 @@ from certificates.models import Certificate
 from core import events
 from core.models import EventDelivery, OutboxEvent
 from nominations.events import ResultsPublished
-from nominations.models import AwardLevel, Cycle, Nomination
+from nominations.models import Cycle
 from rewards.models import Publication
-from tests.nominations.helpers import nomination
+from tests.nominations.helpers import decided as decide
+from tests.nominations.helpers import move_to
 
 
 @pytest.fixture
 def decided(supervisor, subordinate, junior, cycle):
     """One nomination decided gold (subordinate), one decided with no award
     (junior); the cycle is deciding."""
-    gold = nomination(cycle, supervisor, [subordinate])
-    none = nomination(cycle, supervisor, [junior], title="Arsip digital")
-    Nomination.objects.filter(pk=gold.pk).update(
-        status="decided", award_level=AwardLevel.objects.get(cycle=cycle, code="gold")
-    )
-    Nomination.objects.filter(pk=none.pk).update(status="decided")
-    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    gold = decide(cycle, supervisor, [subordinate])
+    decide(cycle, supervisor, [junior], level=None, title="Arsip digital")
+    move_to(cycle, "deciding")
     return gold
 
 

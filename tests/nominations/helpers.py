@@ -67,6 +67,17 @@ def advance(cycle: Cycle, phase: str) -> Cycle:
     return services.cycle_set_phase(cycle_id=cycle.pk, phase=phase)
 
 
+def move_to(cycle: Cycle, phase: str) -> Cycle:
+    """Walk the cycle forward to ``phase`` through the phase service, one
+    phase at a time (as the secretariat would), from wherever it is."""
+    from nominations.workflow import PHASES
+
+    current = Cycle.objects.get(pk=cycle.pk).phase
+    for step in PHASES[PHASES.index(current) + 1 : PHASES.index(phase) + 1]:
+        cycle = advance(cycle, step)
+    return cycle
+
+
 def publish_results(cycle: Cycle, secretariat) -> Cycle:
     """Publish the cycle, then hand the results-published event to its
     handlers here, as the event's jobs would after the commit (certificates
@@ -76,3 +87,30 @@ def publish_results(cycle: Cycle, secretariat) -> Cycle:
     cycle = services.cycle_publish(cycle_id=cycle.pk, actor=secretariat.user)
     events.deliver_pending()
     return cycle
+
+
+def decided(
+    cycle: Cycle,
+    supervisor,
+    nominees,
+    *,
+    level: str | None = "gold",
+    title: str = "Layanan izin satu hari",
+    category: str | None = None,
+) -> Nomination:
+    """A nomination the chair has decided (``level`` or no award), for tests
+    of what follows a decision: the one builder of that state. It is set
+    directly, not walked through screening, assignment and review (tests of
+    those steps walk them); the cycle is left in its phase."""
+    from nominations.models import AwardLevel
+
+    category = category or ("technology-team" if len(nominees) > 1 else "technology")
+    item = nomination(cycle, supervisor, nominees, title=title, category=category)
+    Nomination.objects.filter(pk=item.pk).update(
+        status="decided",
+        award_level=AwardLevel.objects.get(cycle=cycle, code=level) if level else None,
+        decision_rationale="r",
+        decided_at=timezone.now(),
+    )
+    item.refresh_from_db()
+    return item

@@ -12,7 +12,7 @@ from nominations import evidence
 from nominations.models import Assignment, Cycle, Evidence, Nomination, Review
 from tests.factories import EmployeeFactory
 
-from .helpers import ALL_FIVE, PDF_BYTES, nomination, payload
+from .helpers import ALL_FIVE, PDF_BYTES, move_to, nomination, payload
 
 
 def fields(response):
@@ -145,7 +145,7 @@ def test_phase_input(api, secretariat, cycle):
 def assignment(supervisor, subordinate, reviewers, cycle):
     item = nomination(cycle, supervisor, [subordinate])
     Nomination.objects.filter(pk=item.pk).update(status="in_review")
-    Cycle.objects.filter(pk=cycle.pk).update(phase="reviewing")
+    move_to(cycle, "reviewing")
     return Assignment.objects.create(
         nomination=item, member=cycle.committee.get(employee=reviewers[0])
     )
@@ -186,7 +186,7 @@ def test_a_submitted_review_is_locked(api, reviewers, assignment):
 def test_decision_input(api, supervisor, subordinate, chair, cycle):
     item = nomination(cycle, supervisor, [subordinate])
     Nomination.objects.filter(pk=item.pk).update(status="reviewed")
-    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    move_to(cycle, "deciding")
     client = api.as_(chair)
     url = f"/api/v1/nominations/{item.pk}/decide"
     assert fields(client.post(url, {"award_level": "platinum", "rationale": "x"})) == [

@@ -1,12 +1,13 @@
 import threading
 
+import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
 from core.lifecycle import history
-from nominations.models import Cycle, Nomination
+from nominations.models import Nomination
 
-from .helpers import nomination
+from .helpers import decided, move_to, nomination
 
 
 def test_two_simultaneous_decisions_one_wins_one_gets_409(
@@ -15,7 +16,7 @@ def test_two_simultaneous_decisions_one_wins_one_gets_409(
     """The chair decides in two browser tabs at the same moment (PostgreSQL, threads)."""
     item = nomination(cycle, supervisor, [subordinate])
     Nomination.objects.filter(pk=item.pk).update(status="reviewed")
-    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    move_to(cycle, "deciding")
     barrier = threading.Barrier(2)
     answers = []
 
@@ -44,3 +45,26 @@ def test_two_simultaneous_decisions_one_wins_one_gets_409(
     item.refresh_from_db()
     assert (item.status, item.award_level.code) == ("decided", winner)
     assert history(item).filter(to_state="decided").count() == 1
+
+
+def test_moving_many_nominations_checks_each_ones_permission_and_phase(
+    supervisor, subordinate, secretariat, cycle
+):
+    from core.errors import ConflictError, NotFoundError
+    from nominations.workflow import nomination_transition_many
+
+    items = [decided(cycle, supervisor, [subordinate], title=f"Inovasi {i}") for i in range(2)]
+    ids = [i.pk for i in items]
+    # The secretariat may publish, but not before the deciding phase.
+    move_to(cycle, "reviewing")
+    with pytest.raises(ConflictError, match="reviewing phase"):
+        nomination_transition_many(nomination_ids=ids, to="published", actor=secretariat.user)
+    # Publishing is the secretariat's: the nominator may not, even in the right phase.
+    move_to(cycle, "deciding")
+    with pytest.raises(NotFoundError):
+        nomination_transition_many(nomination_ids=ids, to="published", actor=supervisor.user)
+    assert set(Nomination.objects.values_list("status", flat=True)) == {"decided"}
+    assert (
+        nomination_transition_many(nomination_ids=ids, to="published", actor=secretariat.user) == 2
+    )
+    assert set(Nomination.objects.values_list("status", flat=True)) == {"published"}

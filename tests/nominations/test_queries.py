@@ -2,9 +2,9 @@
 
 import pytest
 
-from nominations.models import Assignment, Cycle, Nomination, Review
+from nominations.models import Assignment, Nomination, Review
 
-from .helpers import nomination
+from .helpers import move_to, nomination
 
 
 def make(cycle, supervisor, subordinate, n):
@@ -67,7 +67,7 @@ def test_ranking(
                 innovation_score=40,
             )
     Nomination.objects.update(status="reviewed")
-    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    move_to(cycle, "deciding")
     with django_assert_max_num_queries(10):
         response = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking")
     assert len(response.json()["results"]) == rows

@@ -166,7 +166,7 @@ def test_token_authentication_loads_user_employee_and_groups_in_one_query(
 ):
     from rest_framework.authtoken.models import Token
 
-    from core.authentication import TokenAuthentication
+    from people.authentication import TokenAuthentication
 
     key = Token.objects.create(user=secretariat.user).key
     with django_assert_num_queries(1):

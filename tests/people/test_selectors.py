@@ -71,3 +71,28 @@ def test_query_count_does_not_grow_with_depth(db, django_assert_num_queries):
     with django_assert_num_queries(3):
         assert len(list(selectors.employee_reporting_line(employee=top))) == 30
         assert len(selectors.employee_supervisor_chain(employee=bottom)) == 30
+
+
+def test_supervisor_chains_of_many_employees_in_one_query(chain, django_assert_num_queries):
+    side = EmployeeFactory(supervisor=chain[3])
+    outside = EmployeeFactory()  # in the table, on nobody's path
+    wanted = {chain[-1].pk, side.pk, chain[0].pk, outside.pk}
+    with django_assert_num_queries(1):
+        chains = selectors.employee_supervisor_chains(employee_ids=wanted)
+    assert chains == {
+        chain[-1].pk: {e.pk for e in chain[:-1]},
+        side.pk: {e.pk for e in chain[:4]},
+        chain[0].pk: set(),
+        outside.pk: set(),
+    }
+
+
+def test_supervisor_chains_are_read_in_batches(chain, django_assert_num_queries):
+    from core.tree import ancestor_ids_of_many
+    from people.models import Employee
+
+    ids = [e.pk for e in chain]
+    with django_assert_num_queries(4):
+        found = ancestor_ids_of_many(Employee, "supervisor", ids, batch=3)
+    assert found[chain[-1].pk] == {e.pk for e in chain[:-1]}
+    assert found == selectors.employee_supervisor_chains(employee_ids=set(ids))

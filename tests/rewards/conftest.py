@@ -5,9 +5,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from nominations.models import AwardLevel, Cycle, Nomination
 from rewards import services
-from tests.nominations.helpers import nomination, publish_results
+from tests.nominations.helpers import decided, move_to, publish_results
 
 GOLD = {
     "gold": [
@@ -32,14 +31,7 @@ def policy(cycle, secretariat):
 
 
 def decide(cycle, supervisor, nominees, level="gold", title="Layanan izin satu hari"):
-    category = "technology-team" if len(nominees) > 1 else "technology"
-    item = nomination(cycle, supervisor, nominees, title=title, category=category)
-    Nomination.objects.filter(pk=item.pk).update(
-        status="decided",
-        award_level=AwardLevel.objects.get(cycle=cycle, code=level) if level else None,
-        decision_rationale="r",
-    )
-    return item
+    return decided(cycle, supervisor, nominees, level=level, title=title)
 
 
 @pytest.fixture
@@ -54,7 +46,7 @@ def published(policy, supervisor, subordinate, junior, secretariat, cycle):
         Employee.objects.filter(pk=person.pk).update(email=person.email)
     gold = decide(cycle, supervisor, [subordinate])
     team = decide(cycle, supervisor, [junior, subordinate], level="silver", title="Antrian daring")
-    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    move_to(cycle, "deciding")
     publish_results(cycle, secretariat)
     services.publication_process(cycle_id=cycle.pk)
     return {"gold": gold, "team": team, "cycle": cycle}
@@ -132,7 +124,7 @@ def published_on_commit(policy, supervisor, subordinate, secretariat, cycle):
     from nominations import services as nominations
 
     decide(cycle, supervisor, [subordinate])
-    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    move_to(cycle, "deciding")
 
     def run():
         return nominations.cycle_publish(cycle_id=cycle.pk, actor=secretariat.user)

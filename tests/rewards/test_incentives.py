@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from people.models import CareerEvent, CareerProfile
 from rewards import services
 from rewards.models import BonusBudget, IncentiveRecord
-from tests.nominations.helpers import publish_results
+from tests.nominations.helpers import move_to, publish_results
 
 from .conftest import GOLD
 
@@ -138,7 +138,6 @@ def test_concurrent_approvals_cannot_overspend_the_budget(
 ):
     """Ten bonuses of Rp 5,000,000 against Rp 12,000,000, approved by ten
     threads on their own PostgreSQL connections at once: exactly two pass."""
-    from nominations.models import Cycle
     from tests.factories import EmployeeFactory
 
     from .conftest import decide
@@ -148,7 +147,7 @@ def test_concurrent_approvals_cannot_overspend_the_budget(
     ]
     for i, person in enumerate(staff):
         decide(policy, supervisor, [person], title=f"Inovasi {i}")
-    Cycle.objects.filter(pk=policy.pk).update(phase="deciding")
+    move_to(policy, "deciding")
     publish_results(policy, secretariat)
     services.publication_process(cycle_id=policy.pk)
     bonuses = list(IncentiveRecord.objects.filter(kind="bonus").values_list("pk", flat=True))

@@ -8,7 +8,7 @@ from django.core import mail
 from certificates.models import Certificate
 from certificates.services import certificate_issue
 from rewards.models import RecognitionPost
-from tests.nominations.helpers import publish_results
+from tests.nominations.helpers import move_to, publish_results
 
 WALL, API, FEED = "/recognitions", "/api/v1/recognitions", "/recognitions/feed.atom"
 
@@ -101,7 +101,6 @@ def test_opting_out_hides_the_post_from_wall_api_and_feed_at_once(published, api
 def test_nominees_who_opted_out_before_publication_get_no_post(
     policy, supervisor, subordinate, secretariat
 ):
-    from nominations.models import Cycle
     from people.services import employee_set_public_recognition
     from rewards import services
 
@@ -109,7 +108,7 @@ def test_nominees_who_opted_out_before_publication_get_no_post(
 
     employee_set_public_recognition(employee=subordinate, public=False)
     decide(policy, supervisor, [subordinate])
-    Cycle.objects.filter(pk=policy.pk).update(phase="deciding")
+    move_to(policy, "deciding")
     publish_results(policy, secretariat)
     assert services.publication_process(cycle_id=policy.pk)["posts"] == 0
 
@@ -143,7 +142,6 @@ def test_no_public_payload_holds_a_nip_an_email_or_an_amount(
 def test_query_budgets_of_wall_api_and_feed(
     policy, supervisor, subordinate, secretariat, client, django_assert_max_num_queries
 ):
-    from nominations.models import Cycle
     from rewards import services
     from tests.factories import EmployeeFactory
 
@@ -154,7 +152,7 @@ def test_query_budgets_of_wall_api_and_feed(
     ]
     for i, person in enumerate(staff):
         decide(policy, supervisor, [person], title=f"Inovasi {i}")
-    Cycle.objects.filter(pk=policy.pk).update(phase="deciding")
+    move_to(policy, "deciding")
     publish_results(policy, secretariat)
     services.publication_process(cycle_id=policy.pk)
     for url, budget in ((WALL, 5), (API, 2), (FEED, 1), (f"{API}?page_size=1", 2)):

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.nominations.helpers import move_to
+
 # The published cycle of the rewards tests, for pages that show its results.
 from tests.rewards.conftest import policy, published  # noqa: F401 - fixtures
 
@@ -77,7 +79,6 @@ def screenshot(page, name):
 def published_many(policy, supervisor, subordinate, junior, secretariat, cycle):  # noqa: F811
     """Like ``published``, with eight more awarded nominations (query budgets
     must not grow with the rows a page lists)."""
-    from nominations.models import Cycle
     from rewards import services
     from tests.factories import EmployeeFactory
     from tests.nominations.helpers import publish_results
@@ -88,7 +89,7 @@ def published_many(policy, supervisor, subordinate, junior, secretariat, cycle):
     for i in range(8):
         person = EmployeeFactory(org_unit=subordinate.org_unit, supervisor=supervisor)
         decide(cycle, supervisor, [person], level="bronze", title=f"Inovasi {i}")
-    Cycle.objects.filter(pk=cycle.pk).update(phase="deciding")
+    move_to(cycle, "deciding")
     publish_results(cycle, secretariat)
     services.publication_process(cycle_id=cycle.pk)
     return {"cycle": cycle}

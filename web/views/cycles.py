@@ -20,7 +20,7 @@ from core.errors import ApplicationError, NotFoundError
 from core.jobs import task_payload
 from nominations import assignment as assignment_service
 from nominations import services
-from nominations.api.payloads import FIELDS, nomination_payloads
+from nominations.listing import FIELDS, nomination_payloads
 from nominations.models import Assignment, Cycle, Nomination
 from nominations.selectors import (
     cycle_list,
@@ -164,7 +164,7 @@ def assignment_page(request, pk):
     task = None
     if request.method == "POST":
         try:
-            result, task_id = assignment_service.reviewers_assign_or_queue(
+            outcome, task_id = assignment_service.reviewers_assign_or_queue(
                 cycle=cycle, actor=request.user
             )
         except NotFoundError:
@@ -173,9 +173,9 @@ def assignment_page(request, pk):
             for text in error_messages(error):
                 messages.error(request, text)
         else:
-            if task_id is not None:
+            if outcome is None:
                 return redirect(f"{reverse('web-assignment', args=[cycle.pk])}?task={task_id}")
-            result = result.as_dict()
+            result = outcome.as_dict()
     elif request.GET.get("task"):
         task = task_payload(request.GET["task"])
     assigned = Assignment.objects.filter(nomination__cycle=cycle).count()

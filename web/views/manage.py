@@ -97,7 +97,9 @@ def webhooks(request):
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
         try:
-            endpoint = reward_services.webhook_endpoint_save(actor=request.user, **values)
+            endpoint = reward_services.webhook_endpoint_save(
+                actor=request.user, url=values["url"], description=values["description"]
+            )
         except (ValidationError, ApplicationError) as error:
             errors = error_messages(error)
         else:
@@ -244,39 +246,4 @@ def career_export(request):
 
     return csv_response(
         f"career-events-{timezone.localdate():%Y%m%d}.csv", CAREER_EXPORT_COLUMNS, rows()
-    )
-
-
-# --- public verification ---------------------------------------------------------------
-
-
-def verify(request):
-    """By code (a form), or by uploading the PDF."""
-    from certificates.api.views import VerifyThrottle
-    from certificates.selectors import MAX_UPLOAD_BYTES, verification_by_content
-
-    code = request.GET.get("code", "").strip()
-    if code:
-        return redirect("verify-page", code)
-    result = None
-    error = None
-    if request.method == "POST" and not VerifyThrottle().allow_request(request, None):
-        return render(
-            request, "web/verify.html", {"error": _("Too many checks; wait a minute.")}, status=429
-        )
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            error = _("Choose the certificate's PDF file.")
-        elif upload.size > MAX_UPLOAD_BYTES:
-            error = _("A certificate is not that large.")
-        else:
-            body = verification_by_content(upload.read())
-            result = {
-                "matches": body["matches"],
-                "signature_valid": body["signature_valid"],
-                "certificate": body if body["status"] else None,
-            }
-    return render(
-        request, "web/verify.html", {"result": result, "error": error}, status=400 if error else 200
     )

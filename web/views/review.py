@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFoundError
 from nominations import services
-from nominations.api.serializers import AssignmentDetailSerializer
 from nominations.models import Assignment
-from nominations.selectors import assignment_get, assignment_list, other_reviews
+from nominations.selectors import assignment_get, assignment_list, reviewer_view
 from web.helpers import (
     criteria_names,
     error_messages,
@@ -27,7 +26,7 @@ from web.helpers import (
 def queue(request):
     """To do, drafts and submitted, for every cycle I review in."""
     assignments = list(assignment_list(user=request.user).order_by("nomination__cycle_id", "id"))
-    groups = {
+    groups: dict[str, list[Assignment]] = {
         Assignment.Status.ASSIGNED: [],
         Assignment.Status.DRAFT: [],
         Assignment.Status.SUBMITTED: [],
@@ -114,16 +113,16 @@ def scoring(request, pk):
         else:
             messages.success(request, _("Review submitted.") if submit else _("Draft saved."))
             return redirect("web-review", assignment.pk)
-    detail = AssignmentDetailSerializer(
-        assignment, context={"other_reviews": other_reviews(assignment=assignment)}
-    ).data
+    view = reviewer_view(assignment=assignment)
     return render(
         request,
         "web/review/scoring.html",
         {
             "assignment": assignment,
-            "item": detail["nomination_detail"],
-            "others": detail["other_reviews"],
+            "item": view["nomination"],
+            "nominees": view["nominees"],
+            "evidence": view["evidence"],
+            "others": view["other_reviews"],
             "rows": _criteria_rows(assignment, scores, comments, errors),
             "locked": assignment.status == Assignment.Status.SUBMITTED,
             "blind": assignment.nomination.cycle.blind_review,

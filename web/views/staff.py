@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from certificates.selectors import certificate_list
-from nominations.api.payloads import FIELDS, nomination_payloads
+from nominations.listing import FIELDS, nomination_payloads
 from nominations.selectors import award_level_names, decision_scope, nomination_scope
 from people.selectors import career_profile_get, user_employee
 from people.services import employee_set_public_recognition

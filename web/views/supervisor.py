@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFoundError
 from nominations import services
-from nominations.api.payloads import FIELDS, nomination_payloads
+from nominations.listing import FIELDS, nomination_payloads
 from nominations.models import Category, Evidence
 from nominations.selectors import cycle_list, decision_scope, nomination_get, nomination_scope
 from people.selectors import employee_reporting_line, user_employee
@@ -255,9 +255,9 @@ def evidence_upload(request, pk):
     context = {"nomination": nomination, "evidence": nomination.evidence.all(), "results": results}
     if request.htmx:
         return render(request, "web/supervisor/_evidence.html", context)
-    for name, errors in results:
-        for error in errors:
-            messages.error(request, f"{name}: {error}")
+    for name, texts in results:
+        for text in texts:
+            messages.error(request, f"{name}: {text}")
     return redirect("web-nomination-step", pk, "evidence")
 
 

@@ -1,10 +1,17 @@
+"""Token authentication for the API: the user, their employee record and
+their groups in one query."""
+
 import functools
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from rest_framework.authentication import TokenAuthentication as BaseTokenAuthentication
+from rest_framework.authtoken.models import Token
 
 from core.db import fetch_prepared
+
+from .models import Employee
+from .selectors import user_groups_remember
 
 
 def _columns(model, alias: str) -> tuple[list[str], list[str]]:
@@ -16,8 +23,6 @@ def _columns(model, alias: str) -> tuple[list[str], list[str]]:
 def _token_query() -> tuple[str, list[str], list[str]]:
     """The SQL (built once, from the models' own column names) and the field
     names of the user and employee parts of its rows."""
-    from people.models import Employee
-
     user_names, user_columns = _columns(get_user_model(), "u")
     employee_names, employee_columns = _columns(Employee, "e")
     sql = (
@@ -40,8 +45,6 @@ class TokenAuthentication(BaseTokenAuthentication):
     def authenticate_credentials(self, key):
         if connection.vendor != "postgresql":
             return self._authenticate_with_orm(key)
-        from people.models import Employee
-
         sql, user_names, employee_names = _token_query()
         rows = fetch_prepared(sql, [key])
         if not rows:
@@ -55,7 +58,7 @@ class TokenAuthentication(BaseTokenAuthentication):
             employee = Employee.from_db("default", employee_names, employee_values)
             employee._state.fields_cache["user"] = user
         user._state.fields_cache["employee"] = employee
-        user._apresiasi_groups = set(groups)  # read by people.selectors.user_group_names
+        user_groups_remember(user, groups)
         if not user.is_active:
             return super().authenticate_credentials(key)
         token = self.get_model().from_db(
@@ -65,7 +68,7 @@ class TokenAuthentication(BaseTokenAuthentication):
         return (user, token)
 
     def _authenticate_with_orm(self, key):
-        model = self.get_model()
+        model = Token
         try:
             token = model.objects.select_related("user", "user__employee").get(key=key)
         except model.DoesNotExist:

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from nominations.demo import seed_cycle
-from people.demo import DEMO_PASSWORD, LOGINS, seed_people
-from rewards.demo import seed_policy
+from demo.nominations import seed_cycle
+from demo.people import DEMO_PASSWORD, LOGINS, seed_people
+from demo.rewards import seed_policy
 
 
 class Command(BaseCommand):

@@ -13,9 +13,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Employee, OrgUnit
-from .ranks import PNS_RANKS
-from .selectors import HR, SECRETARIAT
+from people.models import Employee, OrgUnit
+from people.ranks import PNS_RANKS
+from people.selectors import HR, SECRETARIAT
+from people.services import employee_save
 
 DEMO_PASSWORD = "demo12345"
 
@@ -148,7 +149,7 @@ def seed_people(*, password: str = DEMO_PASSWORD) -> dict[str, Employee]:
     units: dict[str, OrgUnit] = {}
     for code, name, parent in UNITS:
         units[code], _ = OrgUnit.objects.get_or_create(
-            code=code, defaults={"name": name, "parent": units.get(parent)}
+            code=code, defaults={"name": name, "parent": units.get(parent) if parent else None}
         )
 
     def employee(nip_seq: int, **fields) -> Employee:
@@ -156,10 +157,7 @@ def seed_people(*, password: str = DEMO_PASSWORD) -> dict[str, Employee]:
         found = Employee.objects.filter(nip=nip).first()
         if found:
             return found
-        emp = Employee(nip=nip, **fields)
-        emp.full_clean()
-        emp.save()
-        return emp
+        return employee_save(employee=Employee(nip=nip, **fields))
 
     dirjen = employee(
         1,
@@ -211,7 +209,7 @@ def seed_people(*, password: str = DEMO_PASSWORD) -> dict[str, Employee]:
     seq = 21
     while count < EMPLOYEES:
         unit = others[seq % len(others)]
-        sup = {
+        boss = {
             "SUBDIT-DATA": head,
             "SUBDIT-APL": people["supervisor"],
             "DIT-DIG": people["supervisor"],
@@ -223,7 +221,7 @@ def seed_people(*, password: str = DEMO_PASSWORD) -> dict[str, Employee]:
             position=f"{rng.choice(POSITIONS)} Ahli {rng.choice(['Pertama', 'Muda'])}",
             position_type=rng.choice(["functional", "executor"]),
             rank=rng.choice(PNS_RANKS[8:14]),
-            supervisor=sup,
+            supervisor=boss,
         )
         count += 1
         seq += 1

@@ -1,17 +1,20 @@
-"""Public pages: the recognition wall, a post, and the Atom feed."""
+"""Public pages: the recognition wall, a post, the Atom feed and a
+certificate's verification page (behind its QR code)."""
 
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from certificates import selectors as certificates
+from certificates.throttles import VerifyThrottle
 from core.errors import NotFoundError
-
-from . import selectors
+from rewards import selectors
 
 PAGE_SIZE = 20
 
@@ -37,7 +40,7 @@ def wall(request):
     query = urlencode(chosen)
     return render(
         request,
-        "rewards/wall.html",
+        "web/public/wall.html",
         {
             "page": page,
             "posts": [selectors.recognition_payload(p) for p in page.object_list],
@@ -52,8 +55,8 @@ def post_detail(request, pk):
     try:
         post = selectors.recognition_post_get(pk)
     except NotFoundError:
-        return render(request, "rewards/post.html", {"post": None}, status=404)
-    return render(request, "rewards/post.html", {"post": selectors.recognition_payload(post)})
+        return render(request, "web/public/post.html", {"post": None}, status=404)
+    return render(request, "web/public/post.html", {"post": selectors.recognition_payload(post)})
 
 
 class RecognitionFeed(Feed):
@@ -98,3 +101,47 @@ class RecognitionFeed(Feed):
 
     def item_categories(self, item):
         return [item.award_level.name_id, item.category.name, item.cycle.name]
+
+
+def verify_page(request, code):
+    """``/verify/<code>``: the public verification page behind the QR code."""
+    try:
+        certificate = certificates.certificate_by_code(code)
+    except NotFoundError:
+        return render(request, "web/public/verify_code.html", {"code": code}, status=404)
+    return render(
+        request,
+        "web/public/verify_code.html",
+        {"code": code, "result": certificates.verification_payload(certificate)},
+    )
+
+
+def verify(request):
+    """By code (a form), or by uploading the PDF."""
+    code = request.GET.get("code", "").strip()
+    if code:
+        return redirect("verify-page", code)
+    result = None
+    error = None
+    # The throttle is DRF's; it never looks at the view it is given.
+    throttle = VerifyThrottle()
+    if request.method == "POST" and not throttle.allow_request(request, None):  # type: ignore[arg-type]
+        return render(
+            request, "web/verify.html", {"error": _("Too many checks; wait a minute.")}, status=429
+        )
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose the certificate's PDF file.")
+        elif upload.size > certificates.MAX_UPLOAD_BYTES:
+            error = _("A certificate is not that large.")
+        else:
+            body = certificates.verification_by_content(upload.read())
+            result = {
+                "matches": body["matches"],
+                "signature_valid": body["signature_valid"],
+                "certificate": body if body["status"] else None,
+            }
+    return render(
+        request, "web/verify.html", {"result": result, "error": error}, status=400 if error else 200
+    )

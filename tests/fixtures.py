@@ -102,7 +102,7 @@ def start_celery_worker(*, name: str, queue: str | None = None, env: dict | None
     ]
     if queue:
         command += ["-Q", queue]
-    return subprocess.Popen(  # noqa: S603 - fixed command line
+    return subprocess.Popen(
         command,
         cwd=settings.BASE_DIR,
         env={

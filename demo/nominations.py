@@ -8,10 +8,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from nominations import services
+from nominations.models import Cycle
 from people.models import Employee
-
-from . import services
-from .models import Cycle
 
 DEMO_CYCLE = "Anugerah Inovasi 2026"
 

@@ -4,8 +4,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.renderers import JSONRenderer
 
 from nominations import selectors, services
-from nominations.api.payloads import FIELDS, nomination_payloads
 from nominations.api.serializers import NominationSerializer
+from nominations.listing import FIELDS, nomination_payloads
 from nominations.models import Nomination
 
 from .helpers import PDF_BYTES, nomination

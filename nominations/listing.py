@@ -1,10 +1,13 @@
-"""Fast output for nomination lists: three ``.values()`` queries per page
-and plain dicts, in the shape of ``serializers.NominationSerializer``.
+"""Selectors of nomination rows, fast: a page, its total and its nested
+rows in plain queries, as plain dicts in the shape of
+``api.serializers.NominationSerializer`` (kept for the OpenAPI schema).
 
-DRF's per-field serializer machinery cost more than the queries themselves on
-a 50-row page (bench/listing.py); list and detail both use this builder, so
-the two answers cannot drift apart. ``tests/nominations/test_payloads.py``
-checks it against the serializer field by field.
+The API (list and detail) and the web pages (the staff's, the supervisor's
+and the oversight lists) read nominations through this module, so their
+answers cannot drift apart. DRF's per-field serializer machinery cost more
+than the queries themselves on a 50-row page (bench/listing.py).
+``tests/nominations/test_listing.py`` checks the rows against the serializer
+field by field.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .models import IncentiveRule
-from .services import incentive_policy_set
+from rewards.models import IncentiveRule
+from rewards.services import incentive_policy_set
 
 DEMO_BUDGET = Decimal(50_000_000)
 DEMO_POLICY = {

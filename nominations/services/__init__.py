@@ -1,0 +1,48 @@
+"""Writes of the nominations app, by concern: ``rubrics``, ``cycles``,
+``drafts`` (nominations by supervisors, submission, screening),
+``evidence_files``, ``reviews`` (conflicts, scoring, reopening) and
+``results`` (decisions, publication). Other apps and the views call them as
+``nominations.services.<name>``.
+
+Every nomination state change goes through ``workflow.nomination_transition``.
+"""
+
+from .cycles import committee_member_add, cycle_create, cycle_set_phase, cycles_advance_due
+from .drafts import (
+    nomination_create,
+    nomination_delete,
+    nomination_missing,
+    nomination_screen,
+    nomination_submit,
+    nomination_update,
+    nomination_withdraw,
+)
+from .evidence_files import evidence_add, evidence_delete
+from .results import cycle_publish, nomination_decide
+from .reviews import conflict_declare, review_reopen, review_save
+from .rubrics import rubric_create, rubric_default, rubric_in_use, rubric_new_version
+
+__all__ = [
+    "committee_member_add",
+    "conflict_declare",
+    "cycle_create",
+    "cycle_publish",
+    "cycle_set_phase",
+    "cycles_advance_due",
+    "evidence_add",
+    "evidence_delete",
+    "nomination_create",
+    "nomination_decide",
+    "nomination_delete",
+    "nomination_missing",
+    "nomination_screen",
+    "nomination_submit",
+    "nomination_update",
+    "nomination_withdraw",
+    "review_reopen",
+    "review_save",
+    "rubric_create",
+    "rubric_default",
+    "rubric_in_use",
+    "rubric_new_version",
+]

@@ -1,0 +1,96 @@
+"""Evidence files of a draft: added (type judged by content), removed."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from core.errors import ConflictError, NotFoundError
+from core.types import Actor
+from nominations import evidence
+from nominations.models import Cycle, Evidence, Nomination
+from nominations.workflow import S
+
+P = Cycle.Phase
+
+
+def evidence_add(*, nomination: Nomination, actor: Actor, upload: UploadedFile) -> Evidence:
+    """Attach a file to a draft. The type is decided by the content."""
+    with transaction.atomic():
+        nomination = (
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related("cycle")
+            .get(pk=nomination.pk)
+        )
+        if not actor.has_perm("nominations.change_nomination", nomination):
+            raise NotFoundError()
+        if nomination.status != S.DRAFT or nomination.cycle.phase != P.NOMINATING:
+            raise ConflictError(
+                _("Evidence can only be added to a draft while the cycle takes nominations.")
+            )
+        size = upload.size or 0
+        if size > evidence.MAX_FILE_BYTES:
+            raise ValidationError(
+                {
+                    "file": _("The file is larger than %(mb)d MB.")
+                    % {"mb": evidence.MAX_FILE_BYTES // 2**20}
+                }
+            )
+        used = nomination.evidence.aggregate(total=Sum("size"))["total"] or 0
+        if used + size > evidence.MAX_TOTAL_BYTES:
+            raise ValidationError(
+                {
+                    "file": _(
+                        "Evidence of one nomination may total %(mb)d MB; %(left).1f MB is left."
+                    )
+                    % {
+                        "mb": evidence.MAX_TOTAL_BYTES // 2**20,
+                        "left": (evidence.MAX_TOTAL_BYTES - used) / 2**20,
+                    }
+                }
+            )
+        content_type = evidence.detect_type(upload)
+        if content_type is None:
+            raise ValidationError(
+                {
+                    "file": _(
+                        "Only PDF, PNG, JPEG, XLSX and DOCX files are accepted (judged by content)."
+                    )
+                }
+            )
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        item = Evidence(
+            nomination=nomination,
+            original_name=(upload.name or "evidence")[:255],
+            content_type=content_type,
+            size=size,
+            sha256=digest.hexdigest(),
+        )
+        item.file.save("evidence", upload, save=False)
+        try:
+            item.save()
+        except Exception:
+            item.file.delete(save=False)
+            raise
+    return item
+
+
+def evidence_delete(*, item: Evidence, actor: Actor) -> None:
+    with transaction.atomic():
+        nomination = Nomination.objects.select_for_update().get(pk=item.nomination_id)
+        if not actor.has_perm("nominations.change_nomination", nomination):
+            raise NotFoundError()
+        if nomination.status != S.DRAFT:
+            raise ConflictError(_("Evidence can only be removed from a draft."))
+        name = item.file.name
+        item.delete()
+        if name:
+            transaction.on_commit(lambda: item.file.storage.delete(name))

@@ -1,0 +1,166 @@
+"""Reviews: declared conflicts, drafts and submissions, the chair reopening one."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import lifecycle
+from core.errors import ConflictError, NotFoundError
+from core.types import Actor
+from nominations import scoring
+from nominations.models import Assignment, Criterion, Cycle, DeclaredConflict, Nomination, Review
+from nominations.workflow import ASSIGNMENT, REOPEN_FROM, REVIEW_FROM, S, nomination_transition
+
+P = Cycle.Phase
+
+
+def conflict_declare(*, nomination: Nomination, actor: Actor, reason: str) -> DeclaredConflict:
+    """A reviewer declares a conflict: the assignment (and any draft review) is
+    removed and the nomination needs a replacement reviewer."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what the conflict is.")})
+    with transaction.atomic():
+        assignment = (
+            Assignment.objects.select_for_update()
+            .select_related("member", "nomination")
+            .filter(nomination=nomination, member__employee__user=actor)
+            .first()
+        )
+        if assignment is None:
+            raise NotFoundError()
+        if assignment.status == Assignment.Status.SUBMITTED:
+            raise ConflictError(
+                _("You already submitted your review; ask the chair to reopen it first.")
+            )
+        declared, _created = DeclaredConflict.objects.get_or_create(
+            nomination=nomination, member=assignment.member, defaults={"reason": reason}
+        )
+        assignment.delete()
+    return declared
+
+
+def _compute(review: Review, criteria: list[Criterion]) -> None:
+    result = scoring.review_scores(
+        {c.code: review.scores[c.code] for c in criteria},
+        [
+            scoring.CriterionSpec(c.code, c.group, c.weight, c.scale_min, c.scale_max)
+            for c in criteria
+        ],
+    )
+    review.score = Decimal(str(round(result.total, 3)))
+    review.psm_score = Decimal(str(round(result.psm, 3)))
+    review.innovation_score = Decimal(str(round(result.innovation, 3)))
+
+
+def _validated_scores(
+    criteria: list[Criterion], scores: dict, comments: dict, *, submit: bool
+) -> dict[str, int]:
+    """Scores within each criterion's scale, known codes only; every criterion
+    scored when submitting. Raises a ``ValidationError`` naming each field."""
+    errors: dict[str, list[str]] = {}
+    by_code = {c.code: c for c in criteria}
+    clean: dict[str, int] = {}
+    for code, value in scores.items():
+        c = by_code.get(code)
+        if c is None:
+            errors[f"scores.{code}"] = [_("Unknown criterion.")]
+        elif isinstance(value, bool) or not isinstance(value, int):
+            errors[f"scores.{code}"] = [_("A whole number is required.")]
+        elif not c.scale_min <= value <= c.scale_max:
+            errors[f"scores.{code}"] = [
+                _("Must be between %(lo)d and %(hi)d.") % {"lo": c.scale_min, "hi": c.scale_max}
+            ]
+        else:
+            clean[code] = value
+    for code, text in comments.items():
+        if code not in by_code:
+            errors[f"comments.{code}"] = [_("Unknown criterion.")]
+        elif not isinstance(text, str) or len(text) > 5000:
+            errors[f"comments.{code}"] = [_("Text of at most 5,000 characters.")]
+    if submit:
+        for c in criteria:
+            if c.code not in scores:
+                errors.setdefault(f"scores.{c.code}", [_("Score every criterion to submit.")])
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def review_save(
+    *,
+    assignment_id: int,
+    actor: Actor,
+    scores: dict,
+    comments: dict | None = None,
+    submit: bool = False,
+) -> Assignment:
+    """Save a draft review or submit it (which locks it). When the last review
+    of a nomination is submitted, the nomination becomes ``reviewed``."""
+    comments = comments or {}
+
+    def save(assignment: Assignment) -> None:
+        criteria = list(assignment.nomination.cycle.rubric.criteria.all())
+        clean = _validated_scores(criteria, scores, comments, submit=submit)
+        review, _created = Review.objects.get_or_create(assignment=assignment)
+        review.scores = clean
+        review.comments = {k: v for k, v in comments.items() if v}
+        if submit:
+            review.submitted_at = timezone.now()
+            _compute(review, criteria)
+        review.save()
+
+    def complete(assignment: Assignment) -> None:
+        if submit:
+            _mark_reviewed_if_complete(assignment.nomination)
+
+    with transaction.atomic():
+        assignment = lifecycle.transition(
+            ASSIGNMENT,
+            pk=assignment_id,
+            to=Assignment.Status.SUBMITTED if submit else Assignment.Status.DRAFT,
+            actor=actor,
+            apply=save,
+            from_states=REVIEW_FROM,
+        )
+        complete(assignment)
+    return assignment
+
+
+def _mark_reviewed_if_complete(nomination: Nomination) -> None:
+    statuses = list(nomination.assignments.values_list("status", flat=True))
+    if len(statuses) >= nomination.cycle.reviewers_per_nomination and all(
+        s == Assignment.Status.SUBMITTED for s in statuses
+    ):
+        nomination_transition(
+            nomination_id=nomination.pk, to=S.REVIEWED, note="all reviews submitted"
+        )
+
+
+def review_reopen(*, assignment_id: int, actor: Actor) -> Assignment:
+    """The chair reopens a submitted review; a reviewed nomination goes back in review."""
+
+    def unlock(assignment: Assignment) -> None:
+        Review.objects.filter(assignment=assignment).update(
+            submitted_at=None, score=None, psm_score=None, innovation_score=None
+        )
+        if assignment.nomination.status == S.REVIEWED:
+            nomination_transition(
+                nomination_id=assignment.nomination_id,
+                to=S.IN_REVIEW,
+                note=f"review {assignment.pk} reopened by the chair",
+            )
+
+    return lifecycle.transition(
+        ASSIGNMENT,
+        pk=assignment_id,
+        to=Assignment.Status.DRAFT,
+        actor=actor,
+        reason="reopened by the chair",
+        apply=unlock,
+        from_states=REOPEN_FROM,
+    )
