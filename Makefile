@@ -68,7 +68,8 @@ clean:
 	rm -rf $(VENV) var db.sqlite3
 
 ## Mutation testing of workflows, rules and services (see [tool.mutmut] in pyproject.toml);
-## runs alone: it uses its own test database and Redis db 15 like the suite
+## long: its own test database and Redis database, so the suite can run beside it
 mutation: setup services
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/apresiasi_mutation $(VENV)/bin/mutmut run --max-children 1
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/apresiasi_mutation \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/14 $(VENV)/bin/mutmut run --max-children 1
 	$(VENV)/bin/mutmut results

@@ -26,8 +26,9 @@ HEALTH_BROKER_TIMEOUT = 1.0
 # Serve static files straight from the apps (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# Results go to Redis so tests can wait for a real worker's answer.
-CELERY_RESULT_BACKEND = "redis://127.0.0.1:6379/15"
+# Results go to Redis (the broker's database) so tests can wait for a real
+# worker's answer.
+CELERY_RESULT_BACKEND = os.environ["CELERY_BROKER_URL"]
 CERTIFICATE_SIGNING_KEY = BASE_DIR / "var" / "test-signing" / "test-signing.p12"
 # The webhook tests' receiver is a local HTTP server on 127.0.0.1; short
 # back-off and timeout keep the retry tests quick.

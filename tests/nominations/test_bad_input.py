@@ -347,3 +347,9 @@ def test_nominator_removes_evidence_from_a_draft_only(
         assert api.as_(supervisor).delete(url).status_code == 204
     assert not Evidence.objects.exists()
     assert not item.file.storage.exists(item.file.name)
+
+
+@pytest.mark.parametrize("path", ["", "/ranking", "/screening", "/history"])
+def test_an_unknown_cycle_is_404_on_every_cycle_endpoint(api, secretariat, cycle, path):
+    response = api.as_(secretariat).get(f"/api/v1/cycles/{cycle.pk + 1000}{path}")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
