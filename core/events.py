@@ -164,6 +164,17 @@ def deliver_pending() -> int:
     return done
 
 
+def unhandled(event_class: type[Event], **payload: Any) -> int:
+    """How many deliveries of the events of this class whose payload has
+    these values are not done yet (a progress page waits for them)."""
+    lookups = {f"event__payload__{name}": value for name, value in payload.items()}
+    return (
+        EventDelivery.objects.filter(event__kind=event_class.kind, **lookups)
+        .exclude(status=E.DONE)
+        .count()
+    )
+
+
 def sweep() -> int:
     """Re-queue deliveries left pending past the grace period, or held by a
     dead job."""

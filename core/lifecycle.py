@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ConflictError, NotFoundError
 from .models import StateChange
+from .types import Actor
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -95,7 +96,11 @@ class Lifecycle(Generic[M]):
 
 
 def _history(
-    lifecycle: Lifecycle, moves: Iterable[tuple[Any, str]], to: str, actor: Any, reason: str
+    lifecycle: Lifecycle,
+    moves: Iterable[tuple[Any, str]],
+    to: str,
+    actor: Actor | None,
+    reason: str,
 ) -> None:
     content_type = ContentType.objects.get_for_model(lifecycle.model)
     StateChange.objects.bulk_create(
@@ -116,7 +121,7 @@ def _check(
     lifecycle: Lifecycle[M],
     obj: M,
     to: str,
-    actor: Any,
+    actor: Actor | None,
     *,
     from_states: Collection[str] | None = None,
     many: bool = False,
@@ -153,7 +158,7 @@ def transition(
     *,
     pk: Any,
     to: str,
-    actor: Any = None,
+    actor: Actor | None = None,
     reason: str = "",
     apply: Callable[[M], None] | None = None,
     on_commit: Callable[[M], None] | None = None,
@@ -198,7 +203,7 @@ def transition_many(
     *,
     pks: Iterable[Any],
     to: str,
-    actor: Any = None,
+    actor: Actor | None = None,
     reason: str = "",
     values: Mapping[str, Any] | None = None,
 ) -> list[M]:

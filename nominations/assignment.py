@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError, NotFoundError
+from core.types import Actor
 from people.selectors import employee_supervisor_chains
 
 from .models import Assignment, CommitteeMember, Cycle, DeclaredConflict, Nomination, Nominee
@@ -266,7 +267,10 @@ def problem_index(problem: Problem) -> tuple[dict[int, int], dict[int, int]]:
 
 
 def reviewers_assign(
-    *, cycle_id: int, actor=None, progress: Callable[[int, int, str], None] | None = None
+    *,
+    cycle_id: int,
+    actor: Actor | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> AssignmentResult:
     """Assign reviewers to every eligible (and under-staffed in-review)
     nomination of a cycle in the reviewing phase, all or nothing.

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import lifecycle
 from core.lifecycle import Lifecycle
+from core.types import Actor
 
 from .models import Assignment, Cycle, Nomination
 
@@ -162,7 +162,7 @@ def nomination_transition(
     *,
     nomination_id: int,
     to: str,
-    actor: Any = None,
+    actor: Actor | None = None,
     note: str = "",
     apply: Callable[[Nomination], None] | None = None,
     on_commit: Callable[[Nomination], None] | None = None,
@@ -180,7 +180,7 @@ def nomination_transition(
 
 
 def nomination_transition_many(
-    *, nomination_ids: list[int], to: str, actor: Any = None, note: str = ""
+    *, nomination_ids: list[int], to: str, actor: Actor | None = None, note: str = ""
 ) -> int:
     """The same checks for many nominations at once (assignment,
     publication), in a fixed number of queries; all or none."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core import lifecycle
 from core.errors import ConflictError
+from core.types import Actor
 from nominations import defaults
 from nominations.models import AwardLevel, Category, CommitteeMember, Cycle, Rubric
 from nominations.services.rubrics import rubric_default
@@ -62,7 +63,7 @@ def committee_member_add(
     return member
 
 
-def cycle_set_phase(*, cycle_id: int, phase: str, actor: Any = None) -> Cycle:
+def cycle_set_phase(*, cycle_id: int, phase: str, actor: Actor | None = None) -> Cycle:
     """Move a cycle one phase forward. Publication has its own service
     (``cycle_publish``) because it does more than change the phase.
 

@@ -31,7 +31,8 @@ MAIN_PAGES = [
     ("/reviews", "reviewers", 7),
     ("/cycles", "secretariat", 7),
     ("/cycles/{cycle}/screening", "secretariat", 10),
-    ("/cycles/{cycle}/publication", "secretariat", 13),
+    # + 1 since the page also waits for the results-published event's handlers
+    ("/cycles/{cycle}/publication", "secretariat", 14),
     ("/cycles/{cycle}/ranking", "secretariat", 14),
     ("/cycles/{cycle}/charts", "secretariat", 8),
     ("/certificates", "secretariat", 9),
@@ -184,3 +185,37 @@ def test_hr_exports_the_career_feed_as_csv(published, hr, subordinate, junior, o
         ]
     )
     assert client_for(outsider).get("/career-events.csv").status_code == 404
+
+
+def test_publication_progress_finishes_only_when_every_handler_has_run(
+    supervisor, subordinate, secretariat, cycle
+):
+    from certificates.models import Certificate
+    from certificates.services import certificate_issue
+    from core import events
+    from core.models import EventDelivery
+    from nominations import services
+    from rewards.services import publication_process
+    from tests.nominations.helpers import decided, move_to
+
+    decided(cycle, supervisor, [subordinate])
+    move_to(cycle, "deciding")
+    services.cycle_publish(cycle_id=cycle.pk, actor=secretariat.user)
+    client = client_for(secretariat)
+    url = f"/cycles/{cycle.pk}/publication/progress"
+
+    def status():
+        html = client.get(url).content.decode()
+        return re.search(r'<p role="status">(.*?)</p>', html, re.S).group(1).split(".")[0].strip()
+
+    # The rewards app handled the event and its job is done, but the
+    # certificates app has not yet: no certificate exists, nothing is finished.
+    rewards = EventDelivery.objects.get(handler="rewards.events.start_rewards")
+    assert events.deliver(delivery_id=rewards.pk)
+    publication_process(cycle_id=cycle.pk)
+    assert not Certificate.objects.exists()
+    assert "Finished" not in status()
+    events.deliver_pending()
+    assert "Finished" not in status()  # the certificate is still to be issued
+    certificate_issue(certificate_id=Certificate.objects.get().pk)
+    assert status() == "<strong>Finished"

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certificates.selectors import certificate_list
+from core import events
 from core.errors import ApplicationError, NotFoundError
 from core.jobs import task_payload
 from nominations import assignment as assignment_service
 from nominations import services
+from nominations.events import ResultsPublished
 from nominations.listing import FIELDS, nomination_payloads
 from nominations.models import Assignment, Cycle, Nomination
 from nominations.selectors import (
@@ -229,7 +231,11 @@ def _progress(request, cycle) -> dict:
     total = sum(n for s, n in by_status.items() if s != "revoked")
     done = by_status["issued"] + by_status["failed"]
     rewards = publication_progress(cycle_id=cycle.pk)
-    finished = cycle.phase in (P.PUBLISHED, P.CLOSED) and done >= total and rewards["done"]
+    # Certificates exist only once the results-published event is handled.
+    handed_over = not events.unhandled(ResultsPublished, cycle_id=cycle.pk)
+    finished = (
+        cycle.phase in (P.PUBLISHED, P.CLOSED) and handed_over and done >= total and rewards["done"]
+    )
     steps = total + 1
     return {
         "total": total,
