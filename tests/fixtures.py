@@ -205,3 +205,13 @@ def eager_jobs():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def content_types_of_this_database(django_db_setup):
+    """Forget content type ids cached by an earlier test session in the same
+    process (mutmut runs several): the history rows point at content types,
+    and a reused or recreated test database numbers them anew."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
