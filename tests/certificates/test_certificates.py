@@ -313,3 +313,26 @@ def test_a_certificate_revoked_while_it_renders_keeps_no_file(
     )
     stored = f"certificates/{certificate.created_at:%Y}/{certificate.verification_code}.pdf"
     assert not certificate.file.storage.exists(stored)  # the rendered file was removed
+
+
+def test_a_batch_that_cannot_be_laid_out_is_issued_one_by_one(team_certificates, monkeypatch):
+    from core.lifecycle import history
+
+    real = rendering.render_certificates
+
+    def broken(certificates):
+        if len(certificates) > 1:  # the batch fails; one page at a time works
+            raise ValueError("layout")
+        return real(certificates)
+
+    monkeypatch.setattr(rendering, "render_certificates", broken)
+    assert services.certificates_issue_batch(certificate_ids=team_certificates) == 2
+    for certificate in Certificate.objects.filter(pk__in=team_certificates):
+        assert (certificate.status, certificate.attempts) == ("issued", 2)
+        assert certificate.file.name
+        assert [(h.from_state, h.to_state, h.reason) for h in history(certificate)] == [
+            ("pending", "working", ""),
+            ("working", "pending", "batch layout failed"),
+            ("pending", "working", ""),
+            ("working", "issued", ""),
+        ]

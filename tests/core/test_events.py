@@ -118,3 +118,22 @@ def test_every_registered_handler_can_be_found_by_its_recorded_name():
         for handler in handlers:
             module, _, name = events.handler_name(handler).rpartition(".")
             assert getattr(__import__(module, fromlist=[name]), name) is handler
+
+
+def test_a_failed_delivery_is_retried_only_below_the_limit_and_alone(
+    decided, cycle, secretariat, django_capture_on_commit_callbacks
+):
+    publish(cycle, secretariat, django_capture_on_commit_callbacks)
+    one, other = EventDelivery.objects.order_by("pk")
+    EventDelivery.objects.filter(pk=other.pk).update(attempts=events.MAX_ATTEMPTS)
+    from core.workflow import HANDLING
+
+    assert HANDLING.claim(pks=[one.pk, other.pk])
+    # ``other`` is at the limit; ``one`` is not, and must not be judged by it.
+    assert events.delivery_failed(delivery_id=one.pk, error="ValueError('x')") is True
+    assert events.delivery_failed(delivery_id=other.pk, error="ValueError('y')") is False
+    assert dict(EventDelivery.objects.values_list("pk", "status")) == {
+        one.pk: "pending",
+        other.pk: "failed",
+    }
+    assert EventDelivery.objects.get(pk=one.pk).error == "ValueError('x')"

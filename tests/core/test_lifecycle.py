@@ -206,3 +206,29 @@ def test_two_jobs_claiming_at_the_same_moment_share_nothing(transactional_db, ce
     assert sorted(claimed) == sorted(ids)  # each row once, whoever got it
     assert list(Certificate.objects.values_list("attempts", flat=True)) == [1, 1]
     assert StateChange.objects.filter(to_state="working").count() == 2
+
+
+def test_a_failure_or_a_release_touches_only_its_own_row(certificates):
+    from certificates import services
+
+    first, second = certificates
+    assert sorted(ISSUING.claim(pks=[first.pk, second.pk])) == [first.pk, second.pk]
+    services.certificate_fail(certificate_id=first.pk, error="OSError('disk full')")
+    assert dict(Certificate.objects.values_list("pk", "status")) == {
+        first.pk: "failed",
+        second.pk: "working",
+    }
+    assert Certificate.objects.get(pk=first.pk).error == "OSError('disk full')"
+    assert states(first)[-1] == ("working", "failed", None, "OSError('disk full')")
+    services.certificate_fail(certificate_id=first.pk, error="again")  # failed stays failed
+    assert Certificate.objects.get(pk=first.pk).error == "OSError('disk full')"
+    services.certificate_release(certificate_id=second.pk)
+    assert Certificate.objects.get(pk=second.pk).status == "pending"
+
+
+def test_a_batch_claims_only_its_own_certificates(certificates):
+    from certificates import services
+
+    first, second = certificates
+    assert services.certificates_claim(certificate_ids=[first.pk]) == [first.pk]
+    assert Certificate.objects.get(pk=second.pk).status == "pending"

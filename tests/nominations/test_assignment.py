@@ -6,10 +6,10 @@ from scipy.optimize import linear_sum_assignment
 
 from nominations import services
 from nominations.assignment import EXPERTISE_MISMATCH_COST, Problem, reviewers_assign, solve
-from nominations.models import Assignment, Nomination
+from nominations.models import Assignment, DeclaredConflict, Nomination
 from tests.factories import EmployeeFactory
 
-from .helpers import advance, nomination
+from .helpers import ALL_FIVE, advance, nomination
 
 
 @st.composite
@@ -173,3 +173,57 @@ def test_declared_conflict_removes_the_assignment_and_a_rerun_replaces_it(
     now = set(Assignment.objects.values_list("member__employee_id", flat=True))
     assert leaving.pk not in now
     assert len(now) == 3
+
+
+def test_a_declared_conflict_removes_only_that_reviewers_assignment_of_that_nomination(
+    api, supervisor, subordinate, junior, secretariat, reviewers, cycle
+):
+    items = [
+        nomination(cycle, supervisor, [person], title=f"Inovasi {i}")
+        for i, person in enumerate((subordinate, junior))
+    ]
+    for item in items:
+        services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+        services.nomination_screen(nomination_id=item.pk, actor=secretariat.user, eligible=True)
+    advance(cycle, "reviewing")
+    assert reviewers_assign(cycle_id=cycle.pk).ok
+    pairs = set(Assignment.objects.values_list("nomination_id", "member__employee_id"))
+    # The reviewer assigned last to the second nomination, so that "the first
+    # assignment found" would be somebody else's.
+    target, leaving = max(
+        pairs, key=lambda p: Assignment.objects.get(nomination_id=p[0], member__employee_id=p[1]).pk
+    )
+    who = next(r for r in reviewers if r.pk == leaving)
+    url = f"/api/v1/nominations/{target}/conflict"
+    blank = api.as_(who).post(url, {"reason": " "})
+    assert (blank.status_code, list(blank.json()["fields"])) == (400, ["reason"])
+    assert api.as_(who).post(url, {"reason": "My cousin"}).status_code == 204
+    remaining = set(Assignment.objects.values_list("nomination_id", "member__employee_id"))
+    assert remaining == pairs - {(target, leaving)}
+    conflict = DeclaredConflict.objects.get()
+    assert (conflict.nomination_id, conflict.member.employee_id, conflict.reason) == (
+        target,
+        leaving,
+        "My cousin",
+    )
+
+
+def test_a_conflict_cannot_be_declared_on_a_submitted_review(
+    api, reviewers, secretariat, supervisor, subordinate, cycle
+):
+    item = nomination(cycle, supervisor, [subordinate])
+    services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+    services.nomination_screen(nomination_id=item.pk, actor=secretariat.user, eligible=True)
+    advance(cycle, "reviewing")
+    assert reviewers_assign(cycle_id=cycle.pk).ok
+    assignment = Assignment.objects.filter(nomination=item).first()
+    who = next(r for r in reviewers if r.pk == assignment.member.employee_id)
+    body = {"scores": ALL_FIVE, "submit": True}
+    url = f"/api/v1/assignments/{assignment.pk}/review"
+    assert api.as_(who).put(url, body, format="json").status_code == 200
+    response = api.as_(who).post(f"/api/v1/nominations/{item.pk}/conflict", {"reason": "x"})
+    assert (response.status_code, response.json()["message"]) == (
+        409,
+        "You already submitted your review; ask the chair to reopen it first.",
+    )
+    assert Assignment.objects.filter(pk=assignment.pk).exists()

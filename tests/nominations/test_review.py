@@ -90,7 +90,15 @@ def test_the_chair_reopens_a_review(api, reviewers, chair, in_review):
     response = api.as_(chair).post(f"/api/v1/assignments/{target.pk}/reopen")
     assert response.json()["status"] == "draft"
     assert Nomination.objects.get(pk=in_review.pk).status == "in_review"
-    assert Review.objects.get(assignment=target).submitted_at is None
+    review = Review.objects.get(assignment=target)
+    # Reopened: no longer submitted, its scores out of the ranking until resubmitted.
+    assert (review.submitted_at, review.score, review.psm_score, review.innovation_score) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert review.scores == ALL_FIVE  # the reviewer's draft is kept
     response = api.as_(reviewers[0]).put(
         f"/api/v1/assignments/{target.pk}/review",
         {"scores": {**ALL_FIVE, "novelty": 4}, "submit": True},
@@ -98,6 +106,32 @@ def test_the_chair_reopens_a_review(api, reviewers, chair, in_review):
     )
     assert response.status_code == 200
     assert Nomination.objects.get(pk=in_review.pk).status == "reviewed"
+
+
+def test_only_a_submitted_review_of_an_undecided_nomination_can_be_reopened(
+    api, reviewers, chair, in_review, cycle
+):
+    target = assignment_of(reviewers[0], in_review)
+    api.as_(reviewers[0]).put(
+        f"/api/v1/assignments/{target.pk}/review", {"scores": ALL_FIVE}, format="json"
+    )
+    response = api.as_(chair).post(f"/api/v1/assignments/{target.pk}/reopen")
+    assert (response.status_code, response.json()["message"]) == (
+        409,
+        "Only a submitted review can be reopened.",
+    )
+    submit_all(api, reviewers, in_review)
+    advance(cycle, "deciding")
+    decided = api.as_(chair).post(
+        f"/api/v1/nominations/{in_review.pk}/decide", {"award_level": "gold", "rationale": "r"}
+    )
+    assert decided.status_code == 200
+    response = api.as_(chair).post(f"/api/v1/assignments/{target.pk}/reopen")
+    assert (response.status_code, response.json()["message"]) == (
+        409,
+        "The nomination is already decided.",
+    )
+    assert Assignment.objects.get(pk=target.pk).status == "submitted"
 
 
 def test_nominee_never_sees_scores_or_decisions_before_publication(
@@ -166,6 +200,10 @@ def test_rubric_weights_must_sum_to_100(db):
 def test_a_rubric_in_use_is_immutable_and_changes_make_a_new_version(cycle, admin_client):
     rubric = cycle.rubric
     assert services.rubric_in_use(rubric)
+    # Only an open cycle holds it: a draft may still change, a closed one is history.
+    for phase, in_use in (("draft", False), ("closed", False), ("deciding", True)):
+        Cycle.objects.filter(pk=cycle.pk).update(phase=phase)
+        assert services.rubric_in_use(rubric) is in_use, phase
     response = admin_client.post(f"/admin/nominations/rubric/{rubric.pk}/change/", {})
     assert response.status_code == 403
     criteria = [
@@ -183,15 +221,28 @@ def test_one_chair_per_cycle(cycle, committee_unit):
         )
 
 
-def test_auto_advance_moves_cycles_whose_date_has_passed(cycle):
+def test_auto_advance_moves_cycles_whose_date_has_come(cycle):
     today = timezone.localdate()
-    Cycle.objects.filter(pk=cycle.pk).update(
-        auto_advance=True, reviewing_on=today - dt.timedelta(days=1)
+    # Newer, so met first (cycles are listed newest first): it cannot open
+    # without a chair, and must not stop the others.
+    chairless = services.cycle_create(
+        name="No chair", auto_advance=True, nominating_on=today - dt.timedelta(days=3)
     )
-    manual = services.cycle_create(name="Manual", reviewing_on=today)
-    assert services.cycles_advance_due(today=today) == [cycle.pk]
-    assert Cycle.objects.get(pk=cycle.pk).phase == "reviewing"
-    assert Cycle.objects.get(pk=manual.pk).phase == "draft"
+    Cycle.objects.filter(pk=cycle.pk).update(auto_advance=True, reviewing_on=today)
+    manual = services.cycle_create(name="Manual", nominating_on=today)
+    later = services.cycle_create(
+        name="Later", auto_advance=True, nominating_on=today + dt.timedelta(days=1)
+    )
+    undated = services.cycle_create(name="Undated", auto_advance=True)
+    assert services.cycles_advance_due(today=today) == [cycle.pk]  # due today: moved
+    phases = dict(Cycle.objects.values_list("pk", "phase"))
+    assert phases == {
+        cycle.pk: "reviewing",
+        chairless.pk: "draft",
+        manual.pk: "draft",
+        later.pk: "draft",
+        undated.pk: "draft",
+    }
 
 
 def test_notifications_are_sent_once(supervisor, subordinate, cycle):

@@ -176,10 +176,13 @@ def test_concurrent_approvals_cannot_overspend_the_budget(
     assert CareerEvent.objects.filter(kind="bonus").count() == 2
 
 
-def test_reject_needs_a_reason_and_keeps_the_record_pending(published, hr, api):
+def test_reject_needs_a_reason_and_keeps_the_record_pending(published, hr, api, subordinate):
     record = IncentiveRecord.objects.filter(kind="training").get()
     response = api.as_(hr).post(f"/api/v1/incentives/{record.pk}/reject", {"reason": " "})
     assert (response.status_code, list(response.json()["fields"])) == (400, ["reason"])
+    # The recipient sees the record but may not decide it.
+    mine = api.as_(subordinate).post(f"/api/v1/incentives/{record.pk}/reject", {"reason": "x"})
+    assert mine.status_code == 404
     response = api.as_(hr).post(
         f"/api/v1/incentives/{record.pk}/reject", {"reason": "Already trained this year."}
     )
@@ -187,6 +190,8 @@ def test_reject_needs_a_reason_and_keeps_the_record_pending(published, hr, api):
         "rejected",
         "Already trained this year.",
     )
+    record.refresh_from_db()
+    assert (record.decided_by, record.decided_at is not None) == (hr.user, True)
     assert api.as_(hr).post(f"/api/v1/incentives/{record.pk}/approve").status_code == 409
     assert not CareerEvent.objects.filter(kind="training").exists()
 
@@ -212,6 +217,31 @@ def test_an_approved_record_is_corrected_by_a_reversing_record(published, hr, ap
     ]
     again = api.as_(hr).post(f"/api/v1/incentives/{record.pk}/reverse", {"reason": "again"})
     assert again.status_code == 409
+
+
+def test_only_hr_reverses_only_an_approved_record_and_says_why(published, hr, api, subordinate):
+    record = IncentiveRecord.objects.get(kind="bonus", amount=5_000_000)
+    url = f"/api/v1/incentives/{record.pk}/reverse"
+    pending = api.as_(hr).post(url, {"reason": "Too early"})
+    assert (pending.status_code, pending.json()["message"]) == (
+        409,
+        "Only an approved incentive can be reversed.",
+    )
+    api.as_(hr).post(f"/api/v1/incentives/{record.pk}/approve")
+    assert api.as_(subordinate).post(url, {"reason": "Mine"}).status_code == 404
+    blank = api.as_(hr).post(url, {"reason": " "})
+    assert (blank.status_code, list(blank.json()["fields"])) == (400, ["reason"])
+    reversal = api.as_(hr).post(url, {"reason": "Paid twice"}).json()
+    # The reversal of a reversal is not a thing.
+    twice = api.as_(hr).post(f"/api/v1/incentives/{reversal['id']}/reverse", {"reason": "x"})
+    assert twice.status_code == 409
+    reversal_row = IncentiveRecord.objects.get(pk=reversal["id"])
+    assert (reversal_row.decided_by, reversal_row.reason, reversal_row.unit) == (
+        hr.user,
+        "Paid twice",
+        "IDR",
+    )
+    assert IncentiveRecord.objects.filter(reverses__isnull=False).count() == 1
 
 
 def test_the_history_says_who_approved_a_bonus_and_who_reversed_it(
