@@ -1,7 +1,9 @@
+import datetime as dt
 import io
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
@@ -10,6 +12,7 @@ from certificates import rendering, services, signing
 from certificates.events import create_certificates
 from certificates.models import Certificate, normalize_code
 from certificates.selectors import certificates_for_rendering
+from core.errors import NotFoundError
 from core.models import OutboxEvent
 from nominations.events import ResultsPublished
 from people.models import Employee
@@ -336,3 +339,64 @@ def test_a_batch_that_cannot_be_laid_out_is_issued_one_by_one(team_certificates,
             ("pending", "working", ""),
             ("working", "issued", ""),
         ]
+
+
+def test_only_the_secretariat_reissues_and_the_replacement_is_issued_after_commit(
+    api, awarded, publish, secretariat, subordinate, eager_jobs, django_capture_on_commit_callbacks
+):
+    publish()
+    old = Certificate.objects.get()
+    services.certificate_issue(certificate_id=old.pk)
+    url = f"/api/v1/certificates/{old.pk}/reissue"
+    assert api.as_(subordinate).post(url, {"reason": "Mine"}).status_code == 404
+    assert Certificate.objects.get(pk=old.pk).status == "issued"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.as_(secretariat).post(url, {"reason": "Corrected name"})
+    new = Certificate.objects.get(pk=response.json()["id"])
+    assert (new.replaces_id, new.status) == (old.pk, "issued")  # its job ran after the commit
+    again = api.as_(secretariat).post(url, {"reason": "Again"})
+    assert (again.status_code, again.json()["message"]) == (
+        409,
+        "This certificate is already revoked.",
+    )
+
+
+def test_reissuing_a_cycle_revokes_every_issued_certificate_and_makes_replacements(
+    awarded, publish, secretariat, subordinate
+):
+    publish()
+    old = Certificate.objects.get()
+    services.certificate_issue(certificate_id=old.pk)
+    with pytest.raises(NotFoundError):
+        services.certificates_reissue_for_cycle(
+            cycle_id=awarded.cycle_id, actor=subordinate.user, reason="x"
+        )
+    with pytest.raises(ValidationError):
+        services.certificates_reissue_for_cycle(
+            cycle_id=awarded.cycle_id, actor=secretariat.user, reason=" "
+        )
+    assert Certificate.objects.get(pk=old.pk).status == "issued"
+    [new_id] = services.certificates_reissue_for_cycle(
+        cycle_id=awarded.cycle_id, actor=secretariat.user, reason="New template"
+    )
+    old.refresh_from_db()
+    new = Certificate.objects.get(pk=new_id)
+    assert (old.status, old.revoked_reason, old.revoked_at is not None) == (
+        "revoked",
+        "New template",
+        True,
+    )
+    assert (new.status, new.replaces_id, new.recipient_id) == ("pending", old.pk, subordinate.pk)
+
+
+def test_the_sweeper_queues_a_certificate_whose_job_was_lost(awarded, publish, eager_jobs):
+    from certificates.workflow import ISSUING
+
+    publish()
+    certificate = Certificate.objects.get()
+    assert services.certificates_sweep() == 0  # just created: its job may still come
+    Certificate.objects.filter(pk=certificate.pk).update(
+        updated_at=timezone.now() - ISSUING.grace - dt.timedelta(seconds=1)
+    )
+    assert services.certificates_sweep() == 1
+    assert Certificate.objects.get(pk=certificate.pk).status == "issued"  # run here, eagerly

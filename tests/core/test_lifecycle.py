@@ -232,3 +232,14 @@ def test_a_batch_claims_only_its_own_certificates(certificates):
     first, second = certificates
     assert services.certificates_claim(certificate_ids=[first.pk]) == [first.pk]
     assert Certificate.objects.get(pk=second.pk).status == "pending"
+
+
+def test_the_history_of_an_object_is_its_own_not_that_of_another_kind_with_the_same_id(
+    certificates, secretariat
+):
+    first = certificates[0]
+    lifecycle.transition(CERTIFICATE, pk=first.pk, to=S.REVOKED, actor=secretariat.user)
+    # The cycle's own moves are stored under the cycle's id, which may equal
+    # the certificate's.
+    StateChange.objects.filter(to_state="nominating").update(object_id=first.pk)
+    assert states(first) == [("pending", "revoked", "secretariat", "")]

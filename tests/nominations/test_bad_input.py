@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from nominations import evidence
+from nominations import evidence, services
 from nominations.models import Assignment, Cycle, Evidence, Nomination, Review
 from tests.factories import EmployeeFactory
 
@@ -341,7 +341,11 @@ def test_nominator_removes_evidence_from_a_draft_only(
     item = Evidence.objects.get()
     assert api.as_(outsider).delete(url).status_code == 404
     Nomination.objects.filter(pk=draft.pk).update(status="submitted")
-    assert api.as_(supervisor).delete(url).status_code == 409
+    refused = api.as_(supervisor).delete(url)
+    assert (refused.status_code, refused.json()["message"]) == (
+        409,
+        "Evidence can only be removed from a draft.",
+    )
     Nomination.objects.filter(pk=draft.pk).update(status="draft")
     with django_capture_on_commit_callbacks(execute=True):
         assert api.as_(supervisor).delete(url).status_code == 204
@@ -353,3 +357,37 @@ def test_nominator_removes_evidence_from_a_draft_only(
 def test_an_unknown_cycle_is_404_on_every_cycle_endpoint(api, secretariat, cycle, path):
     response = api.as_(secretariat).get(f"/api/v1/cycles/{cycle.pk + 1000}{path}")
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_the_nominator_deletes_a_draft_with_its_files_and_nothing_else(
+    api, supervisor, subordinate, outsider, cycle, draft, django_capture_on_commit_callbacks
+):
+    client = api.as_(supervisor)
+    client.post(
+        f"/api/v1/nominations/{draft.pk}/evidence",
+        {"file": SimpleUploadedFile("r.pdf", PDF_BYTES)},
+        format="multipart",
+    )
+    item = Evidence.objects.get()
+    submitted = nomination(cycle, supervisor, [subordinate], title="Sudah diajukan")
+    services.nomination_submit(nomination_id=submitted.pk, actor=supervisor.user)
+    assert api.as_(outsider).delete(f"/api/v1/nominations/{draft.pk}").status_code == 404
+    client = api.as_(supervisor)  # one client, logged in again
+    refused = client.delete(f"/api/v1/nominations/{submitted.pk}")
+    assert (refused.status_code, refused.json()["message"]) == (
+        409,
+        "Only a draft can be deleted; withdraw it instead.",
+    )
+    assert client.delete(f"/api/v1/nominations/{draft.pk}").status_code == 204
+    assert list(Nomination.objects.values_list("pk", flat=True)) == [submitted.pk]
+    assert not Evidence.objects.exists()
+    assert not item.file.storage.exists(item.file.name)
+
+
+def test_withdrawing_keeps_the_reason_in_the_history(api, supervisor, secretariat, draft):
+    response = api.as_(supervisor).post(
+        f"/api/v1/nominations/{draft.pk}/withdraw", {"reason": "Moved to another unit"}
+    )
+    assert response.status_code == 200
+    [row] = api.as_(secretariat).get(f"/api/v1/nominations/{draft.pk}/history").json()["results"]
+    assert (row["to_state"], row["reason"]) == ("withdrawn", "Moved to another unit")

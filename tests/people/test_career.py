@@ -100,5 +100,12 @@ def test_awards_older_than_five_years_leave_the_window(employee):
             " note, created_at) VALUES (%s, 'award', 1, '', '{}', 'history', '', %s)",
             [employee.pk, timezone.now() - dt.timedelta(days=6 * 365)],
         )
-    assert career_profiles_refresh_award_window() == 1
-    assert CareerProfile.objects.get(employee=employee).awards_last_five_years == 2
+    # Another person's award and this person's other events do not count.
+    other = EmployeeFactory()
+    career_event_append(employee=other, kind="award", reference="theirs")
+    career_event_append(employee=employee, kind="training", amount=20, reference="course")
+    profiles = CareerProfile.objects.filter(employee=employee)
+    profiles.update(awards_last_five_years=99)  # stale, to be recounted
+    assert career_profiles_refresh_award_window() == 2
+    assert profiles.get().awards_last_five_years == 2
+    assert CareerProfile.objects.get(employee=other).awards_last_five_years == 1

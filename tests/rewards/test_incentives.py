@@ -368,3 +368,28 @@ def test_the_export_defuses_spreadsheet_formulas(published, api, hr, subordinate
     response = api.as_(hr).get(f"/api/v1/cycles/{published['cycle'].pk}/incentives.csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0]["name"] == '\'=HYPERLINK("x")'
+
+
+def test_the_sweeper_queues_a_rewards_job_whose_message_was_lost(
+    policy, supervisor, subordinate, secretariat, eager_jobs
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from rewards.models import Publication
+    from rewards.workflow import PUBLISHING
+    from tests.nominations.helpers import move_to
+
+    from .conftest import decide
+
+    decide(policy, supervisor, [subordinate])
+    move_to(policy, "deciding")
+    publish_results(policy, secretariat)  # the job's row; its message lost
+    assert services.publications_sweep() == 0  # just created: its job may still come
+    Publication.objects.update(
+        updated_at=timezone.now() - PUBLISHING.grace - dt.timedelta(seconds=1)
+    )
+    assert services.publications_sweep() == 1  # run here, eagerly
+    assert Publication.objects.get().status == "done"
+    assert IncentiveRecord.objects.filter(employee=subordinate).count() == 4

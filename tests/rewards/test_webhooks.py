@@ -150,6 +150,17 @@ def test_the_secretariat_manages_endpoints_and_reads_the_delivery_log(
         f"/api/v1/webhook-endpoints/{created['id']}", {"active": False}, format="json"
     )
     assert off.json()["active"] is False
+    # Switched back on, an endpoint starts afresh: no failures, no back-off.
+    WebhookEndpoint.objects.filter(pk=created["id"]).update(
+        failures=4, retry_at=timezone.now(), disabled_reason="The receiver answered 410 Gone."
+    )
+    on = api.as_(secretariat).patch(
+        f"/api/v1/webhook-endpoints/{created['id']}", {"active": True}, format="json"
+    )
+    assert on.json()["active"] is True
+    endpoint = WebhookEndpoint.objects.get(pk=created["id"])
+    assert (endpoint.failures, endpoint.retry_at, endpoint.disabled_reason) == (0, None, "")
+    assert endpoint.created_by == secretariat.user
 
 
 @pytest.mark.django_db(transaction=True)
