@@ -222,16 +222,47 @@ def test_a_failure_or_a_release_touches_only_its_own_row(certificates):
     assert states(first)[-1] == ("working", "failed", None, "OSError('disk full')")
     services.certificate_fail(certificate_id=first.pk, error="again")  # failed stays failed
     assert Certificate.objects.get(pk=first.pk).error == "OSError('disk full')"
-    services.certificate_release(certificate_id=second.pk)
-    assert Certificate.objects.get(pk=second.pk).status == "pending"
 
 
-def test_a_batch_claims_only_its_own_certificates(certificates):
+def test_a_release_puts_back_only_its_own_working_row(certificates):
     from certificates import services
 
     first, second = certificates
+    ISSUING.claim(pks=[first.pk, second.pk])
+    services.certificate_release(certificate_id=second.pk)
+    assert dict(Certificate.objects.values_list("pk", "status")) == {
+        first.pk: "working",
+        second.pk: "pending",
+    }
+
+
+def test_a_batch_claims_and_releases_only_its_own_certificates(
+    certificates, supervisor, monkeypatch
+):
+    from certificates import rendering, services
+
+    first, second = certificates
+    third = Certificate.objects.create(nomination=first.nomination, recipient=supervisor)
     assert services.certificates_claim(certificate_ids=[first.pk]) == [first.pk]
     assert Certificate.objects.get(pk=second.pk).status == "pending"
+    # Another job holds ``first``; a batch of ``second`` whose layout fails
+    # releases its own row, issues it alone, and leaves ``first`` alone.
+    real = rendering.render_certificates
+    sizes = []
+
+    def layout(batch):
+        sizes.append(len(batch))
+        if len(sizes) == 1:
+            raise ValueError("layout")
+        return real(batch)
+
+    monkeypatch.setattr(rendering, "render_certificates", layout)
+    assert services.certificates_issue_batch(certificate_ids=[second.pk]) == 1
+    assert dict(Certificate.objects.values_list("pk", "status")) == {
+        first.pk: "working",  # still the other job's
+        second.pk: "issued",
+        third.pk: "pending",  # in no batch yet
+    }
 
 
 def test_the_history_of_an_object_is_its_own_not_that_of_another_kind_with_the_same_id(

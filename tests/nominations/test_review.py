@@ -212,6 +212,9 @@ def test_a_rubric_in_use_is_immutable_and_changes_make_a_new_version(cycle, admi
     ]
     newer = services.rubric_new_version(rubric=rubric, criteria=criteria)
     assert (newer.name, newer.version) == (rubric.name, rubric.version + 1)
+    # A change made from the older version still goes on top of the newest.
+    newest = services.rubric_new_version(rubric=rubric, criteria=criteria)
+    assert (newest.name, newest.version) == (rubric.name, rubric.version + 2)
 
 
 def test_one_chair_per_cycle(cycle, committee_unit):
@@ -222,7 +225,8 @@ def test_one_chair_per_cycle(cycle, committee_unit):
 
 
 def test_auto_advance_moves_cycles_whose_date_has_come(cycle):
-    today = timezone.localdate()
+    # A day other than the calendar's today: the job uses the day it is given.
+    today = timezone.localdate() + dt.timedelta(days=30)
     # Newer, so met first (cycles are listed newest first): it cannot open
     # without a chair, and must not stop the others.
     chairless = services.cycle_create(

@@ -103,9 +103,13 @@ def test_awards_older_than_five_years_leave_the_window(employee):
     # Another person's award and this person's other events do not count.
     other = EmployeeFactory()
     career_event_append(employee=other, kind="award", reference="theirs")
+    none = EmployeeFactory()
+    career_event_append(employee=none, kind="training", amount=8, reference="none's course")
+    CareerProfile.objects.filter(employee=none).update(awards_last_five_years=3)
     career_event_append(employee=employee, kind="training", amount=20, reference="course")
     profiles = CareerProfile.objects.filter(employee=employee)
     profiles.update(awards_last_five_years=99)  # stale, to be recounted
-    assert career_profiles_refresh_award_window() == 2
+    assert career_profiles_refresh_award_window() == 3
     assert profiles.get().awards_last_five_years == 2
     assert CareerProfile.objects.get(employee=other).awards_last_five_years == 1
+    assert CareerProfile.objects.get(employee=none).awards_last_five_years == 0

@@ -106,7 +106,8 @@ def test_nominees_who_opted_out_before_publication_get_no_post(
 
     from .conftest import decide
 
-    employee_set_public_recognition(employee=subordinate, public=False)
+    changed = employee_set_public_recognition(employee=subordinate, public=False)
+    assert changed.public_recognition is False
     decide(policy, supervisor, [subordinate])
     move_to(policy, "deciding")
     publish_results(policy, secretariat)
