@@ -152,24 +152,48 @@ def assignment(supervisor, subordinate, reviewers, cycle):
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "field", "message"),
     [
-        ({"scores": {**ALL_FIVE, "novelty": 6}, "submit": True}, "scores.novelty"),
-        ({"scores": {**ALL_FIVE, "novelty": 0}}, "scores.novelty"),
-        ({"scores": {**ALL_FIVE, "novelty": 2.5}}, "scores.novelty"),
-        ({"scores": {**ALL_FIVE, "novelty": "5"}}, "scores.novelty"),
-        ({"scores": {**ALL_FIVE, "bogus": 3}}, "scores.bogus"),
-        ({"scores": {"novelty": 3}, "submit": True}, "scores.benefit"),
-        ({"scores": ALL_FIVE, "comments": {"novelty": 7}}, "comments.novelty"),
-        ({"scores": "all fives"}, "scores"),
+        (
+            {"scores": {**ALL_FIVE, "novelty": 6}, "submit": True},
+            "scores.novelty",
+            "Must be between 1 and 5.",
+        ),
+        ({"scores": {**ALL_FIVE, "novelty": 0}}, "scores.novelty", "Must be between 1 and 5."),
+        (
+            {"scores": {**ALL_FIVE, "novelty": 2.5}},
+            "scores.novelty",
+            "A whole number is required.",
+        ),
+        ({"scores": {**ALL_FIVE, "novelty": "5"}}, "scores.novelty", "A whole number is required."),
+        ({"scores": {**ALL_FIVE, "bogus": 3}}, "scores.bogus", "Unknown criterion."),
+        (
+            {"scores": {"novelty": 3}, "submit": True},
+            "scores.benefit",
+            "Score every criterion to submit.",
+        ),
+        (
+            {"scores": ALL_FIVE, "comments": {"novelty": 7}},
+            "comments.novelty",
+            "Text of at most 5,000 characters.",
+        ),
+        (
+            {"scores": ALL_FIVE, "comments": {"novelty": "x" * 5001}},
+            "comments.novelty",
+            "Text of at most 5,000 characters.",
+        ),
+        ({"scores": ALL_FIVE, "comments": {"bogus": "x"}}, "comments.bogus", "Unknown criterion."),
+        ({"scores": "all fives"}, "scores", None),
     ],
 )
-def test_bad_review_input_names_the_field(api, reviewers, assignment, body, field):
+def test_bad_review_input_names_the_field(api, reviewers, assignment, body, field, message):
     response = api.as_(reviewers[0]).put(
         f"/api/v1/assignments/{assignment.pk}/review", body, format="json"
     )
     assert response.status_code == 400
     assert field in fields(response)
+    if message is not None:
+        assert response.json()["fields"][field] == [message]
     assert not Review.objects.exists()
     assert Assignment.objects.get(pk=assignment.pk).status == "assigned"
 
@@ -391,3 +415,35 @@ def test_withdrawing_keeps_the_reason_in_the_history(api, supervisor, secretaria
     assert response.status_code == 200
     [row] = api.as_(secretariat).get(f"/api/v1/nominations/{draft.pk}/history").json()["results"]
     assert (row["to_state"], row["reason"]) == ("withdrawn", "Moved to another unit")
+
+
+def test_a_comment_of_exactly_5000_characters_is_accepted(api, reviewers, assignment):
+    body = {"scores": ALL_FIVE, "comments": {"novelty": "x" * 5000}}
+    response = api.as_(reviewers[0]).put(
+        f"/api/v1/assignments/{assignment.pk}/review", body, format="json"
+    )
+    assert response.status_code == 200
+    assert len(Review.objects.get().comments["novelty"]) == 5000
+
+
+def test_a_review_is_refused_once_its_nomination_has_left_review(api, reviewers, assignment):
+    # The cycle still takes reviews; this nomination is decided already.
+    Nomination.objects.filter(pk=assignment.nomination_id).update(status="decided")
+    response = api.as_(reviewers[0]).put(
+        f"/api/v1/assignments/{assignment.pk}/review", {"scores": ALL_FIVE}, format="json"
+    )
+    assert (response.status_code, response.json()["message"]) == (
+        409,
+        "This nomination is not open for review.",
+    )
+    assert not Review.objects.exists()
+
+
+def test_what_is_missing_before_submitting_is_named_field_by_field(supervisor, subordinate, cycle):
+    item = nomination(cycle, supervisor, [subordinate])
+    Nomination.objects.filter(pk=item.pk).update(impact="", psm_statements={})
+    item.refresh_from_db()
+    missing = services.nomination_missing(nomination=item)
+    assert "impact" in missing
+    assert "psm_statements.public_interest" in missing
+    assert "title" not in missing

@@ -108,6 +108,7 @@ def test_nomination_to_publication_through_the_api(
     ]
     assert Nomination.objects.get(pk=nomination_id).status == "published"
     history = api.as_(secretariat).get(f"/api/v1/nominations/{nomination_id}/history").json()
+    assert history["results"][3]["reason"] == "all reviews submitted"
     assert [(row["from_state"], row["to_state"]) for row in history["results"]] == [
         ("draft", "submitted"),
         ("submitted", "eligible"),

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -288,3 +289,25 @@ def test_ranking_ties_break_on_psm_then_submission_and_quotas_fill(
         ("A", 3, "silver"),
         ("D", 4, "bronze"),
     ]
+
+
+def test_a_submitted_review_stores_its_total_and_its_psm_and_innovation_scores(
+    api, reviewers, in_review
+):
+    target = assignment_of(reviewers[0], in_review)
+    scores = {
+        **dict.fromkeys(["public_interest", "compassion", "policy_making", "self_sacrifice"], 5),
+        **dict.fromkeys(["novelty", "effectiveness", "benefit", "replicability"], 1),
+        "sustainability": 3,
+    }
+    api.as_(reviewers[0]).put(
+        f"/api/v1/assignments/{target.pk}/review", {"scores": scores, "submit": True}, format="json"
+    )
+    review = Review.objects.get(assignment=target)
+    # PSM all top (40 of 100 points); innovation only sustainability half way
+    # (10 × 0.5 = 5 of 60): total 45, PSM 100, innovation 5/60 = 8.333.
+    assert (review.score, review.psm_score, review.innovation_score) == (
+        Decimal("45.000"),
+        Decimal("100.000"),
+        Decimal("8.333"),
+    )
