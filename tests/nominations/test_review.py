@@ -296,7 +296,8 @@ def test_a_submitted_review_stores_its_total_and_its_psm_and_innovation_scores(
 ):
     target = assignment_of(reviewers[0], in_review)
     scores = {
-        **dict.fromkeys(["public_interest", "compassion", "policy_making", "self_sacrifice"], 5),
+        "public_interest": 4,
+        **dict.fromkeys(["compassion", "policy_making", "self_sacrifice"], 5),
         **dict.fromkeys(["novelty", "effectiveness", "benefit", "replicability"], 1),
         "sustainability": 3,
     }
@@ -304,10 +305,11 @@ def test_a_submitted_review_stores_its_total_and_its_psm_and_innovation_scores(
         f"/api/v1/assignments/{target.pk}/review", {"scores": scores, "submit": True}, format="json"
     )
     review = Review.objects.get(assignment=target)
-    # PSM all top (40 of 100 points); innovation only sustainability half way
-    # (10 × 0.5 = 5 of 60): total 45, PSM 100, innovation 5/60 = 8.333.
+    # PSM: public interest 3/4 of its 12 points, the other 28 in full: 37 of
+    # 40 = 92.5. Innovation: only sustainability, half of its 10: 5 of 60 =
+    # 8.333. Total: 42 of 100.
     assert (review.score, review.psm_score, review.innovation_score) == (
-        Decimal("45.000"),
-        Decimal("100.000"),
+        Decimal("42.000"),
+        Decimal("92.500"),
         Decimal("8.333"),
     )
