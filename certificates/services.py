@@ -16,7 +16,6 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,7 +132,6 @@ def _store(issued: list[tuple[Certificate, bytes]]) -> int:
                 CERTIFICATE,
                 to=S.ISSUED,
                 pks=[certificate.pk],
-                where=Q(status=S.WORKING),
                 values={
                     "file": name,
                     "sha256": digest,
@@ -155,7 +153,6 @@ def certificate_fail(*, certificate_id: int, error: str) -> None:
         CERTIFICATE,
         to=S.FAILED,
         pks=[certificate_id],
-        where=Q(status=S.WORKING),
         values={"error": error[:5000]},
         reason=error[:500],
     )

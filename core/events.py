@@ -31,7 +31,6 @@ from typing import Any, ClassVar, Self
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -129,7 +128,6 @@ def deliver(*, delivery_id: int) -> bool:
         EVENT_DELIVERY,
         to=E.DONE,
         pks=[delivery_id],
-        where=Q(status=E.WORKING),
         values={"done_at": timezone.now(), "error": ""},
     )
     return True
@@ -143,7 +141,6 @@ def delivery_failed(*, delivery_id: int, error: str) -> bool:
         EVENT_DELIVERY,
         to=E.FAILED if final else E.PENDING,
         pks=[delivery_id],
-        where=Q(status=E.WORKING),
         values={"error": error[:5000]},
         reason=error[:500],
     )

@@ -240,11 +240,11 @@ def advance(
     values: Mapping[str, Any] | None = None,
     reason: str = "",
     skip_locked: bool = False,
-    limit: int | None = None,
 ) -> list[Any]:
     """The system moves the rows (of ``pks``, matching ``where``) that the
-    table lets move to ``to``; the others are left alone. Returns the ids
-    moved, so a caller that gets ``[]`` lost the race.
+    table lets move to ``to`` (from any of its sources, so a job marking a
+    row done needs no ``where`` for "still working"); the others are left
+    alone. Returns the ids moved, so a caller that gets ``[]`` lost the race.
 
     The rows are locked first; with ``skip_locked`` rows another
     transaction holds are skipped, never waited for (claiming a job). A stay
@@ -260,13 +260,12 @@ def advance(
             return []
         query &= Q(pk__in=pks)
     with transaction.atomic():
-        rows = (
+        moves = list(
             lifecycle.model._default_manager.select_for_update(skip_locked=skip_locked)
             .filter(query)
             .order_by("pk")
             .values_list("pk", lifecycle.field)
         )
-        moves = list(rows[:limit] if limit is not None else rows)
         if not moves:
             return []
         _history(lifecycle, moves, to, None, reason)

@@ -91,8 +91,6 @@ NOMINATION = Lifecycle(
     select_related=("cycle",),
     refused=gettext_lazy("A nomination that is %(status)s cannot become %(to)s."),
 )
-# Kept for readers and tests: the nomination table and its guards by name.
-TRANSITIONS = NOMINATION.table
 
 
 def _has_chair(cycle: Cycle) -> str | None:

@@ -19,7 +19,7 @@ from typing import cast
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -167,7 +167,6 @@ def publication_process(*, cycle_id: int) -> dict | None:
             PUBLICATION,
             to=Publication.Status.DONE,
             pks=[cycle_id],
-            where=Q(status=Publication.Status.WORKING),
             values={"done_at": timezone.now()},
         )
 
