@@ -207,7 +207,7 @@ def solve(problem: Problem) -> tuple[dict[int, list[int]], int, int]:
 def build_problem(*, cycle: Cycle, nomination_ids: list[int]) -> tuple[Problem, dict]:
     conflicts = cycle_conflicts(cycle=cycle, nomination_ids=nomination_ids)
     members = list(
-        CommitteeMember.objects.filter(cycle=cycle, is_chair=False)
+        CommitteeMember.objects.filter(cycle=cycle, is_chair=False, is_deputy_chair=False)
         .order_by("pk")
         .prefetch_related("expertise")
     )

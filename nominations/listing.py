@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.db import fetch_prepared
+from core.types import Viewer
+from nominations import selectors
 from nominations.models import Evidence, Nomination, Nominee
 
 FIELDS = (
@@ -192,16 +194,28 @@ def _nested_from_rows(rows: list[dict], tz) -> tuple[dict, dict, dict]:
     return nominees, lead, evidence
 
 
-def nomination_payloads(rows: list[dict], *, decisions_of: set[int] | None) -> list[dict]:
-    """``rows`` come from ``queryset.values(*FIELDS)`` or from ``PageRows``;
-    ``decisions_of`` are the cycles whose decisions the caller may see before
-    publication (``None``: all)."""
+def nomination_payloads(rows: list[dict], *, user: Viewer) -> list[dict]:
+    """``rows`` come from ``queryset.values(*FIELDS)`` or from ``PageRows``,
+    scoped to ``user``; decisions show before publication only to those who
+    run the cycle, and who is nominated is hidden from blind reviewers
+    (``selectors.identity_hidden``)."""
     tz = timezone.get_current_timezone()
     if rows and "nominees_json" in rows[0]:
         nominees, lead, evidence = _nested_from_rows(rows, tz)
     else:
         nominees, lead, evidence = _nested_by_query([r["id"] for r in rows], tz)
-    return [_payload(r, nominees, lead, evidence, decisions_of, tz) for r in rows]
+    decisions_of = selectors.decision_scope(user=user)
+    hidden = {
+        r["id"]
+        for r in rows
+        if selectors.identity_hidden(
+            user=user,
+            nomination_id=r["id"],
+            cycle_id=r["cycle_id"],
+            nominator_id=r["nominator_id"],
+        )
+    }
+    return [_payload(r, nominees, lead, evidence, decisions_of, hidden, tz) for r in rows]
 
 
 def _nested_by_query(ids: list[int], tz) -> tuple[dict, dict, dict]:
@@ -253,7 +267,17 @@ def _nested_by_query(ids: list[int], tz) -> tuple[dict, dict, dict]:
     return nominees, lead, evidence
 
 
-def _payload(r: dict, nominees, lead, evidence, decisions_of, tz) -> dict:
+def _hide_identity(payload: dict) -> dict:
+    """The payload as a blind reviewer sees it: no nominees, no nominator,
+    evidence under neutral names."""
+    payload["nominees"], payload["lead"], payload["nominator"] = [], None, None
+    for number, item in enumerate(payload["evidence"], start=1):
+        item["name"] = selectors.evidence_blind_name(item["content_type"], number)
+    payload["identity_hidden"] = True
+    return payload
+
+
+def _payload(r: dict, nominees, lead, evidence, decisions_of, hidden, tz) -> dict:
     visible = (
         r["status"] == Nomination.Status.PUBLISHED
         or decisions_of is None
@@ -267,7 +291,7 @@ def _payload(r: dict, nominees, lead, evidence, decisions_of, tz) -> dict:
             "override": r["decision_override"],
             "decided_at": _iso(r["decided_at"], tz),
         }
-    return {
+    payload = {
         "id": r["id"],
         "cycle": r["cycle_id"],
         "category": {
@@ -292,4 +316,6 @@ def _payload(r: dict, nominees, lead, evidence, decisions_of, tz) -> dict:
         "decision": decision,
         "created_at": _iso(r["created_at"], tz),
         "updated_at": _iso(r["updated_at"], tz),
+        "identity_hidden": False,
     }
+    return _hide_identity(payload) if r["id"] in hidden else payload

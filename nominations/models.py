@@ -173,6 +173,9 @@ class CommitteeMember(models.Model):
         "people.Employee", on_delete=models.PROTECT, related_name="committee_seats"
     )
     is_chair = models.BooleanField(_("chair"), default=False)
+    # Decides the nominations the chair is in conflict with (and sees the
+    # cycle as the chair does); like the chair, reviews nothing.
+    is_deputy_chair = models.BooleanField(_("deputy chair"), default=False)
     load_cap = models.PositiveSmallIntegerField(_("most nominations to review"), default=20)
     expertise = models.ManyToManyField(Category, blank=True, verbose_name=_("expertise"))
 
@@ -184,6 +187,15 @@ class CommitteeMember(models.Model):
             models.UniqueConstraint(fields=["cycle", "employee"], name="member_once_per_cycle"),
             models.UniqueConstraint(
                 fields=["cycle"], condition=models.Q(is_chair=True), name="one_chair_per_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["cycle"],
+                condition=models.Q(is_deputy_chair=True),
+                name="one_deputy_chair_per_cycle",
+            ),
+            models.CheckConstraint(
+                condition=~(models.Q(is_chair=True) & models.Q(is_deputy_chair=True)),
+                name="chair_or_deputy_not_both",
             ),
         ]
 
@@ -317,6 +329,11 @@ class Assignment(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ASSIGNED)
     expertise_match = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when a conflict of interest is found after assignment (the
+    # reporting lines changed): the review is refused and the nomination
+    # needs another reviewer; the row stays for the record.
+    conflict = models.CharField(_("conflict found"), max_length=300, blank=True)
+    conflict_found_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,16 @@ from core.types import Viewer
 from people.selectors import SECRETARIAT, user_employee, user_group_names
 
 from . import scoring
-from .models import Assignment, AwardLevel, CommitteeMember, Cycle, Nomination, Nominee, Review
+from .evidence import EXTENSIONS
+from .models import (
+    Assignment,
+    AwardLevel,
+    CommitteeMember,
+    Cycle,
+    Nomination,
+    Nominee,
+    Review,
+)
 
 S = Nomination.Status
 
@@ -54,22 +64,43 @@ _INVOLVEMENT_SQL = """
      WHERE c.employee_id = %(e)s
     UNION ALL
     SELECT 'chair', c.cycle_id FROM nominations_committeemember c
-     WHERE c.employee_id = %(e)s AND c.is_chair
+     WHERE c.employee_id = %(e)s AND (c.is_chair OR c.is_deputy_chair)
+    UNION ALL
+    SELECT 'blind', a.nomination_id FROM nominations_assignment a
+      JOIN nominations_committeemember c ON c.id = a.member_id
+      JOIN nominations_nomination m ON m.id = a.nomination_id
+      JOIN nominations_cycle y ON y.id = m.cycle_id
+     WHERE c.employee_id = %(e)s AND y.blind_review
 """
 
 
-def _involvement(user: Viewer) -> tuple[list[int], list[int]]:
-    """(nomination ids the user is named in or assigned to, cycles they chair),
-    cached on the user object for the request."""
+@dataclass(frozen=True)
+class Involvement:
+    """What an employee is involved in: nominations naming them, nominations
+    assigned to them (those of blind cycles apart) and cycles they chair or
+    deputise for."""
+
+    named: frozenset[int] = frozenset()
+    assigned: frozenset[int] = frozenset()
+    assigned_blind: frozenset[int] = frozenset()
+    chair_of: frozenset[int] = frozenset()
+
+
+def _involvement(user: Viewer) -> Involvement:
+    """The user's :class:`Involvement`, cached on the user object for the request."""
     cached = getattr(user, "_apresiasi_involvement", None)
     if cached is None:
         employee = user_employee(user)
-        nominations: list[int] = []
-        chair: list[int] = []
+        kinds: dict[str, set[int]] = defaultdict(set)
         if employee is not None:
             for kind, pk in fetch_prepared(_INVOLVEMENT_SQL, {"e": employee.pk}):
-                (chair if kind == "chair" else nominations).append(pk)
-        cached = (nominations, chair)
+                kinds[kind].add(pk)
+        cached = Involvement(
+            named=frozenset(kinds["named"]),
+            assigned=frozenset(kinds["assigned"]),
+            assigned_blind=frozenset(kinds["blind"]),
+            chair_of=frozenset(kinds["chair"]),
+        )
         setattr(user, "_apresiasi_involvement", cached)  # noqa: B010 - a per-request cache
     return cached
 
@@ -89,12 +120,13 @@ def nomination_scope(*, user: Viewer) -> QuerySet[Nomination]:
     employee = user_employee(user)
     if employee is None:
         return base.none()
-    involved, chair_of = _involvement(user)
+    seen = _involvement(user)
     visible = Q(nominator_id=employee.pk)
+    involved = seen.named | seen.assigned
     if involved:
-        visible |= Q(pk__in=involved)
-    if chair_of:
-        visible |= Q(cycle_id__in=chair_of) & ~Q(status=S.DRAFT)
+        visible |= Q(pk__in=sorted(involved))
+    if seen.chair_of:
+        visible |= Q(cycle_id__in=sorted(seen.chair_of)) & ~Q(status=S.DRAFT)
     return base.filter(visible)
 
 
@@ -102,7 +134,27 @@ def decision_scope(*, user: Viewer) -> set[int] | None:
     """Cycles whose decisions the user may see before publication; ``None``: all."""
     if SECRETARIAT in user_group_names(user):
         return None
-    return set(_involvement(user)[1])
+    return set(_involvement(user).chair_of)
+
+
+def identity_hidden(*, user: Viewer, nomination_id: int, cycle_id: int, nominator_id: int) -> bool:
+    """Whether who is nominated (the nominees, the nominator, the names of
+    the evidence files and their metadata) is hidden from ``user``: they see
+    the nomination only as its assigned reviewer in a blind-review cycle.
+
+    The one rule of blind review: the API (list, detail, evidence download)
+    and the web pages (nomination, review) all ask it. The secretariat, the
+    chair and the deputy chair, the nominator and the nominees see who."""
+    if SECRETARIAT in user_group_names(user):
+        return False
+    seen = _involvement(user)
+    employee = user_employee(user)
+    return (
+        nomination_id in seen.assigned_blind
+        and nomination_id not in seen.named
+        and cycle_id not in seen.chair_of
+        and (employee is None or employee.pk != nominator_id)
+    )
 
 
 def nomination_get(*, user: Viewer, pk: int) -> Nomination:
@@ -163,25 +215,52 @@ def other_reviews(*, assignment: Assignment) -> list[Review]:
     )
 
 
-def reviewer_nominees(*, nomination: Nomination) -> list[Nominee] | None:
-    """The nominees as a reviewer may see them: ``None`` in a blind cycle
-    (who is hidden). The API and the web page both ask this."""
-    if nomination.cycle.blind_review:
+def reviewer_nominees(*, user: Viewer, nomination: Nomination) -> list[Nominee] | None:
+    """The nominees as the reviewer may see them: ``None`` when who is
+    hidden from them (:func:`identity_hidden`)."""
+    if identity_hidden(
+        user=user,
+        nomination_id=nomination.pk,
+        cycle_id=nomination.cycle_id,
+        nominator_id=nomination.nominator_id,
+    ):
         return None
     return list(nomination.nominees.select_related("employee__org_unit"))
 
 
-def reviewer_view(*, assignment: Assignment) -> dict:
+def reviewer_view(*, user: Viewer, assignment: Assignment) -> dict:
     """What a reviewer sees of an assigned nomination: the nomination, its
-    nominees (``None`` when blind), its evidence, and the other reviewers'
-    submitted reviews once their own is submitted (without who wrote them)."""
+    nominees (``None`` when blind), its evidence (under neutral names when
+    blind), and the other reviewers' submitted reviews once their own is
+    submitted (without who wrote them)."""
     nomination = assignment.nomination
+    nominees = reviewer_nominees(user=user, nomination=nomination)
+    items = list(nomination.evidence.all())
     return {
         "nomination": nomination,
-        "nominees": reviewer_nominees(nomination=nomination),
-        "evidence": list(nomination.evidence.all()),
+        "nominees": nominees,
+        "blind": nominees is None,
+        "evidence": [
+            {
+                "id": e.pk,
+                "name": (
+                    e.original_name
+                    if nominees is not None
+                    else evidence_blind_name(e.content_type, n)
+                ),
+                "size": e.size,
+                "content_type": e.content_type,
+                "url": reverse("api-evidence-download", args=[nomination.pk, e.pk]),
+            }
+            for n, e in enumerate(items, start=1)
+        ],
         "other_reviews": other_reviews(assignment=assignment),
     }
+
+
+def evidence_blind_name(content_type: str, number: int) -> str:
+    """An evidence file's name as a blind reviewer sees it: its number and type."""
+    return f"{_('evidence')}-{number}.{EXTENSIONS.get(content_type, 'bin')}"
 
 
 # --- screening ---------------------------------------------------------------------

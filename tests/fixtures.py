@@ -68,7 +68,14 @@ def api():
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
     def as_(employee):
-        client.force_authenticate(user=employee.user if employee is not None else None)
+        # A fresh user object, as each real request loads one: nothing cached
+        # on it by an earlier request (roles, involvement) carries over.
+        user = None
+        if employee is not None:
+            model = type(employee.user)
+            fields = model._meta.concrete_fields
+            user = model(**{f.attname: getattr(employee.user, f.attname) for f in fields})
+        client.force_authenticate(user=user)
         return client
 
     client.as_ = as_

@@ -2,7 +2,7 @@
 business rules here: those live in services, workflow and rules."""
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from nominations.models import (
@@ -14,7 +14,6 @@ from nominations.models import (
     Evidence,
     Nomination,
 )
-from nominations.selectors import reviewer_nominees
 from people.models import Employee
 
 # --- cycles -----------------------------------------------------------------------------
@@ -170,12 +169,17 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class NominationSerializer(serializers.ModelSerializer):
+    """A nomination. For an assigned reviewer of a blind-review cycle
+    ``identity_hidden`` is true: ``nominees`` is empty, ``nominator`` and
+    ``lead`` are null and evidence files carry neutral names."""
+
     category = CategorySerializer()
-    nominator = PersonSerializer()
+    nominator = PersonSerializer(allow_null=True)
     nominees = NomineeSerializer(many=True)
     lead = serializers.SerializerMethodField()
     evidence = EvidenceSerializer(many=True)
     decision = serializers.SerializerMethodField()
+    identity_hidden = serializers.SerializerMethodField()
 
     class Meta:
         model = Nomination
@@ -199,7 +203,11 @@ class NominationSerializer(serializers.ModelSerializer):
             "decision",
             "created_at",
             "updated_at",
+            "identity_hidden",
         ]
+
+    def get_identity_hidden(self, obj) -> bool:
+        return False
 
     def get_lead(self, obj) -> int | None:
         lead = next((n for n in obj.nominees.all() if n.is_lead), None)
@@ -252,8 +260,18 @@ class OtherReviewSerializer(serializers.Serializer):
     score = serializers.DecimalField(max_digits=6, decimal_places=3)
 
 
+class ReviewerEvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField()
+
+
 class ReviewedNominationSerializer(serializers.Serializer):
-    """The nomination as a reviewer sees it: blind cycles hide who."""
+    """The nomination as a reviewer sees it (``selectors.reviewer_view``):
+    in a blind cycle ``nominees`` is null and evidence files carry neutral
+    names (their download strips the files' metadata)."""
 
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -263,11 +281,16 @@ class ReviewedNominationSerializer(serializers.Serializer):
     impact = serializers.CharField()
     started_on = serializers.DateField()
     psm_statements = serializers.DictField()
-    evidence = EvidenceSerializer(many=True)
+    evidence = serializers.SerializerMethodField()
     nominees = serializers.SerializerMethodField()
 
+    @extend_schema_field(ReviewerEvidenceSerializer(many=True))
+    def get_evidence(self, obj) -> list[dict]:
+        return self.context["view"]["evidence"]
+
+    @extend_schema_field(NomineeSerializer(many=True, allow_null=True))
     def get_nominees(self, obj) -> list[dict] | None:
-        nominees = reviewer_nominees(nomination=obj)
+        nominees = self.context["view"]["nominees"]
         return None if nominees is None else list(NomineeSerializer(nominees, many=True).data)
 
 
@@ -291,8 +314,9 @@ class AssignmentDetailSerializer(AssignmentSerializer):
     class Meta(AssignmentSerializer.Meta):
         fields = [*AssignmentSerializer.Meta.fields, "nomination_detail", "other_reviews"]
 
+    @extend_schema_field(OtherReviewSerializer(many=True))
     def get_other_reviews(self, obj) -> list[dict]:
-        return list(OtherReviewSerializer(self.context.get("other_reviews", []), many=True).data)
+        return list(OtherReviewSerializer(self.context["view"]["other_reviews"], many=True).data)
 
 
 @extend_schema_serializer(

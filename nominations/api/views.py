@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import cast
 
 import django_filters
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -155,8 +156,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return super().filter_queryset(queryset)
 
     def _payloads(self, rows):
-        scope = selectors.decision_scope(user=self.request.user)
-        return listing.nomination_payloads(rows, decisions_of=scope)
+        return listing.nomination_payloads(rows, user=self.request.user)
 
     def list(self, request):
         # The page asked for is known before counting, so that on PostgreSQL
@@ -311,13 +311,31 @@ class EvidenceDownloadView(APIView):
     )
     def get(self, request, nomination_pk, pk):
         item = self._item(request, nomination_pk, pk)
-        name = item.original_name.rsplit(".", 1)[0][:100] or "evidence"
-        response = FileResponse(
-            item.file.open("rb"),
-            as_attachment=True,
-            filename=f"{name}.{evidence.EXTENSIONS[item.content_type]}",
-            content_type=item.content_type,
-        )
+        nomination = item.nomination
+        extension = evidence.EXTENSIONS[item.content_type]
+        if selectors.identity_hidden(
+            user=request.user,
+            nomination_id=nomination.pk,
+            cycle_id=nomination.cycle_id,
+            nominator_id=nomination.nominator_id,
+        ):
+            # A blind reviewer: a neutral name, and the file without the
+            # metadata that names its author.
+            number = list(nomination.evidence.values_list("pk", flat=True)).index(item.pk) + 1
+            with item.file.open("rb") as handle:
+                content = evidence.without_metadata(handle.read(), item.content_type)
+            response = HttpResponse(content, content_type=item.content_type)
+            response["Content-Disposition"] = content_disposition_header(
+                True, selectors.evidence_blind_name(item.content_type, number)
+            )
+        else:
+            name = item.original_name.rsplit(".", 1)[0][:100] or "evidence"
+            response = FileResponse(
+                item.file.open("rb"),
+                as_attachment=True,
+                filename=f"{name}.{extension}",
+                content_type=item.content_type,
+            )
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
@@ -343,7 +361,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         item = selectors.assignment_get(user=request.user, pk=pk)
         context = {
             **self.get_serializer_context(),
-            "other_reviews": selectors.other_reviews(assignment=item),
+            "view": selectors.reviewer_view(user=request.user, assignment=item),
         }
         return Response(s.AssignmentDetailSerializer(item, context=context).data)
 

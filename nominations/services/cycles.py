@@ -47,18 +47,25 @@ def committee_member_add(
     cycle: Cycle,
     employee: Employee,
     is_chair: bool = False,
+    is_deputy_chair: bool = False,
     load_cap: int = 20,
     expertise: Iterable[Category] = (),
 ) -> CommitteeMember:
+    if is_chair and is_deputy_chair:
+        raise ValidationError({"is_deputy_chair": _("The chair cannot be the deputy too.")})
     try:
         with transaction.atomic():
             member = CommitteeMember.objects.create(
-                cycle=cycle, employee=employee, is_chair=is_chair, load_cap=load_cap
+                cycle=cycle,
+                employee=employee,
+                is_chair=is_chair,
+                is_deputy_chair=is_deputy_chair,
+                load_cap=load_cap,
             )
             member.expertise.set(list(expertise))
     except IntegrityError:
         raise ValidationError(
-            {"employee": _("Already on this committee, or the cycle already has a chair.")}
+            {"employee": _("Already on this committee, or the seat of chair or deputy is taken.")}
         ) from None
     return member
 

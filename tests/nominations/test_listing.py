@@ -22,7 +22,7 @@ def test_fast_payload_equals_the_serializer(supervisor, subordinate, junior, cyc
     for user in (supervisor.user, chair.user):
         scope = selectors.decision_scope(user=user)
         fast = nomination_payloads(
-            list(Nomination.objects.filter(pk=item.pk).values(*FIELDS)), decisions_of=scope
+            list(Nomination.objects.filter(pk=item.pk).values(*FIELDS)), user=user
         )
         slow = NominationSerializer(
             selectors.nomination_list(user=user).get(pk=item.pk),

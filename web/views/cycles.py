@@ -27,7 +27,6 @@ from nominations.models import Assignment, Cycle, Nomination
 from nominations.selectors import (
     cycle_list,
     cycle_ranking,
-    decision_scope,
     nomination_get,
     nomination_scope,
     nominations_per_unit,
@@ -122,7 +121,7 @@ def screening(request, pk):
         .order_by("status", "submitted_at")
         .values(*FIELDS)
     )
-    items = nomination_payloads(rows, decisions_of=None)
+    items = nomination_payloads(rows, user=request.user)
     labels = status_labels()
     for item in items:
         item["findings"] = findings.get(item["id"], [])
@@ -327,7 +326,7 @@ def decide(request, pk, nomination_pk):
             messages.success(request, _("Decision recorded."))
             return redirect("web-ranking", cycle.pk)
     rows = list(nomination_scope(user=request.user).filter(pk=nomination.pk).values(*FIELDS))
-    item = nomination_payloads(rows, decisions_of=decision_scope(user=request.user))[0]
+    item = nomination_payloads(rows, user=request.user)[0]
     reviews = (
         Assignment.objects.filter(nomination=nomination)
         .select_related("member__employee", "review")

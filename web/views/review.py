@@ -113,7 +113,7 @@ def scoring(request, pk):
         else:
             messages.success(request, _("Review submitted.") if submit else _("Draft saved."))
             return redirect("web-review", assignment.pk)
-    view = reviewer_view(assignment=assignment)
+    view = reviewer_view(user=request.user, assignment=assignment)
     return render(
         request,
         "web/review/scoring.html",
@@ -125,7 +125,7 @@ def scoring(request, pk):
             "others": view["other_reviews"],
             "rows": _criteria_rows(assignment, scores, comments, errors),
             "locked": assignment.status == Assignment.Status.SUBMITTED,
-            "blind": assignment.nomination.cycle.blind_review,
+            "blind": view["blind"],
             "criteria_names": criteria_names(assignment.nomination.cycle),
         },
     )

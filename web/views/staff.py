@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from certificates.selectors import certificate_list
 from nominations.listing import FIELDS, nomination_payloads
-from nominations.selectors import award_level_names, decision_scope, nomination_scope
+from nominations.selectors import award_level_names, nomination_scope
 from people.selectors import career_profile_get, user_employee
 from people.services import employee_set_public_recognition
 from rewards.selectors import incentive_list
@@ -34,7 +34,7 @@ def my_nominations(request):
         .order_by("-created_at")
         .values(*FIELDS, "cycle__name")
     )
-    items = nomination_payloads(rows, decisions_of=decision_scope(user=request.user))
+    items = nomination_payloads(rows, user=request.user)
     labels = status_labels()
     levels = award_level_names(cycle_ids={row["cycle_id"] for row in rows})
     for item, row in zip(items, rows, strict=True):

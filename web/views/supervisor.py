@@ -15,7 +15,7 @@ from core.errors import ApplicationError, NotFoundError
 from nominations import services
 from nominations.listing import FIELDS, nomination_payloads
 from nominations.models import Category, Evidence
-from nominations.selectors import cycle_list, decision_scope, nomination_get, nomination_scope
+from nominations.selectors import cycle_list, nomination_get, nomination_scope
 from people.selectors import employee_reporting_line, user_employee
 from web.forms import InnovationForm, ReasonForm, StatementsForm, WhoForm
 from web.helpers import (
@@ -230,7 +230,7 @@ def _save(request, form, nomination, next_step, **fields):
 
 def _payload(request, nomination):
     rows = list(nomination_scope(user=request.user).filter(pk=nomination.pk).values(*FIELDS))
-    return nomination_payloads(rows, decisions_of=decision_scope(user=request.user))[0]
+    return nomination_payloads(rows, user=request.user)[0]
 
 
 @login_required
