@@ -4,7 +4,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import lifecycle
-from .jobs import task_payload
+from .errors import NotFoundError
+from .jobs import task_payload, task_visible
 from .models import StateChange
 from .pagination import PageNumberPagination
 
@@ -31,10 +32,13 @@ class TaskSerializer(serializers.Serializer):
 
 class TaskView(APIView):
     """State and progress of a background task started through the API
-    (reviewer assignment of a large cycle, bulk certificate re-issue)."""
+    (reviewer assignment of a large cycle, bulk certificate re-issue), for
+    the person who started it and the secretariat; 404 for anyone else."""
 
     @extend_schema(responses=TaskSerializer)
     def get(self, request, task_id):
+        if not task_visible(user=request.user, task_id=task_id):
+            raise NotFoundError()
         return Response(task_payload(task_id))
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from . import lifecycle
 from .lifecycle import Lifecycle
+from .types import Actor, Viewer
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,33 @@ def dispatch(task: Any, *, countdown: float | None = None, **kwargs: Any) -> boo
         )
         return False
     return True
+
+
+def start(task: Any, *, actor: Actor, **kwargs: Any) -> str:
+    """Queue ``task(**kwargs)`` for a person who follows its progress, and
+    record who started it (``task_visible``); returns the task id. A broker
+    error propagates (nothing is recorded): the caller says the queue is down."""
+    import uuid
+
+    from .models import StartedTask
+
+    task_id = str(uuid.uuid4())
+    record = StartedTask.objects.create(task_id=task_id, name=task.name, started_by_id=actor.pk)
+    try:
+        task.apply_async(kwargs=kwargs, task_id=task_id, retry=False)
+    except Exception:
+        record.delete()
+        raise
+    return task_id
+
+
+def task_visible(*, user: Viewer, task_id: str) -> bool:
+    """Whether ``user`` may follow the task: its starter, and whoever has
+    ``core.view_task`` on it (the secretariat; see ``people/rules.py``)."""
+    from .models import StartedTask
+
+    record = StartedTask.objects.filter(task_id=task_id[:64]).first()
+    return record is not None and bool(user.has_perm("core.view_task", record))
 
 
 def task_payload(task_id: str) -> dict:

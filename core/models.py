@@ -97,3 +97,22 @@ class EventDelivery(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.handler}"
+
+
+class StartedTask(models.Model):
+    """A background task a person started and may follow (``/api/v1/tasks/{id}``):
+    who started it, so that only they (and the secretariat) see its progress."""
+
+    task_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("started task")
+        verbose_name_plural = _("started tasks")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.task_id}"

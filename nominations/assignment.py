@@ -20,10 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError, NotFoundError
+from core.jobs import start
 from core.types import Actor
 from people.selectors import employee_supervisor_chains
 
@@ -104,21 +105,66 @@ class Problem:
         return dict(zip(self.nominations, self.allowed.sum(axis=1).tolist(), strict=True))
 
 
-def cycle_conflicts(*, cycle: Cycle, nomination_ids: list[int]) -> dict[int, dict[int, str]]:
-    """For each nomination, the committee members in conflict and why.
+# The kinds of conflict; the chair's decision is barred by the personal ones.
+PERSONAL = ("nominee", "nominator", "above", "below")
 
-    By identity (employee id, i.e. NIP), never by e-mail: the reviewer is a
-    nominee or the nominator, works in a nominee's org unit, is in a
-    nominee's supervisor chain, or declared a conflict.
+
+def cycle_conflicts(
+    *, cycle: Cycle, nomination_ids: list[int], members: list[int] | None = None
+) -> dict[int, dict[int, str]]:
+    """For each nomination, the committee members in conflict and why."""
+    found = cycle_conflict_kinds(cycle=cycle, nomination_ids=nomination_ids, members=members)
+    return {n: {m: reason for m, (_kind, reason) in by.items()} for n, by in found.items()}
+
+
+def cycle_conflict_kinds(
+    *,
+    cycle: Cycle,
+    nomination_ids: list[int],
+    members: list[int] | None = None,
+    seats: list[tuple[int, int, int]] | None = None,
+) -> dict[int, dict[int, tuple[str, str]]]:
+    """For each nomination, the committee members (all, or the ids in
+    ``members``) in conflict: ``{member: (kind, reason)}``.
+
+    By identity (employee id, i.e. NIP), never by e-mail: the member is a
+    nominee (``nominee``) or the nominator (``nominator``), anywhere above a
+    nominee in the reporting line (``above``) or anywhere below one — a
+    subordinate must not score their superior (``below``) —, works in a
+    nominee's org unit (``unit``), or declared a conflict (``declared``).
+    Reporting lines are read as they are now (an HR import moves people).
+    ``seats`` (member, employee, unit) saves reading the members when the
+    caller has them; then declared conflicts are not read (a chair declares none).
     """
-    members = list(
-        CommitteeMember.objects.filter(cycle=cycle).values_list(
-            "id", "employee_id", "employee__org_unit_id"
+    declared_too = seats is None
+    if seats is None:
+        rows = CommitteeMember.objects.filter(cycle=cycle)
+        if members is not None:
+            rows = rows.filter(pk__in=members)
+        seats = list(rows.values_list("id", "employee_id", "employee__org_unit_id"))
+    conflicts = _personal_conflicts(seats, nomination_ids)
+    if not declared_too:
+        return conflicts
+    declared = DeclaredConflict.objects.filter(nomination_id__in=nomination_ids)
+    if members is not None:
+        declared = declared.filter(member_id__in=members)
+    for nomination_id, member_id, reason in declared.values_list(
+        "nomination_id", "member_id", "reason"
+    ):
+        conflicts.setdefault(nomination_id, {})[member_id] = (
+            "declared",
+            _("declared a conflict: %(reason)s") % {"reason": reason},
         )
-    )
+    return conflicts
+
+
+def _personal_conflicts(
+    seats: list[tuple[int, int, int]], nomination_ids: list[int]
+) -> dict[int, dict[int, tuple[str, str]]]:
+    """The conflicts of ``cycle_conflict_kinds`` but the declared ones (three queries)."""
     by_employee = defaultdict(list)
     by_unit = defaultdict(list)
-    for member_id, employee_id, unit_id in members:
+    for member_id, employee_id, unit_id in seats:
         by_employee[employee_id].append(member_id)
         by_unit[unit_id].append(member_id)
     nominees = defaultdict(list)
@@ -129,30 +175,59 @@ def cycle_conflicts(*, cycle: Cycle, nomination_ids: list[int]) -> dict[int, dic
     nominators = dict(
         Nomination.objects.filter(pk__in=nomination_ids).values_list("id", "nominator_id")
     )
+    # Every chain in one read: the nominees' (who is above them) and the
+    # members' (whom they report to, so who is below a nominee).
     chains = employee_supervisor_chains(
-        employee_ids={e for rows in nominees.values() for e, _u in rows}
+        employee_ids={e for rows in nominees.values() for e, _u in rows} | set(by_employee)
     )
-    conflicts: dict[int, dict[int, str]] = defaultdict(dict)
+    below: dict[int, list[int]] = defaultdict(list)  # nominee → members reporting to them
+    for employee_id, member_ids in by_employee.items():
+        for boss in chains.get(employee_id, ()):
+            below[boss].extend(member_ids)
+    conflicts: dict[int, dict[int, tuple[str, str]]] = {}
     for nomination_id in nomination_ids:
-        found = conflicts[nomination_id]
+        found = conflicts[nomination_id] = {}
         for employee_id, unit_id in nominees[nomination_id]:
             for m in by_unit.get(unit_id, ()):
-                found.setdefault(m, _("works in the nominee's org unit"))
+                found.setdefault(m, ("unit", _("works in the nominee's org unit")))
+            for m in below.get(employee_id, ()):
+                found[m] = ("below", _("reports to the nominee"))
             for boss in chains.get(employee_id, ()):
                 for m in by_employee.get(boss, ()):
-                    found.setdefault(m, _("is in the nominee's supervisor chain"))
+                    found[m] = ("above", _("is in the nominee's supervisor chain"))
             for m in by_employee.get(employee_id, ()):
-                found[m] = _("is a nominee")
-        nominator = nominators.get(nomination_id)
-        for m in by_employee.get(nominator, ()) if nominator is not None else ():
-            found[m] = _("is the nominator")
-    for nomination_id, member_id, reason in DeclaredConflict.objects.filter(
-        nomination_id__in=nomination_ids
-    ).values_list("nomination_id", "member_id", "reason"):
-        conflicts[nomination_id][member_id] = _("declared a conflict: %(reason)s") % {
-            "reason": reason
-        }
-    return dict(conflicts)
+                found[m] = ("nominee", _("is a nominee"))
+        for m in by_employee.get(nominators.get(nomination_id, 0), ()):
+            found[m] = ("nominator", _("is the nominator"))
+    return conflicts
+
+
+def chair_conflicts(*, cycle: Cycle, nomination_ids: list[int]) -> dict[int, dict[str, str]]:
+    """The nominations whose decision the chair may not take, because they
+    are its nominator or a nominee or in a nominee's reporting line:
+    ``{nomination: {"chair": reason, "deputy": reason or absent}}``. The
+    deputy chair decides those, unless in conflict too."""
+    rows = list(
+        CommitteeMember.objects.filter(cycle=cycle)
+        .filter(models.Q(is_chair=True) | models.Q(is_deputy_chair=True))
+        .values_list("is_chair", "id", "employee_id", "employee__org_unit_id")
+    )
+    seat_of = {is_chair: member for is_chair, member, _e, _u in rows}
+    chair, deputy = seat_of.get(True), seat_of.get(False)
+    if chair is None or not nomination_ids:
+        return {}
+    found = cycle_conflict_kinds(
+        cycle=cycle, nomination_ids=nomination_ids, seats=[row[1:] for row in rows]
+    )
+    out: dict[int, dict[str, str]] = {}
+    for nomination_id, by_member in found.items():
+        kind, reason = by_member.get(chair, ("", ""))
+        if kind in PERSONAL:
+            out[nomination_id] = {"chair": reason}
+            d_kind, d_reason = by_member.get(deputy, ("", "")) if deputy else ("", "")
+            if d_kind in PERSONAL:
+                out[nomination_id]["deputy"] = d_reason
+    return out
 
 
 def solve(problem: Problem) -> tuple[dict[int, list[int]], int, int]:
@@ -215,9 +290,11 @@ def build_problem(*, cycle: Cycle, nomination_ids: list[int]) -> tuple[Problem, 
     row = {n: i for i, n in enumerate(nomination_ids)}
     existing = defaultdict(set)
     load = np.zeros(len(members), dtype=np.int64)
-    for nomination_id, member_id in Assignment.objects.filter(nomination__cycle=cycle).values_list(
-        "nomination_id", "member_id"
-    ):
+    # An assignment flagged for a conflict found later counts for nothing:
+    # its nomination needs another reviewer (the member stays barred).
+    for nomination_id, member_id in Assignment.objects.filter(
+        nomination__cycle=cycle, conflict=""
+    ).values_list("nomination_id", "member_id"):
         existing[nomination_id].add(member_id)
         if member_id in col:
             load[col[member_id]] += 1
@@ -226,10 +303,11 @@ def build_problem(*, cycle: Cycle, nomination_ids: list[int]) -> tuple[Problem, 
         for member_id in blocked:
             if member_id in col:
                 allowed[row[n], col[member_id]] = False
-    for n, assigned in existing.items():
-        for member_id in assigned:
-            if n in row and member_id in col:
-                allowed[row[n], col[member_id]] = False
+    for n, member_id in Assignment.objects.filter(nomination_id__in=nomination_ids).values_list(
+        "nomination_id", "member_id"
+    ):
+        if member_id in col:  # at most one assignment per member and nomination
+            allowed[row[n], col[member_id]] = False
     categories = dict(
         Nomination.objects.filter(pk__in=nomination_ids).values_list("id", "category_id")
     )
@@ -365,11 +443,9 @@ def reviewers_assign_or_queue(*, cycle: Cycle, actor) -> tuple[AssignmentResult 
     if count <= settings.ASSIGNMENT_ASYNC_THRESHOLD:
         return reviewers_assign(cycle_id=cycle.pk, actor=actor), None
     try:
-        task = assign_reviewers.apply_async(
-            kwargs={"cycle_id": cycle.pk, "actor_id": actor.pk}, retry=False
-        )
+        task_id = start(assign_reviewers, actor=actor, cycle_id=cycle.pk, actor_id=actor.pk)
     except Exception:
         raise ServiceUnavailableError(
             _("The job queue is unavailable; nothing was assigned. Try again shortly.")
         ) from None
-    return None, task.id
+    return None, task_id

@@ -43,6 +43,15 @@ def is_cycle_chair(user, obj) -> bool:
 
 
 @rules.predicate
+def is_cycle_deputy_chair(user, obj) -> bool:
+    cycle = _cycle_of(obj)
+    emp = _employee_id(user)
+    if cycle is None or emp is None:
+        return False
+    return cycle.committee.filter(employee_id=emp, is_deputy_chair=True).exists()
+
+
+@rules.predicate
 def is_own_assignment(user, assignment: Assignment) -> bool:
     return assignment.member.employee_id == _employee_id(user)
 
@@ -54,12 +63,13 @@ rules.add_perm("nominations.change_nomination", is_nominator)
 rules.add_perm("nominations.submit_nomination", is_nominator)
 rules.add_perm("nominations.withdraw_nomination", is_nominator)
 rules.add_perm("nominations.screen_nomination", is_secretariat)
-rules.add_perm("nominations.decide_nomination", is_cycle_chair)
+# The deputy chair decides what the chair may not (services.results._check_decider).
+rules.add_perm("nominations.decide_nomination", is_cycle_chair | is_cycle_deputy_chair)
 rules.add_perm("nominations.publish_nomination", is_secretariat)
 rules.add_perm("nominations.score_assignment", is_own_assignment)
 rules.add_perm("nominations.reopen_assignment", is_cycle_chair)
 rules.add_perm("nominations.manage_cycle", is_secretariat)
-rules.add_perm("nominations.view_ranking", is_secretariat | is_cycle_chair)
+rules.add_perm("nominations.view_ranking", is_secretariat | is_cycle_chair | is_cycle_deputy_chair)
 # The audit trail of a nomination or cycle: notes carry screening reasons and
 # decision rationales, so only those who run the cycle read it.
-rules.add_perm("nominations.view_history", is_secretariat | is_cycle_chair)
+rules.add_perm("nominations.view_history", is_secretariat | is_cycle_chair | is_cycle_deputy_chair)

@@ -260,7 +260,8 @@ def reviewer_view(*, user: Viewer, assignment: Assignment) -> dict:
 
 def evidence_blind_name(content_type: str, number: int) -> str:
     """An evidence file's name as a blind reviewer sees it: its number and type."""
-    return f"{_('evidence')}-{number}.{EXTENSIONS.get(content_type, 'bin')}"
+    label = _("evidence")
+    return f"{label}-{number}.{EXTENSIONS.get(content_type, 'bin')}"
 
 
 # --- screening ---------------------------------------------------------------------
@@ -363,6 +364,9 @@ class RankingRow:
     proposed_award_level: str | None = None
     submitted_at: dt.datetime | None = None
     status: str = ""
+    # Set when the chair may not decide (assignment.chair_conflicts).
+    chair_conflict: str | None = None
+    decided_by: str = "chair"
 
 
 @dataclass
@@ -452,10 +456,26 @@ def cycle_ranking(*, cycle: Cycle) -> Ranking:
             strict=True,
         )
     ]
+    _mark_chair_conflicts(ranking)
     ranking.agreement = scoring.krippendorff_alpha(
         reviews["nomination"].to_numpy(), reviews["score"].to_numpy()
     )
     return ranking
+
+
+def _mark_chair_conflicts(ranking: Ranking) -> None:
+    """Who decides each row: the chair, or the deputy chair where the chair is
+    in conflict (``none`` when both are)."""
+    from .assignment import chair_conflicts
+
+    found = chair_conflicts(
+        cycle=ranking.cycle, nomination_ids=[r.nomination_id for r in ranking.rows]
+    )
+    for row in ranking.rows:
+        conflict = found.get(row.nomination_id)
+        if conflict:
+            row.chair_conflict = conflict["chair"]
+            row.decided_by = "none" if "deputy" in conflict else "deputy_chair"
 
 
 def proposed_award_level(*, nomination: Nomination) -> str | None:
@@ -494,6 +514,8 @@ def ranking_payload(ranking: Ranking) -> dict:
                 "normalised_score": r.normalised_score,
                 "reviews": r.reviews,
                 "proposed_award_level": r.proposed_award_level,
+                "decided_by": r.decided_by,
+                "chair_conflict": r.chair_conflict,
             }
             for r in ranking.rows
         ],
@@ -564,11 +586,13 @@ def committee_seats(*, user: Viewer) -> dict:
     if employee is None:
         return {"reviewer": False, "chair_of": []}
     seats = list(
-        CommitteeMember.objects.filter(employee=employee).values_list("cycle_id", "is_chair")
+        CommitteeMember.objects.filter(employee=employee).values_list(
+            "cycle_id", "is_chair", "is_deputy_chair"
+        )
     )
     return {
-        "reviewer": any(not chair for _, chair in seats),
-        "chair_of": [cycle for cycle, chair in seats if chair],
+        "reviewer": any(not (chair or deputy) for _, chair, deputy in seats),
+        "chair_of": [cycle for cycle, chair, deputy in seats if chair or deputy],
     }
 
 

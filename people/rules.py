@@ -24,3 +24,12 @@ def is_supervisor(user) -> bool:
 rules.add_perm("people.list_all_employees", is_secretariat | is_hr)
 rules.add_perm("people.import_employees", is_secretariat | is_hr)
 rules.add_perm("people.read_career_feed", is_hr)
+
+
+@rules.predicate
+def started_the_task(user, task) -> bool:
+    return task is not None and user.is_authenticated and task.started_by_id == user.pk
+
+
+# A background task's progress: who started it, and the secretariat.
+rules.add_perm("core.view_task", started_the_task | is_secretariat)

@@ -12,7 +12,7 @@ from certificates.models import Certificate
 from certificates.throttles import VerifyThrottle
 from core.api import HISTORY_SCHEMA, ReasonSerializer, history_response
 from core.errors import NotFoundError, ServiceUnavailableError
-from core.jobs import task_payload
+from core.jobs import start, task_payload
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -187,16 +187,15 @@ class BulkReissueView(APIView):
                 {"reason": [_("Say why the certificates are re-issued.")]}
             )
         try:
-            task = reissue_cycle.apply_async(
-                kwargs={
-                    "cycle_id": cycle_id,
-                    "actor_id": request.user.pk,
-                    "reason": data.validated_data["reason"],
-                },
-                retry=False,
+            task_id = start(
+                reissue_cycle,
+                actor=request.user,
+                cycle_id=cycle_id,
+                actor_id=request.user.pk,
+                reason=data.validated_data["reason"],
             )
         except Exception:
             raise ServiceUnavailableError(
                 _("The job queue is unavailable; nothing was re-issued. Try again shortly.")
             ) from None
-        return Response(task_payload(task.id), status=status.HTTP_202_ACCEPTED)
+        return Response(task_payload(task_id), status=status.HTTP_202_ACCEPTED)

@@ -2,6 +2,8 @@
 business rules here: those live in services, workflow and rules."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -15,6 +17,7 @@ from nominations.models import (
     Nomination,
 )
 from people.models import Employee
+from people.selectors import employee_reporting_line, user_employee
 
 # --- cycles -----------------------------------------------------------------------------
 
@@ -116,15 +119,32 @@ class PhaseInputSerializer(serializers.Serializer):
         )
     ]
 )
+@extend_schema_field(OpenApiTypes.INT)
+class NominableField(serializers.PrimaryKeyRelatedField):
+    """An employee the caller may nominate: someone in their reporting line.
+
+    Anyone else answers exactly as an id that does not exist, so that walking
+    the ids reveals nothing (not even that the person exists). The caller's
+    own id passes, for the service to say that nobody nominates themselves."""
+
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "does_not_exist": _("Nobody in your reporting line has id {pk_value}."),
+    }
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        employee = user_employee(request.user) if request is not None else None
+        if employee is None:
+            return Employee.objects.none()
+        return employee_reporting_line(employee=employee) | Employee.objects.filter(pk=employee.pk)
+
+
 class NominationInputSerializer(serializers.Serializer):
     cycle = serializers.PrimaryKeyRelatedField(queryset=Cycle.objects.all())
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
-    nominees = serializers.PrimaryKeyRelatedField(
-        queryset=Employee.objects.all(), many=True, allow_empty=False
-    )
-    lead = serializers.PrimaryKeyRelatedField(
-        queryset=Employee.objects.all(), required=False, allow_null=True
-    )
+    nominees = NominableField(many=True, allow_empty=False)
+    lead = NominableField(required=False, allow_null=True)
     title = serializers.CharField(max_length=200)
     problem = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     solution = serializers.CharField(required=False, allow_blank=True, max_length=10000)
@@ -295,12 +315,16 @@ class ReviewedNominationSerializer(serializers.Serializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
+    """A reviewer's assignment. ``conflict`` says why the reviewer was found
+    in conflict after assignment (their review is refused; another reviewer
+    replaces them); empty otherwise."""
+
     nomination = serializers.IntegerField(source="nomination_id")
     review = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
-        fields = ["id", "nomination", "status", "review"]
+        fields = ["id", "nomination", "status", "conflict", "review"]
 
     def get_review(self, obj) -> dict | None:
         review = getattr(obj, "review", None)
@@ -367,6 +391,14 @@ class RankingRowSerializer(serializers.Serializer):
     normalised_score = serializers.FloatField()
     reviews = serializers.IntegerField()
     proposed_award_level = serializers.CharField(allow_null=True)
+    decided_by = serializers.ChoiceField(
+        choices=["chair", "deputy_chair", "none"],
+        help_text="who may decide: the deputy chair where the chair is in conflict; "
+        "nobody while both are",
+    )
+    chair_conflict = serializers.CharField(
+        allow_null=True, help_text="why the chair may not decide this nomination"
+    )
 
 
 class RankingSerializer(serializers.Serializer):

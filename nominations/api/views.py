@@ -193,7 +193,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=s.NominationInputSerializer, responses={201: s.NominationSerializer})
     def create(self, request):
         """Create a draft nomination (a supervisor, for people in their line)."""
-        data = s.NominationInputSerializer(data=request.data)
+        data = s.NominationInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         employee = user_employee(request.user)
         if employee is None:
@@ -206,7 +206,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def partial_update(self, request, pk=None):
         """Edit a draft (its nominator)."""
         nomination = self._get(pk)
-        data = s.NominationPatchSerializer(data=request.data)
+        data = s.NominationPatchSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         services.nomination_update(nomination=nomination, actor=request.user, **data.validated_data)
         return self._answer(pk)
@@ -313,6 +313,7 @@ class EvidenceDownloadView(APIView):
         item = self._item(request, nomination_pk, pk)
         nomination = item.nomination
         extension = evidence.EXTENSIONS[item.content_type]
+        response: HttpResponse | FileResponse
         if selectors.identity_hidden(
             user=request.user,
             nomination_id=nomination.pk,

@@ -35,10 +35,11 @@ def _check_nominees(
         errors["nominees"] = [_("You cannot nominate yourself.")]
     else:
         line = employee_reporting_line_ids(employee=nominator)
-        outside = [n.nip for n in nominees if n.pk not in line]
+        outside = [str(n.pk) for n in nominees if n.pk not in line]
         if outside:
+            # The ids the caller gave, never the people's NIPs or names.
             errors["nominees"] = [
-                _("Not in your reporting line: %(nips)s.") % {"nips": ", ".join(outside)}
+                _("Not in your reporting line: employee id %(ids)s.") % {"ids": ", ".join(outside)}
             ]
         elif not category.team and len(nominees) > 1:
             errors["nominees"] = [_("This category is for one person; choose a team category.")]

@@ -4,17 +4,60 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import events, lifecycle
+from core.errors import ConflictError
 from core.jobs import dispatch
 from core.types import Actor
 from nominations.events import results_published
-from nominations.models import AwardLevel, Cycle, Nomination, ResultNotice
+from nominations.models import AwardLevel, CommitteeMember, Cycle, Nomination, ResultNotice
 from nominations.workflow import CYCLE, S, nomination_transition, nomination_transition_many
 
 P = Cycle.Phase
+
+
+def _check_decider(nomination: Nomination, actor: Actor) -> None:
+    """The chair decides, unless in conflict with the nomination (its
+    nominator, a nominee, in a nominee's reporting line): then the deputy
+    chair named in the committee does. Anyone else who may decide in the
+    cycle is told who decides this one."""
+    from nominations.assignment import chair_conflicts
+
+    conflict = chair_conflicts(cycle=nomination.cycle, nomination_ids=[nomination.pk]).get(
+        nomination.pk
+    )
+    seat = (
+        CommitteeMember.objects.filter(cycle_id=nomination.cycle_id, employee__user=actor)
+        .filter(Q(is_chair=True) | Q(is_deputy_chair=True))
+        .first()
+    )
+    if seat is None:
+        return  # the transition's permission check answers
+    if conflict is None:
+        if seat.is_deputy_chair:
+            raise ConflictError(_("The chair decides this nomination."))
+        return
+    if seat.is_chair:
+        has_deputy = nomination.cycle.committee.filter(is_deputy_chair=True).exists()
+        raise ConflictError(
+            (
+                _("The chair %(reason)s: the deputy chair decides this nomination.")
+                if has_deputy
+                else _(
+                    "The chair %(reason)s: name a deputy chair in the committee to decide "
+                    "this nomination."
+                )
+            )
+            % {"reason": conflict["chair"]}
+        )
+    if "deputy" in conflict:
+        raise ConflictError(
+            _("The chair and the deputy chair are both in conflict (the deputy %(reason)s).")
+            % {"reason": conflict["deputy"]}
+        )
 
 
 def nomination_decide(
@@ -28,7 +71,9 @@ def nomination_decide(
 
     if not rationale.strip():
         raise ValidationError({"rationale": _("Give a rationale for the decision.")})
-    proposed_code = proposed_award_level(nomination=nomination_get(user=actor, pk=nomination_id))
+    nomination = nomination_get(user=actor, pk=nomination_id)
+    _check_decider(nomination, actor)
+    proposed_code = proposed_award_level(nomination=nomination)
 
     def decide(nomination: Nomination) -> None:
         levels = {level.code: level for level in AwardLevel.objects.filter(cycle=nomination.cycle)}

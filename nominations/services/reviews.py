@@ -102,6 +102,7 @@ def review_save(
     """Save a draft review or submit it (which locks it). When the last review
     of a nomination is submitted, the nomination becomes ``reviewed``."""
     comments = comments or {}
+    _refuse_if_conflicted(assignment_id, actor, recheck=submit)
 
     def save(assignment: Assignment) -> None:
         criteria = list(assignment.nomination.cycle.rubric.criteria.all())
@@ -131,8 +132,53 @@ def review_save(
     return assignment
 
 
+def assignment_conflict(*, assignment: Assignment) -> str | None:
+    """Why the assignment's reviewer is now in conflict with its nomination
+    (reporting lines read as they are now), or ``None``."""
+    from nominations.assignment import cycle_conflicts
+
+    found = cycle_conflicts(
+        cycle=assignment.nomination.cycle,
+        nomination_ids=[assignment.nomination_id],
+        members=[assignment.member_id],
+    )
+    return found.get(assignment.nomination_id, {}).get(assignment.member_id)
+
+
+def _refuse_if_conflicted(assignment_id: int, actor: Actor, *, recheck: bool) -> None:
+    """Refuse work on an assignment flagged for a conflict; when ``recheck``
+    (a submission), look for a conflict again first: reporting lines change
+    after assignment (the HR import moves people). A conflicted review is
+    refused and its assignment flagged for replacement (kept, for the record)."""
+    assignment = (
+        Assignment.objects.select_related("nomination__cycle", "member")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if assignment is None or not actor.has_perm("nominations.score_assignment", assignment):
+        return  # the transition answers 404
+    reason = assignment.conflict or (
+        assignment_conflict(assignment=assignment) if recheck else None
+    )
+    if not reason:
+        return
+    if not assignment.conflict:
+        Assignment.objects.filter(pk=assignment.pk, conflict="").update(
+            conflict=reason[:300], conflict_found_at=timezone.now()
+        )
+    raise ConflictError(
+        _(
+            "A conflict of interest was found: the reviewer %(reason)s. The review is not "
+            "accepted; the secretariat will assign another reviewer."
+        )
+        % {"reason": reason}
+    )
+
+
 def _mark_reviewed_if_complete(nomination: Nomination) -> None:
-    statuses = list(nomination.assignments.values_list("status", flat=True))
+    # Flagged assignments (a conflict found after assignment) are replaced,
+    # not waited for.
+    statuses = list(nomination.assignments.filter(conflict="").values_list("status", flat=True))
     if len(statuses) >= nomination.cycle.reviewers_per_nomination and all(
         s == Assignment.Status.SUBMITTED for s in statuses
     ):

@@ -12,12 +12,16 @@ def test_health_is_503_when_the_broker_is_unreachable(db):
     assert (response.status_code, response.json()) == (503, {"database": "up", "broker": "down"})
 
 
-def test_task_progress_reads_the_state_progress_and_result_of_a_task(db, api, secretariat):
+def test_task_progress_reads_the_state_progress_and_result_of_a_task(
+    db, api, secretariat, outsider
+):
     from celery.result import AsyncResult
 
     from config.celery import app
+    from core.models import StartedTask
 
     task_id = "test-progress-task"
+    StartedTask.objects.create(task_id=task_id, name="x", started_by=outsider.user)
     app.backend.store_result(task_id, {"done": 3, "total": 8, "stage": "issuing"}, "PROGRESS")
     client = api.as_(secretariat)
     try:
@@ -36,3 +40,31 @@ def test_task_progress_reads_the_state_progress_and_result_of_a_task(db, api, se
         }
     finally:
         AsyncResult(task_id).forget()
+
+
+def test_task_progress_is_for_its_starter_and_the_secretariat(
+    db, api, secretariat, supervisor, outsider, chair
+):
+    """Started by one person: they and the secretariat follow it; anyone else,
+    and any id nobody started, gets 404 (API and web)."""
+    from celery.result import AsyncResult
+
+    from config.celery import app
+    from core.models import StartedTask
+
+    task_id = "someone-elses-task"
+    StartedTask.objects.create(task_id=task_id, name="x", started_by=supervisor.user)
+    app.backend.store_result(task_id, {"reissued": 2}, "SUCCESS")
+    unrecorded = "a-task-nobody-started"
+    app.backend.store_result(unrecorded, {"reissued": 2}, "SUCCESS")
+    try:
+        for person, code in ((supervisor, 200), (secretariat, 200), (outsider, 404), (chair, 404)):
+            assert api.as_(person).get(f"/api/v1/tasks/{task_id}").status_code == code, person
+            web = Client()
+            web.force_login(person.user)
+            assert web.get(f"/tasks/{task_id}").status_code == code, person
+        assert api.as_(secretariat).get(f"/api/v1/tasks/{unrecorded}").status_code == 404
+        assert api.as_(None).get(f"/api/v1/tasks/{task_id}").status_code in (401, 403)
+    finally:
+        AsyncResult(task_id).forget()
+        AsyncResult(unrecorded).forget()

@@ -47,12 +47,44 @@ def test_nominating_yourself_or_someone_outside_your_line(
     client = api.as_(supervisor)
     for people, message in (
         ([supervisor], "You cannot nominate yourself."),
-        ([outsider], f"Not in your reporting line: {outsider.nip}."),
+        ([outsider], f"Nobody in your reporting line has id {outsider.pk}."),
     ):
         response = client.post("/api/v1/nominations", payload(cycle, people), format="json")
         assert response.status_code == 400
         assert response.json()["fields"] == {"nominees": [message]}
     assert Nomination.objects.count() == 0
+
+
+def test_an_id_outside_your_line_answers_as_one_that_does_not_exist(
+    api, supervisor, subordinate, outsider, cycle
+):
+    """Walking ids 1…N reveals nobody: not their NIP, not that they exist."""
+    from people.models import Employee
+
+    missing = Employee.objects.order_by("-pk").first().pk + 1000
+    client = api.as_(supervisor)
+    answers = {}
+    for field in ("nominees", "lead"):
+        for who, pk in (("outsider", outsider.pk), ("missing", missing)):
+            body = payload(cycle, [subordinate])
+            body["nominees" if field == "nominees" else "lead"] = (
+                [pk] if field == "nominees" else pk
+            )
+            response = client.post("/api/v1/nominations", body, format="json")
+            assert response.status_code == 400
+            assert outsider.nip not in response.content.decode()
+            answers[field, who] = response.content.decode().replace(str(pk), "ID")
+        assert answers[field, "outsider"] == answers[field, "missing"]
+    # The same holds when a draft is edited.
+    draft = client.post("/api/v1/nominations", payload(cycle, [subordinate]), format="json")
+    for pk in (outsider.pk, missing):
+        response = client.patch(
+            f"/api/v1/nominations/{draft.json()['id']}", {"nominees": [pk]}, format="json"
+        )
+        assert response.json()["fields"] == {
+            "nominees": [f"Nobody in your reporting line has id {pk}."]
+        }
+    assert Nomination.objects.count() == 1
 
 
 def test_two_nominees_need_a_team_category_and_the_lead_must_be_one(

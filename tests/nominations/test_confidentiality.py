@@ -48,7 +48,7 @@ def _who(item, supervisor, subordinate) -> list[str]:
 
 
 def _web(person) -> Client:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(person.user)
     return client
 

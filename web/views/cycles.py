@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from certificates.selectors import certificate_list
 from core import events
 from core.errors import ApplicationError, NotFoundError
-from core.jobs import task_payload
+from core.jobs import task_payload, task_visible
 from nominations import assignment as assignment_service
 from nominations import services
 from nominations.events import ResultsPublished
@@ -177,20 +177,26 @@ def assignment_page(request, pk):
             if outcome is None:
                 return redirect(f"{reverse('web-assignment', args=[cycle.pk])}?task={task_id}")
             result = outcome.as_dict()
-    elif request.GET.get("task"):
+    elif request.GET.get("task") and task_visible(user=request.user, task_id=request.GET["task"]):
         task = task_payload(request.GET["task"])
-    assigned = Assignment.objects.filter(nomination__cycle=cycle).count()
+    assigned = Assignment.objects.filter(nomination__cycle=cycle, conflict="").count()
+    flagged = (
+        Assignment.objects.filter(nomination__cycle=cycle)
+        .exclude(conflict="")
+        .select_related("nomination", "member__employee")
+        .order_by("conflict_found_at")
+    )
     return render(
         request,
         "web/cycles/assignment.html",
-        {"cycle": cycle, "result": result, "task": task, "assigned": assigned},
+        {"cycle": cycle, "result": result, "task": task, "assigned": assigned, "flagged": flagged},
     )
 
 
 @login_required
 def task_progress(request, task_id):
     """htmx: a progress bar for a background task (polled until it ends)."""
-    if not roles_for(request).get("secretariat"):
+    if not task_visible(user=request.user, task_id=task_id):
         raise Http404
     return render(request, "web/cycles/_task.html", {"task": task_payload(task_id)})
 
