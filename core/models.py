@@ -15,6 +15,18 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class MailAttempts(models.Model):
+    """The sending record of a row that stands for one e-mail (``core.mail``):
+    failed attempts and the last error. After ``core.mail.MAX_ATTEMPTS`` the
+    message is given up and shown to the secretariat as undelivered."""
+
+    mail_attempts = models.PositiveSmallIntegerField(_("failed sending attempts"), default=0)
+    mail_error = models.CharField(_("last sending error"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class StateChange(models.Model):
     """The history of every state machine (``core.lifecycle``): one row per
     move of a nomination, cycle, assignment, certificate, incentive record,

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import MailAttempts, TimeStampedModel
 
 
 class Rubric(TimeStampedModel):
@@ -251,7 +251,7 @@ class Nomination(TimeStampedModel):
         return self.title
 
 
-class Nominee(models.Model):
+class Nominee(MailAttempts):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="nominees")
     employee = models.ForeignKey(
         "people.Employee", on_delete=models.PROTECT, related_name="nominations_received"
@@ -360,7 +360,7 @@ class Review(models.Model):
         return f"review of assignment {self.assignment_id}"
 
 
-class ResultNotice(models.Model):
+class ResultNotice(MailAttempts):
     """One e-mail per person per nomination about a published result; the
     unique constraint makes publication's e-mail job idempotent."""
 

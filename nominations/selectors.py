@@ -28,6 +28,7 @@ from .models import (
     Cycle,
     Nomination,
     Nominee,
+    ResultNotice,
     Review,
 )
 
@@ -638,3 +639,29 @@ def award_level_names(*, cycle_ids: Iterable[int]) -> dict[tuple[int, str], str]
             "cycle_id", "code", "name_id"
         )
     }
+
+
+def undelivered_mail(*, cycle_id: int) -> list[dict]:
+    """The e-mails of the cycle's nominations that were given up
+    (``core.mail``): ``[{name, email, what, error, attempts}]`` (two queries)."""
+    from core.mail import undelivered
+
+    out = []
+    for what, rows in (
+        (_("Told of the nomination"), Nominee.objects.filter(nomination__cycle_id=cycle_id)),
+        (_("Result"), ResultNotice.objects.filter(nomination__cycle_id=cycle_id)),
+    ):
+        for name, email, title, error, attempts in undelivered(rows).values_list(
+            "employee__name", "employee__email", "nomination__title", "mail_error", "mail_attempts"
+        ):
+            out.append(
+                {
+                    "name": name,
+                    "email": email,
+                    "what": what,
+                    "title": title,
+                    "error": error,
+                    "attempts": attempts,
+                }
+            )
+    return out

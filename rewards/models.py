@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import MailAttempts, TimeStampedModel
 
 
 class IncentiveKind(models.TextChoices):
@@ -342,7 +342,7 @@ class WebhookAttempt(models.Model):
         return f"{self.delivery_id} {self.status_code or self.error}"
 
 
-class AwardNotice(models.Model):
+class AwardNotice(MailAttempts):
     """One e-mail per awarded nominee per nomination, with links to the
     certificate and the recognition post (claimed before sending)."""
 

@@ -1,7 +1,4 @@
-import io
-
 import django_filters
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -11,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import HISTORY_SCHEMA, OptionalReasonSerializer, ReasonSerializer, history_response
-from core.csv import csv_response, safe_cell
+from core.csv import csv_response, xlsx_response
 from core.errors import NotFoundError
 from nominations.selectors import cycle_list
 from rewards import selectors, services
@@ -187,21 +184,7 @@ class IncentiveExportView(APIView):
         name = f"insentif-{cycle.pk}-{timezone.localdate():%Y%m%d}.{ext}"
         if ext == "csv":
             return csv_response(name, EXPORT_COLUMNS, _export_rows(records))
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Incentives"))
-        sheet.append(EXPORT_COLUMNS)
-        for row in _export_rows(records):
-            sheet.append([safe_cell(value) for value in row])  # spreadsheets run "=…" too
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return xlsx_response(name, _("Incentives"), EXPORT_COLUMNS, _export_rows(records))
 
 
 class RecognitionFilter(django_filters.FilterSet):

@@ -33,8 +33,9 @@ from nominations.selectors import (
     ranking_payload,
     reviewer_leniency,
     screening_findings,
+    undelivered_mail,
 )
-from rewards.selectors import publication_progress
+from rewards.selectors import publication_progress, undelivered_award_mail
 from web import charts
 from web.context_processors import roles_for
 from web.helpers import (
@@ -86,6 +87,7 @@ def cycle_detail(request, pk):
         .values_list("status", "n")
     )
     statuses = [(label, counts.get(value, 0), value) for value, label in Nomination.Status.choices]
+    manage = request.user.has_perm("nominations.manage_cycle", cycle)
     return render(
         request,
         "web/cycles/detail.html",
@@ -94,7 +96,12 @@ def cycle_detail(request, pk):
             "statuses": statuses,
             "next_phase": NEXT_PHASE.get(cycle.phase),
             "next_label": P(NEXT_PHASE[cycle.phase]).label if cycle.phase in NEXT_PHASE else "",
-            "manage": request.user.has_perm("nominations.manage_cycle", cycle),
+            "manage": manage,
+            "undelivered": (
+                undelivered_mail(cycle_id=cycle.pk) + undelivered_award_mail(cycle_id=cycle.pk)
+                if manage
+                else []
+            ),
         },
     )
 

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -80,7 +81,10 @@ class RecognitionFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.body
+        # Atom's summary is ``type="html"``: a reader parses it as HTML after
+        # the XML is decoded, so the user's text is escaped as HTML here (the
+        # feed escapes it once more as XML). Nothing in it can become markup.
+        return linebreaks(item.body, autoescape=True)
 
     def item_link(self, item):
         return reverse("recognition-detail", args=[item.pk])
