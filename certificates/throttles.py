@@ -1,10 +1,10 @@
 """Limits on public verification, shared by the API and the web page."""
 
-from rest_framework.throttling import AnonRateThrottle
+from core.throttles import ClientAddressThrottle
 
 
-class VerifyThrottle(AnonRateThrottle):
+class VerifyThrottle(ClientAddressThrottle):
     """Checks per client address (``VERIFY_RATE``), so codes cannot be guessed
-    at speed."""
+    at speed; the web page ``/verify/<code>`` counts against the same limit."""
 
     scope = "verify"

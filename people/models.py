@@ -277,3 +277,21 @@ class CareerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id}"
+
+
+class TokenUse(models.Model):
+    """When an API token (DRF's ``authtoken.Token``) was last used: a token
+    idle for longer than ``API_TOKEN_IDLE_DAYS`` is refused and deleted
+    (``people.authentication``). Updated at most once a minute per token."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", on_delete=models.CASCADE, primary_key=True, related_name="use"
+    )
+    last_used_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("API token use")
+        verbose_name_plural = _("API token uses")
+
+    def __str__(self) -> str:
+        return f"{self.last_used_at:%Y-%m-%d %H:%M}"

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it.
+    "core.middleware.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,6 +134,34 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 AXES_VERBOSE = False
+# Request bodies (core.middleware.BodyLimitMiddleware): the largest any
+# request may declare, and smaller limits by path prefix. Evidence files are
+# at most 10 MB each, 50 MB per nomination; a certificate to verify 20 MB.
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=60 * 2**20)
+REQUEST_BODY_LIMITS = {
+    "/api/v1/verify": 21 * 2**20,
+    "/verify": 21 * 2**20,
+    "/api/v1/auth/": 64 * 2**10,
+    "/login": 64 * 2**10,
+}
+# API tokens unused for this many days are refused (people.authentication).
+API_TOKEN_IDLE_DAYS = env.int("API_TOKEN_IDLE_DAYS", default=30)
+# Failed logins counted per client address and per username over a window
+# (people.login_limits): spraying and distributed guessing. django-axes
+# above locks one username at one address.
+LOGIN_WINDOW_MINUTES = env.int("LOGIN_WINDOW_MINUTES", default=15)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
+LOGIN_FAILURES_PER_USERNAME = env.int("LOGIN_FAILURES_PER_USERNAME", default=10)
+# The cache holds throttle and login counters: shared by every web process
+# only when it is Redis (production: CACHE_URL=redis://…).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The client address behind a reverse proxy (core.net.client_ip).
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks,
+# comma-separated). None by default: the header is ignored and the
+# connection's own address is the client's. Set it to your proxy's address
+# (docker-compose.yml sets the proxy's network).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -166,14 +196,21 @@ X_FRAME_OPTIONS = "DENY"
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a request without credentials is answered 401 with
+        # WWW-Authenticate (DRF takes the header from the first class).
+        "people.authentication.TokenAuthentication",
         # SessionAuthentication enforces CSRF for unsafe methods.
         "rest_framework.authentication.SessionAuthentication",
-        "people.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.filters.FilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"verify": env.str("VERIFY_RATE", default="30/min")},

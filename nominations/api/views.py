@@ -164,7 +164,10 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         paginator = cast(PageNumberPagination, self.paginator)
         size = paginator.get_page_size(request) or paginator.page_size or 50
         number = request.query_params.get(paginator.page_query_param, "1")
-        offset = (int(number) - 1) * size if number.isdigit() and int(number) > 0 else 0
+        # A page number too large for any list (or not a number) starts the
+        # count at the first page; the paginator then answers 404 for it.
+        fits = number.isdigit() and 0 < int(number) < 10**9
+        offset = (int(number) - 1) * size if fits else 0
         # A page source that Django's Paginator slices and counts like a queryset.
         source = listing.PageRows(
             self.filter_queryset(self.get_queryset()), offset=offset, limit=size

@@ -8,12 +8,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, permissions
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from core.errors import ApplicationError, NotFoundError
+from core.throttles import ClientAddressThrottle
 from people import selectors, services
+from people.authentication import revoke_tokens
+from people.login_limits import login_blocked
 from people.models import Employee, OrgUnit
 
 from .serializers import (
@@ -26,22 +29,46 @@ from .serializers import (
 )
 
 
-class LoginThrottle(AnonRateThrottle):
+class LoginThrottle(ClientAddressThrottle):
     scope = "login"
     rate = "20/min"
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """``POST``: exchange a username and password for an API token (the same
+    token while it lives). ``DELETE``: revoke the caller's tokens (log out).
+    A token unused for ``API_TOKEN_IDLE_DAYS`` expires; changing the password
+    revokes it."""
 
-    authentication_classes: list = []
-    permission_classes = [permissions.AllowAny]
     throttle_classes = [LoginThrottle]
+
+    def initialize_request(self, request, *args, **kwargs):
+        self.logging_in = request.method == "POST"
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self):
+        # Logging in needs no credentials (and no CSRF token for a session).
+        return [] if getattr(self, "logging_in", False) else super().get_authenticators()
+
+    def get_permissions(self):
+        if getattr(self, "logging_in", False):
+            return [permissions.AllowAny()]
+        return super().get_permissions()
+
+    def get_throttles(self):
+        return super().get_throttles() if getattr(self, "logging_in", False) else []
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        revoke_tokens(user=request.user)
+        return Response(status=204)
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if login_blocked(request, data.validated_data["username"]):
+            raise Throttled(detail=_("Too many failed logins; try again later."))
         user = authenticate(
             request,
             username=data.validated_data["username"],

@@ -1,5 +1,6 @@
 """The front door: what is waiting for me, log in and out."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from certificates.selectors import certificate_list
 from nominations.models import Assignment, Cycle, Nomination
 from nominations.selectors import assignment_list, cycle_list, nomination_scope
+from people.login_limits import login_blocked
 from people.selectors import user_employee
 from rewards.selectors import incentive_list
 from web.context_processors import roles_for
@@ -97,3 +99,13 @@ def home(request):
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if login_blocked(request, request.POST.get("username")):
+            return render(
+                request,
+                "web/locked.html",
+                {"cooloff_minutes": settings.LOGIN_WINDOW_MINUTES},
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)

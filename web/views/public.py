@@ -1,6 +1,7 @@
 """Public pages: the recognition wall, a post, the Atom feed and a
 certificate's verification page (behind its QR code)."""
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
@@ -16,6 +17,9 @@ from certificates import selectors as certificates
 from certificates.throttles import VerifyThrottle
 from core.errors import NotFoundError
 from rewards import selectors
+
+# What a verification code may hold (the URL's <str:code> segment).
+VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 PAGE_SIZE = 20
 
@@ -107,8 +111,22 @@ class RecognitionFeed(Feed):
         return [item.award_level.name_id, item.category.name, item.cycle.name]
 
 
+def _verify_throttled(request) -> bool:
+    """Whether the client has used up its verification checks (the API's
+    limit, counted together). The throttle is DRF's; it never looks at the
+    view it is given."""
+    return not VerifyThrottle().allow_request(request, None)  # type: ignore[arg-type]
+
+
 def verify_page(request, code):
     """``/verify/<code>``: the public verification page behind the QR code."""
+    if _verify_throttled(request):
+        return render(
+            request,
+            "web/public/verify_code.html",
+            {"code": code, "error": _("Too many checks; wait a minute.")},
+            status=429,
+        )
     try:
         certificate = certificates.certificate_by_code(code)
     except NotFoundError:
@@ -122,14 +140,17 @@ def verify_page(request, code):
 
 def verify(request):
     """By code (a form), or by uploading the PDF."""
-    code = request.GET.get("code", "").strip()
-    if code:
+    typed = request.GET.get("code", "").strip()
+    if typed:
+        # Codes are letters and digits, typed with or without dashes or spaces;
+        # anything else (a slash, say) cannot be one.
+        code = certificates.normalize_code(typed)
+        if not code or not VERIFICATION_CODE.fullmatch(typed.replace(" ", "")):
+            return render(request, "web/public/verify_code.html", {"code": typed}, status=404)
         return redirect("verify-page", code)
     result = None
     error = None
-    # The throttle is DRF's; it never looks at the view it is given.
-    throttle = VerifyThrottle()
-    if request.method == "POST" and not throttle.allow_request(request, None):  # type: ignore[arg-type]
+    if request.method == "POST" and _verify_throttled(request):
         return render(
             request, "web/verify.html", {"error": _("Too many checks; wait a minute.")}, status=429
         )
