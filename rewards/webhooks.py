@@ -21,7 +21,8 @@ import json
 import random
 import socket
 import time
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db.models import Q
@@ -46,11 +47,42 @@ BATCH = 100
 # --- addresses ----------------------------------------------------------------------
 
 
+# IPv6 ranges that carry an IPv4 address in their last 32 bits: NAT64
+# (RFC 6052, well-known prefix) and the deprecated IPv4-compatible form.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_COMPATIBLE = ipaddress.ip_network("::/96")
+# Local-use NAT64 (RFC 8215): translated inside a network, never global.
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address stands for: mapped, compatible,
+    NAT64, 6to4 and Teredo (server and client)."""
+    found = []
+    if ip.ipv4_mapped:
+        found.append(ip.ipv4_mapped)
+    if ip in _NAT64 or (ip in _COMPATIBLE and int(ip) > 0xFFFF):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.sixtofour:
+        found.append(ip.sixtofour)
+    if ip.teredo:
+        found.extend(ip.teredo)
+    return found
+
+
 def _forbidden(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
+    """Whether ``address`` is not a public unicast address — itself, or any
+    IPv4 address it embeds."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return True
+    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64_LOCAL:
+            return True
+        candidates += _embedded_ipv4(ip)
+    return any(not c.is_global or c.is_multicast for c in candidates)
 
 
 def _resolve(host: str, port: int) -> list[str] | None:
@@ -61,27 +93,54 @@ def _resolve(host: str, port: int) -> list[str] | None:
     return [str(info[4][0]) for info in infos]
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where to send: the URL with its host replaced by the checked address
+    (no second DNS lookup between the check and the connection), the
+    ``Host`` header and the TLS server name of the original host."""
+
+    url: str
+    host_header: str
+    server_name: str
+
+
 def url_problem(url: str) -> str | None:
     """Why ``url`` may not receive webhooks, or ``None``. Only http(s); the
     host must not resolve to a loopback, link-local, private or otherwise
-    non-public address unless ``WEBHOOKS_ALLOW_PRIVATE_ADDRESSES`` is on."""
+    non-public address (IPv4 embedded in IPv6 included) unless
+    ``WEBHOOKS_ALLOW_PRIVATE_ADDRESSES`` is on."""
+    problem, _target = resolve_target(url)
+    return problem
+
+
+def resolve_target(url: str) -> tuple[str | None, Target | None]:
+    """Resolve and check ``url`` once: ``(problem, None)`` or ``(None, target)``."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return _("Enter a valid URL.")
+        return _("Enter a valid URL."), None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return _("Only http:// and https:// URLs can receive webhooks.")
+        return _("Only http:// and https:// URLs can receive webhooks."), None
     if parts.username or parts.password:
-        return _("Put no user name or password in the URL; the signature authenticates us.")
+        return _("Put no user name or password in the URL; the signature authenticates us."), None
     addresses = _resolve(parts.hostname, port or (443 if parts.scheme == "https" else 80))
-    if addresses is None:
-        return _("The host “%(host)s” cannot be resolved.") % {"host": parts.hostname}
+    if not addresses:
+        return _("The host “%(host)s” cannot be resolved.") % {"host": parts.hostname}, None
     if not settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES and any(map(_forbidden, addresses)):
-        return _("The host “%(host)s” resolves to a loopback, link-local or private address.") % {
-            "host": parts.hostname
-        }
-    return None
+        return (
+            _("The host “%(host)s” resolves to a loopback, link-local or private address.")
+            % {"host": parts.hostname},
+            None,
+        )
+    ip = ipaddress.ip_address(addresses[0].split("%", 1)[0])
+    literal = f"[{ip}]" if ip.version == 6 else str(ip)
+    netloc = f"{literal}:{port}" if port else literal
+    return None, Target(
+        url=urlunsplit(parts._replace(netloc=netloc)),
+        host_header=parts.netloc,
+        server_name=parts.hostname,
+    )
 
 
 # --- messages -----------------------------------------------------------------------
@@ -144,8 +203,11 @@ def _lease(endpoint_id: int) -> bool:
     )
 
 
-def _post(client, endpoint: WebhookEndpoint, delivery: WebhookDelivery, problem) -> WebhookAttempt:
-    """One try; never raises for the receiver's faults."""
+def _post(
+    client, endpoint: WebhookEndpoint, delivery: WebhookDelivery, problem, target
+) -> WebhookAttempt:
+    """One try, to the address checked for this drain; never raises for the
+    receiver's faults."""
     import httpx
 
     attempt = WebhookAttempt(delivery=delivery)
@@ -156,14 +218,19 @@ def _post(client, endpoint: WebhookEndpoint, delivery: WebhookDelivery, problem)
     try:
         with client.stream(
             "POST",
-            endpoint.url,
+            target.url,
             content=delivery.body.encode(),
-            headers=headers(
-                secret=endpoint.secret,
-                message_id=delivery.message_id,
-                payload=delivery.body,
-                at=timezone.now(),
-            ),
+            headers={
+                **headers(
+                    secret=endpoint.secret,
+                    message_id=delivery.message_id,
+                    payload=delivery.body,
+                    at=timezone.now(),
+                ),
+                "host": target.host_header,
+            },
+            # TLS: the original name for SNI and for checking the certificate.
+            extensions={"sni_hostname": target.server_name},
         ) as response:
             attempt.status_code = response.status_code
             excerpt = b""
@@ -196,8 +263,9 @@ def endpoint_drain(*, endpoint_id: int) -> dict:
     outcome = "idle"
     deadline = time.monotonic() + DRAIN_SECONDS
     timeout = httpx.Timeout(settings.WEBHOOK_TIMEOUT, connect=min(settings.WEBHOOK_TIMEOUT, 5))
-    # Checked again when sending: the name may resolve elsewhere since it was saved.
-    problem = url_problem(endpoint.url)
+    # Checked again when sending (the name may resolve elsewhere since it was
+    # saved), once per drain; every request then goes to the checked address.
+    problem, target = resolve_target(endpoint.url)
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
             while time.monotonic() < deadline and outcome == "idle":
@@ -210,7 +278,7 @@ def endpoint_drain(*, endpoint_id: int) -> dict:
                     outcome = "done"
                     break
                 for delivery in batch:
-                    attempt = _post(client, endpoint, delivery, problem)
+                    attempt = _post(client, endpoint, delivery, problem, target)
                     outcome = _record(endpoint, delivery, attempt)
                     if outcome != "idle":
                         break

@@ -99,6 +99,16 @@ def test_deliveries_older_than_the_retry_window_are_given_up(published, receiver
         "http://169.254.169.254/latest/meta-data",
         "http://[::1]/hook",
         "http://[::ffff:127.0.0.1]/hook",
+        # IPv6 forms that embed a private IPv4 address: NAT64 (well-known and
+        # local-use), 6to4, IPv4-compatible, Teredo (client 10.0.0.1).
+        "http://[64:ff9b::7f00:1]/hook",
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+        "http://[64:ff9b:1::a00:1]/hook",
+        "http://[2002:7f00:1::1]/hook",
+        "http://[2002:a9fe:a9fe::]/hook",
+        "http://[::127.0.0.1]/hook",
+        "http://[::10.1.2.3]/hook",
+        "http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/hook",
         "ftp://example.org/hook",
         "http://user:pw@example.org/hook",
     ],
@@ -246,3 +256,50 @@ def test_a_too_long_url_is_a_field_error_not_a_crash(secretariat, client, api):
     assert page.status_code == 200
     assert 'id="url-error"' in page.content.decode()
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_public_forms_of_ipv6_still_pass():
+    """The unwrapping refuses what embeds a private address, not IPv6 itself."""
+    from rewards.webhooks import _forbidden
+
+    assert not _forbidden("2606:4700:4700::1111")  # a public IPv6 resolver
+    assert not _forbidden("64:ff9b::808:808")  # NAT64 of 8.8.8.8
+    assert not _forbidden("2002:808:808::1")  # 6to4 of 8.8.8.8
+    assert _forbidden("64:ff9b::7f00:1")
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(
+    published, receiver, settings, monkeypatch
+):
+    """DNS rebinding: the name resolves to a public address when checked and
+    to the private receiver afterwards. Sending resolves once, checks, and
+    connects to the checked address; the private one is never contacted."""
+    import socket
+
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    port = int(receiver.url.rsplit(":", 1)[1])
+    hook = WebhookEndpoint.objects.create(url=f"http://hooks.example.test:{port}/ok")
+    answers = iter(["8.8.8.8", "127.0.0.1", "127.0.0.1", "127.0.0.1"])
+    lookups, connections = [], []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host != "hooks.example.test":
+            return real_getaddrinfo(host, *args, **kwargs)
+        lookups.append(host)
+        address = next(answers)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    def create_connection(address, *args, **kwargs):
+        connections.append(address[0])
+        raise ConnectionRefusedError("no network in the test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    services.webhook_deliveries_create(posts=recognition_posts_public())
+    webhooks.endpoint_drain(endpoint_id=hook.pk)
+    assert lookups == ["hooks.example.test"]  # one lookup for the whole drain
+    assert set(connections) == {"8.8.8.8"}
+    assert receiver.to("/ok") == []
+    attempt = WebhookAttempt.objects.get()
+    assert "ConnectError" in attempt.error
