@@ -19,3 +19,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("web.urls")),
 ]
+
+# Django's own errors: the API's JSON shape under /api/, the site's pages elsewhere.
+handler400 = "web.views.errors.bad_request"
+handler403 = "web.views.errors.forbidden"
+handler404 = "web.views.errors.not_found"
+handler500 = "web.views.errors.server_error"

@@ -1,8 +1,11 @@
 """The one error shape of the API.
 
-Every error answer is ``{"message": str, "code": str, "fields": {name: [str]}}``;
-``fields`` is present only for validation errors and names each failing field
-(nested fields are joined with dots, list items by index: ``nominees.0``).
+Every error answer under ``/api/`` is ``{"message": str, "code": str,
+"fields": {name: [str]}}``; ``fields`` names each failing field of a
+validation error (nested fields are joined with dots, list items by index:
+``nominees.0``) and is empty otherwise. DRF's errors come through
+:func:`exception_handler`; Django's own (an unknown route, a CSRF failure, a
+crash) through :func:`api_error` from ``web.views.errors``.
 Services raise :class:`ApplicationError` (or its subclasses) for business-rule
 failures; the handler turns it into the same shape.
 """
@@ -80,9 +83,7 @@ def _first_message(fields: dict[str, list[str]]) -> str:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF exception handler producing the one JSON error shape."""
     if isinstance(exc, ApplicationError):
-        body: dict[str, Any] = {"message": exc.message, "code": exc.code}
-        if exc.fields:
-            body["fields"] = exc.fields
+        body: dict[str, Any] = {"message": exc.message, "code": exc.code, "fields": exc.fields}
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
@@ -102,8 +103,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     else:
         detail = getattr(exc, "detail", str(exc))
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-        response.data = {"message": str(detail), "code": str(code)}
+        response.data = {"message": str(detail), "code": str(code), "fields": {}}
     return response
+
+
+def api_error(status_code: int, code: str, message: StrOrPromise):
+    """The error shape as a plain Django response (outside DRF's views)."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"message": str(message), "code": code, "fields": {}}, status=status_code)
 
 
 class NotFoundError(ApplicationError):
