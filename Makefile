@@ -18,16 +18,24 @@ setup: $(VENV)/.installed
 
 # Static files are collected (and compressed) once, again only when the
 # dependencies or a file under an app's static/ folder change.
-var/static/staticfiles.json: requirements-dev.lock $(shell find . -path ./var -prune -o -path ./.venv -prune -o -path "*/static/*" -type f -print) | setup
+var/static/staticfiles.json: requirements-dev.lock $(shell find . -path ./var -prune -o -path ./.venv -prune -o -path ./mutants -prune -o -path "*/static/*" -type f -print) | setup
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 ## Embedded default: SQLite, jobs in-process, demo data, http://127.0.0.1:8000
-run: setup var/static/staticfiles.json
+run: export SECRET_KEY_FILE = $(CURDIR)/var/secret-key
+run: setup var/static/staticfiles.json var/secret-key
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py init_signing_key
 	$(PY) manage.py seed_demo
 	@echo "Apresiasi on http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin: /admin/)"
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+# A random secret key for this installation, made once (the service refuses
+# to start with the embedded default).
+var/secret-key: | setup
+	@mkdir -p var
+	@$(PY) -c "import secrets; print(secrets.token_urlsafe(60))" > $@
+	@chmod 600 $@
 
 ## The whole suite, on PostgreSQL and Redis (started if they are not running)
 test: setup services

@@ -124,6 +124,13 @@ class NotFoundError(ApplicationError):
         super().__init__(message or _("Not found."))
 
 
+class GoneError(ApplicationError):
+    """It was there and is withdrawn for good (HTTP 410), e.g. a revoked certificate."""
+
+    status_code = status.HTTP_410_GONE
+    code = "gone"
+
+
 class ServiceUnavailableError(ApplicationError):
     """A service the request needs (the job queue) is down (HTTP 503)."""
 

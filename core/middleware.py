@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 
@@ -43,3 +44,24 @@ class BodyLimitMiddleware:
                 )
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """``Permissions-Policy`` on every answer, and ``Cache-Control: private,
+    no-store`` on every answer to an authenticated request (JSON, PDFs,
+    CSV and XLSX exports, pages): nothing personal is kept by a shared cache
+    or the browser's disk cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        authenticated = (user is not None and user.is_authenticated) or bool(
+            request.META.get("HTTP_AUTHORIZATION")
+        )
+        if authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

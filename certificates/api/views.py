@@ -1,5 +1,6 @@
 import django_filters
 from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -11,7 +12,7 @@ from certificates import selectors, services
 from certificates.models import Certificate
 from certificates.throttles import VerifyThrottle
 from core.api import HISTORY_SCHEMA, ReasonSerializer, history_response
-from core.errors import NotFoundError, ServiceUnavailableError
+from core.errors import GoneError, NotFoundError, ServiceUnavailableError
 from core.jobs import start, task_payload
 
 
@@ -57,16 +58,35 @@ class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.certificate_list(user=self.request.user).order_by("-id")
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="the PDF")})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(description="the PDF"),
+            410: OpenApiResponse(description="revoked: the reason is in the message"),
+        }
+    )
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
-        """Download the signed PDF (recipient, nominator, secretariat)."""
+        """Download the signed PDF (recipient, nominator, secretariat). A
+        revoked certificate's PDF answers 410 with the reason; only the
+        secretariat can still download it, for the record."""
         certificate = selectors.certificate_get(user=request.user, pk=pk)
         if not certificate.file or certificate.status not in (
             Certificate.Status.ISSUED,
             Certificate.Status.REVOKED,
         ):
             raise NotFoundError()
+        if certificate.status == Certificate.Status.REVOKED and not request.user.has_perm(
+            "certificates.revoke_certificate", certificate
+        ):
+            raise GoneError(
+                _("This certificate was revoked on %(date)s: %(reason)s")
+                % {
+                    "date": timezone.localdate(certificate.revoked_at).isoformat()
+                    if certificate.revoked_at
+                    else "",
+                    "reason": certificate.revoked_reason,
+                }
+            )
         name = f"sertifikat-{certificate.serial.replace('/', '-')}.pdf"
         return FileResponse(
             certificate.file.open("rb"),

@@ -28,6 +28,8 @@ env.ENVIRON = _SecretFiles()
 
 DEBUG = env.bool("DEBUG", default=False)
 # The embedded default is for a laptop; production must set its own key.
+# With DEBUG off the service refuses to start with this default (core.checks);
+# `make run` writes a random key to var/secret-key and uses SECRET_KEY_FILE.
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-embedded-default-key-change-me-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
+    "csp",
     "axes",
     "core",
     "people",
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     # First: an oversized body is refused before anything reads it.
     "core.middleware.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,6 +112,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     "DATABASE_PREPARED_STATEMENTS", default=True
 ):
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several requests at once (and runs jobs in
+    # them): write-ahead logging lets readers and one writer work together,
+    # a writer waits up to 20 s for the lock instead of failing, and every
+    # transaction takes the write lock when it begins (IMMEDIATE), so two
+    # read-then-write transactions cannot deadlock into "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -192,6 +210,29 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_FAILURE_VIEW = "web.views.errors.csrf_failure"
+# Content-Security-Policy (django-csp) on every page: scripts, styles, images
+# and requests from this site only; no inline script or style (htmx is
+# configured not to inject its own style, nor to evaluate code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page of the service uses (core.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
 X_FRAME_OPTIONS = "DENY"
 
 # --- REST framework -------------------------------------------------------
@@ -348,5 +389,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes logs every successful login at INFO (failures and lockouts
     # stay); pikepdf announces its logging bridge at INFO once per process.
-    "loggers": {"axes": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
+    # WeasyPrint reports every rendering step at INFO ("Step 5 - Creating
+    # layout"), flooding worker and bench output.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+        "weasyprint": {"level": env.str("WEASYPRINT_LOG_LEVEL", default="WARNING")},
+        "weasyprint.progress": {"level": env.str("WEASYPRINT_LOG_LEVEL", default="WARNING")},
+    },
 }

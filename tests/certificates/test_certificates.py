@@ -400,3 +400,32 @@ def test_the_sweeper_queues_a_certificate_whose_job_was_lost(awarded, publish, e
     )
     assert services.certificates_sweep() == 1
     assert Certificate.objects.get(pk=certificate.pk).status == "issued"  # run here, eagerly
+
+
+def test_a_revoked_certificate_is_not_served_to_its_recipient_as_if_valid(
+    api, awarded, publish, secretariat, subordinate, supervisor
+):
+    """Chosen: refuse (410 with the reason), not a stamped copy. The
+    secretariat can still download it, for the record."""
+    publish()
+    certificate = Certificate.objects.get()
+    services.certificate_issue(certificate_id=certificate.pk)
+    url = f"/api/v1/certificates/{certificate.pk}/pdf"
+    assert api.as_(subordinate).get(url).status_code == 200
+    api.as_(secretariat).post(
+        f"/api/v1/certificates/{certificate.pk}/revoke", {"reason": "Wrong unit"}
+    )
+    for person in (subordinate, supervisor):
+        response = api.as_(person).get(url)
+        assert response.status_code == 410
+        assert response.json()["code"] == "gone"
+        assert response.json()["message"].endswith(": Wrong unit")
+    assert api.as_(secretariat).get(url).status_code == 200
+    # The recipient's page says it was revoked, and offers no download.
+    from django.test import Client
+
+    web = Client(HTTP_ACCEPT_LANGUAGE="en")
+    web.force_login(subordinate.user)
+    page = web.get("/my/certificates").content.decode()
+    assert "Revoked: Wrong unit" in page
+    assert url not in page
