@@ -1,5 +1,5 @@
 # Production image: gunicorn for web, the same image runs the Celery worker and beat.
-FROM python:3.11-slim-bookworm
+FROM python:3.11.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -25,5 +25,7 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput --verbosity 0
 
 USER apresiasi
 EXPOSE 8000
+# Forwarded headers are believed from no one by default; docker-compose.yml
+# names its proxy's address.
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+     "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1"]

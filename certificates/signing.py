@@ -61,6 +61,14 @@ def _signer():
 
 
 def signing_certificate():
+    """The certificate signatures are checked against: from
+    ``CERTIFICATE_SIGNING_CERT`` (PEM or DER, public) when set — so the web
+    service verifies without holding the private key, which only the
+    worker needs — else from the signing key's PKCS#12 file."""
+    if settings.CERTIFICATE_SIGNING_CERT:
+        from pyhanko.keys import load_cert_from_pemder
+
+        return load_cert_from_pemder(str(settings.CERTIFICATE_SIGNING_CERT))
     return _signer().signing_cert
 
 

@@ -202,6 +202,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Apresiasi <noreply@a
 
 # --- Security (production sets these through the environment) -------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# The container health check asks over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
@@ -356,6 +358,10 @@ CERTIFICATE_SIGNING_KEY = env.path(
 CERTIFICATE_SIGNING_PASSPHRASE = env.str(
     "CERTIFICATE_SIGNING_PASSPHRASE", default="apresiasi-development"
 )
+# The public certificate (PEM) that verification checks signatures against;
+# empty: read it from the key file. Set it where the key file is absent (the
+# web service in docker-compose.yml: only the worker holds the key).
+CERTIFICATE_SIGNING_CERT = env.str("CERTIFICATE_SIGNING_CERT", default="")
 CERTIFICATE_ORGANISATION = env.str(
     "CERTIFICATE_ORGANISATION", default="Kementerian Pelayanan Publik (Demo)"
 )

@@ -429,3 +429,29 @@ def test_a_revoked_certificate_is_not_served_to_its_recipient_as_if_valid(
     page = web.get("/my/certificates").content.decode()
     assert "Revoked: Wrong unit" in page
     assert url not in page
+
+
+def test_verification_needs_only_the_public_certificate(awarded, publish, settings, tmp_path):
+    """The web service checks signatures with the certificate alone; the
+    private key (and its passphrase) stay with the worker that signs."""
+    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+    from certificates import signing
+
+    publish()
+    certificate = Certificate.objects.get()
+    services.certificate_issue(certificate_id=certificate.pk)
+    certificate.refresh_from_db()
+    with certificate.file.open("rb") as handle:
+        pdf = handle.read()
+    _key, cert, _chain = pkcs12.load_key_and_certificates(
+        settings.CERTIFICATE_SIGNING_KEY.read_bytes(),
+        settings.CERTIFICATE_SIGNING_PASSPHRASE.encode(),
+    )
+    pem = tmp_path / "signing.pem"
+    pem.write_bytes(cert.public_bytes(Encoding.PEM))
+    settings.CERTIFICATE_SIGNING_CERT = str(pem)
+    settings.CERTIFICATE_SIGNING_KEY = tmp_path / "absent.p12"
+    settings.CERTIFICATE_SIGNING_PASSPHRASE = ""
+    assert signing.validate_pdf(pdf) is True
+    assert signing.validate_pdf(pdf[:-200] + b" " * 200) is False

@@ -1,0 +1,76 @@
+"""docker-compose.yml is checked by reading (no Docker engine here) and by
+running Django's deployment checks with the environment it gives the app."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+COMPOSE = yaml.safe_load((Path(settings.BASE_DIR) / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+
+
+def _defaults(value: str) -> str:
+    """``${NAME:-default}`` as compose would substitute it with NAME unset."""
+    return re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(value))
+
+
+def test_only_the_worker_holds_the_signing_key():
+    for name, service in SERVICES.items():
+        secrets = set(service.get("secrets", []))
+        environment = service.get("environment", {})
+        holds = {"signing_key", "signing_passphrase"} & secrets or any(
+            key.startswith("CERTIFICATE_SIGNING_KEY") or key.startswith("CERTIFICATE_SIGNING_PASS")
+            for key in environment
+        )
+        assert bool(holds) == (name == "worker"), name
+
+
+def test_the_proxy_is_the_only_way_in_and_the_only_one_believed():
+    published = {name for name, s in SERVICES.items() if s.get("ports")}
+    assert published == {"proxy"}
+    proxy_ip = SERVICES["proxy"]["networks"]["edge"]["ipv4_address"]
+    web = SERVICES["web"]
+    assert web["command"][web["command"].index("--forwarded-allow-ips") + 1] == proxy_ip
+    assert web["environment"]["TRUSTED_PROXIES"] == proxy_ip
+    caddyfile = (Path(settings.BASE_DIR) / "deploy" / "Caddyfile").read_text()
+    assert "max_size" in caddyfile
+    assert "read_header" in caddyfile
+    assert "reverse_proxy web:8000" in caddyfile
+
+
+def test_images_are_pinned_and_beat_is_watched():
+    for name, service in SERVICES.items():
+        image = service.get("image", "")
+        tag = image.rsplit(":", 1)[-1] if ":" in image else ""
+        assert tag, name
+        assert tag not in ("latest",), name
+        if "build" not in service:
+            assert re.match(r"\d+\.\d+", tag), (name, image)  # a version, not a moving major
+    assert "healthcheck" in SERVICES["beat"]
+
+
+def test_check_deploy_is_clean_with_the_compose_environment(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "CELERY"))}
+    for key, value in SERVICES["web"]["environment"].items():
+        if not key.endswith("_FILE") and not key.startswith(("CERTIFICATE", "CACHE", "CELERY")):
+            env[key] = _defaults(value)
+    secret = tmp_path / "key"
+    secret.write_text("k" * 10 + "9Zq_r-Tx" * 8)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        SECRET_KEY_FILE=str(secret),
+        DATABASE_URL="sqlite:///" + str(tmp_path / "db.sqlite3"),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
