@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench mutation messages messages-check setup services clean
+.PHONY: run test lint bench mutation contract messages messages-check setup services clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ messages-check: setup
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
+
+## The API contract checked by Schemathesis against a live server (scripts/schemathesis)
+contract: setup services
+	scripts/schemathesis
 
 ## Mutation testing of workflows, rules and services (see [tool.mutmut] in pyproject.toml);
 ## long: its own test database and Redis database, so the suite can run beside it

@@ -11,10 +11,9 @@ from .pagination import PageNumberPagination
 
 
 class ReasonSerializer(serializers.Serializer):
-    """``{reason}`` for steps that need one (revoke, reject, reverse); the
-    service says when it is blank."""
+    """``{reason}`` for steps that need one (revoke, reject, reverse, re-issue)."""
 
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = serializers.CharField(max_length=2000)
 
 
 class OptionalReasonSerializer(serializers.Serializer):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import django_filters
+from django import forms
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
@@ -30,3 +32,10 @@ class FilterBackend(DjangoFilterBackend):
             if errors:
                 raise ValidationError(errors)
         return super().filter_queryset(request, queryset, view)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a whole number (documented and checked as an integer);
+    one that matches nothing gives an empty list."""
+
+    field_class = forms.IntegerField

@@ -1,7 +1,8 @@
 """The API's JSON parser: DRF's, refusing documents nested deeper than
 ``MAX_JSON_DEPTH`` (400) before the standard library recurses into them
-(about a thousand levels make it raise ``RecursionError``, a 500), and text
-holding NUL characters, which no text column stores."""
+(about a thousand levels make it raise ``RecursionError``, a 500).
+NUL in text is refused by the serializers' text fields (DRF's own validator)
+and, for free-form JSON values, by the services."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ import codecs
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser as BaseJSONParser
 from rest_framework.settings import api_settings
 from rest_framework.utils import json
 
 MAX_JSON_DEPTH = 64
-NUL_MESSAGE = _("Text may not contain NUL characters.")
 
 
 def nesting_depth(text: str) -> int:
@@ -58,28 +58,4 @@ class JSONParser(BaseJSONParser):
             data = json.loads(text, parse_constant=parse_constant)
         except ValueError as error:
             raise ParseError(_("JSON parse error - %(error)s") % {"error": error}) from None
-        if "\\u0000" in text.lower():
-            where = _nul_at(data)
-            if where is not None:
-                raise ValidationError({where or "non_field_errors": [NUL_MESSAGE]})
         return data
-
-
-def _nul_at(value, path: str = "") -> str | None:
-    """Where in ``value`` a string holds NUL (``field.key`` path), or None."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    items = (
-        value.items()
-        if isinstance(value, dict)
-        else enumerate(value)
-        if isinstance(value, list)
-        else ()
-    )
-    for key, item in items:
-        if isinstance(key, str) and "\x00" in key:
-            return path or "non_field_errors"
-        found = _nul_at(item, f"{path}.{key}" if path else str(key))
-        if found is not None:
-            return found
-    return None

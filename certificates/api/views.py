@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,6 +14,8 @@ from certificates.models import Certificate
 from certificates.throttles import VerifyThrottle
 from core.api import HISTORY_SCHEMA, ReasonSerializer, history_response
 from core.errors import GoneError, NotFoundError, ServiceUnavailableError
+from core.fields import UploadField
+from core.filters import IdFilter
 from core.jobs import start, task_payload
 
 
@@ -41,7 +44,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 
 class CertificateFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="nomination__cycle")
+    cycle = IdFilter(field_name="nomination__cycle")
 
     class Meta:
         model = Certificate
@@ -141,6 +144,24 @@ VerificationSerializer = inline_serializer(
         "issued_on": serializers.DateField(),
         "serial": serializers.CharField(),
         "sha256": serializers.CharField(),
+        "revoked_on": serializers.DateField(required=False, allow_null=True),
+    },
+)
+VerificationUploadSerializer = inline_serializer(
+    "VerificationUpload",
+    {
+        "matches": serializers.BooleanField(help_text="byte-identical to an issued certificate"),
+        "signature_valid": serializers.BooleanField(help_text="signed by us and unchanged since"),
+        "status": serializers.ChoiceField(
+            choices=["valid", "revoked"], allow_null=True, help_text="null: no match"
+        ),
+        "recipient_name": serializers.CharField(required=False),
+        "award": serializers.CharField(required=False),
+        "cycle": serializers.CharField(required=False),
+        "issued_on": serializers.DateField(required=False),
+        "serial": serializers.CharField(required=False),
+        "sha256": serializers.CharField(required=False),
+        "revoked_on": serializers.DateField(required=False, allow_null=True),
     },
 )
 
@@ -158,7 +179,7 @@ class VerifyCodeView(APIView):
 
 
 class UploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = UploadField()
 
 
 class VerifyUploadView(APIView):
@@ -168,9 +189,10 @@ class VerifyUploadView(APIView):
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
     throttle_classes = [VerifyThrottle]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request={"multipart/form-data": UploadSerializer}, responses=VerificationSerializer
+        request={"multipart/form-data": UploadSerializer}, responses=VerificationUploadSerializer
     )
     def post(self, request):
         data = UploadSerializer(data=request.data)

@@ -250,12 +250,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["core.filters.FilterBackend"],
-    "DEFAULT_PARSER_CLASSES": [
-        "core.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Bodies are JSON; the uploads (evidence, verification, HR import) and the
+    # token login take forms too (their views say so).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"verify": env.str("VERIFY_RATE", default="30/min")},
     "DEFAULT_RENDERER_CLASSES": [
@@ -280,7 +279,13 @@ SPECTACULAR_SETTINGS = {
         "CareerEventKindEnum": "people.models.CareerEvent.Kind",
         "IncentiveStatusEnum": "rewards.models.IncentiveRecord.Status",
         "WebhookDeliveryStatusEnum": "rewards.models.WebhookDelivery.Status",
+        "VerificationStatusEnum": [("valid", "valid"), ("revoked", "revoked")],
     },
+    # Every operation's error answers, with the one error shape (core.openapi).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.openapi.document_errors",
+    ],
 }
 
 # --- Celery -----------------------------------------------------------------

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from core.fields import UploadField
 from nominations.models import (
     Assignment,
     AwardLevel,
@@ -260,7 +261,7 @@ class DecisionInputSerializer(serializers.Serializer):
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = UploadField()
 
 
 # --- review ------------------------------------------------------------------------------

@@ -14,11 +14,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import HISTORY_SCHEMA, OptionalReasonSerializer, TaskSerializer, history_response
 from core.errors import NotFoundError
+from core.filters import IdFilter
 from core.jobs import task_payload
 from nominations import assignment, evidence, listing, selectors, services
 from nominations.models import Cycle, Evidence, Nomination
@@ -133,6 +135,10 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class NominationFilter(django_filters.FilterSet):
+    # By id; an id that matches nothing gives an empty page, not an error.
+    cycle = IdFilter(field_name="cycle_id")
+    category = IdFilter(field_name="category_id")
+
     class Meta:
         model = Nomination
         fields = ["cycle", "status", "category"]
@@ -223,7 +229,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         request={"multipart/form-data": s.EvidenceUploadSerializer},
         responses={201: s.EvidenceSerializer},
     )
-    @action(detail=True, methods=["post"], url_path="evidence")
+    @action(detail=True, methods=["post"], url_path="evidence", parser_classes=[MultiPartParser])
     def evidence(self, request, pk=None):
         """Upload an evidence file (PDF, PNG, JPEG, XLSX, DOCX; ≤ 10 MB; ≤ 50 MB in all)."""
         nomination = self._get(pk)

@@ -57,6 +57,14 @@ def _compute(review: Review, criteria: list[Criterion]) -> None:
     review.innovation_score = Decimal(str(round(result.innovation, 3)))
 
 
+def _comment_problem(text: object) -> str | None:
+    if not isinstance(text, str) or len(text) > 5000:
+        return _("Text of at most 5,000 characters.")
+    if "\x00" in text:
+        return _("Text may not contain NUL characters.")
+    return None
+
+
 def _validated_scores(
     criteria: list[Criterion], scores: dict, comments: dict, *, submit: bool
 ) -> dict[str, int]:
@@ -78,10 +86,9 @@ def _validated_scores(
         else:
             clean[code] = value
     for code, text in comments.items():
-        if code not in by_code:
-            errors[f"comments.{code}"] = [_("Unknown criterion.")]
-        elif not isinstance(text, str) or len(text) > 5000:
-            errors[f"comments.{code}"] = [_("Text of at most 5,000 characters.")]
+        problem = _comment_problem(text) if code in by_code else _("Unknown criterion.")
+        if problem:
+            errors[f"comments.{code}"] = [problem]
     if submit:
         for c in criteria:
             if c.code not in scores:

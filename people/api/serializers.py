@@ -12,7 +12,7 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 class EmployeeSerializer(serializers.ModelSerializer):
     org_unit = OrgUnitSerializer()
     supervisor: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True, help_text="null for the head of the organisation"
     )
 
     class Meta:

@@ -9,10 +9,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, permissions
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import Throttled
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import ApplicationError, NotFoundError
+from core.filters import IdFilter
+from core.parsers import JSONParser
 from core.throttles import ClientAddressThrottle
 from people import selectors, services
 from people.authentication import revoke_tokens
@@ -41,6 +44,8 @@ class TokenView(APIView):
     revokes it."""
 
     throttle_classes = [LoginThrottle]
+    # A login may come as JSON or as a form (curl -d username=… -d password=…).
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def initialize_request(self, request, *args, **kwargs):
         self.logging_in = request.method == "POST"
@@ -113,11 +118,12 @@ class MeView(APIView):
         employee = selectors.user_employee(request.user)
         if employee is None:
             raise NotFoundError()
-        data = PreferencesSerializer(data=request.data)
+        data = PreferencesSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.employee_set_public_recognition(
-            employee=employee, public=data.validated_data["public_recognition"]
-        )
+        if "public_recognition" in data.validated_data:  # PATCH: only what is sent
+            services.employee_set_public_recognition(
+                employee=employee, public=data.validated_data["public_recognition"]
+            )
         return self.get(request)
 
 
@@ -179,14 +185,14 @@ class CareerFeedView(APIView):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class OrgUnitFilter(django_filters.ModelChoiceFilter):
-    """An org unit id; matches employees in that unit and every unit below it."""
+class OrgUnitFilter(IdFilter):
+    """An org unit id; matches employees in that unit and every unit below it
+    (an id that is no unit matches nobody)."""
 
 
 class EmployeeFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("name or NIP contains"))
     unit = OrgUnitFilter(
-        queryset=OrgUnit.objects.all(),
         method="filter_unit",
         label=_("org unit id (includes the units below it)"),
     )
@@ -201,7 +207,10 @@ class EmployeeFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(nip__startswith=value.replace(" ", "")))
 
     def filter_unit(self, queryset, name, value):
-        return queryset.filter(org_unit__in=selectors.orgunit_subtree(unit=value))
+        unit = OrgUnit.objects.filter(pk=value).first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(org_unit__in=selectors.orgunit_subtree(unit=unit))
 
 
 class EmployeeListView(generics.ListAPIView):

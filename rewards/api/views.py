@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from core.api import HISTORY_SCHEMA, OptionalReasonSerializer, ReasonSerializer, history_response
 from core.csv import csv_response, xlsx_response
 from core.errors import NotFoundError
+from core.filters import IdFilter
 from nominations.selectors import cycle_list
 from rewards import selectors, services
 from rewards.models import IncentiveRecord, RecognitionPost
@@ -26,8 +27,8 @@ from .serializers import (
 
 
 class IncentiveFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle")
-    employee = django_filters.NumberFilter(field_name="employee")
+    cycle = IdFilter(field_name="cycle")
+    employee = IdFilter(field_name="employee")
 
     class Meta:
         model = IncentiveRecord
@@ -188,7 +189,7 @@ class IncentiveExportView(APIView):
 
 
 class RecognitionFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle")
+    cycle = IdFilter(field_name="cycle")
     category = django_filters.CharFilter(field_name="category__code")
     unit = django_filters.CharFilter(field_name="org_unit__code")
 

@@ -119,28 +119,43 @@ def test_an_oversized_body_is_refused_before_it_is_read(db):
 
 
 def test_json_nested_too_deep_is_a_400_not_a_500(db, api, supervisor):
-    for path in ("/api/v1/auth/token", "/api/v1/verify"):
-        body = "[" * 1000 + "]" * 1000
-        response = Client(raise_request_exception=False).post(
-            path, data=body, content_type="application/json"
-        )
-        assert response.status_code == 400, path
+    body = "[" * 1000 + "]" * 1000
+    anonymous = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    for response in (
+        anonymous.post("/api/v1/auth/token", data=body, content_type="application/json"),
+        api.as_(supervisor).generic(
+            "POST", "/api/v1/nominations", body, content_type="application/json"
+        ),
+    ):
+        assert response.status_code == 400
         assert "nested deeper than 64" in response.json()["message"]
     # 64 levels are fine (the parser is not what refuses them).
     body = "[" * 64 + "]" * 64
-    response = Client().post("/api/v1/auth/token", data=body, content_type="application/json")
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        "/api/v1/auth/token", data=body, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "nested" not in response.json()["message"]
 
 
-def test_nul_in_json_text_is_a_400(db, api, supervisor):
-    response = api.as_(supervisor).patch(
-        "/api/v1/me",
-        data='{"public_recognition": true, "x": "a\\u0000b"}',
-        content_type="application/json",
-    )
-    assert response.status_code == 400
-    assert response.json()["fields"] == {"x": ["Text may not contain NUL characters."]}
+def test_nul_in_json_text_is_a_400_naming_the_field(db, api, supervisor, subordinate, cycle):
+    """Text fields refuse NUL (DRF's validator), and so do free-form JSON
+    values such as review comments (the review service)."""
+    from nominations import services
+    from tests.nominations.helpers import ALL_FIVE, payload
+
+    body = payload(cycle, [subordinate], title="Judul\x00")
+    response = api.as_(supervisor).post("/api/v1/nominations", body, format="json")
+    assert (response.status_code, list(response.json()["fields"])) == (400, ["title"])
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.reviews._validated_scores(
+            list(cycle.rubric.criteria.all()), ALL_FIVE, {"novelty": "a\x00b"}, submit=False
+        )
+    assert error.value.message_dict == {
+        "comments.novelty": ["Text may not contain NUL characters."]
+    }
 
 
 BIG = "99999999999999999999999"

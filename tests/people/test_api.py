@@ -59,10 +59,20 @@ def test_search_by_name_or_nip_and_unit_filter(api, secretariat, supervisor, sub
     ]
 
 
-def test_unknown_unit_filter_is_a_400_naming_the_field(api, secretariat):
+def test_a_unit_filter_that_matches_no_unit_gives_an_empty_list(api, secretariat):
+    """A schema-valid id is a valid filter (OpenAPI: an integer); one that is
+    no unit matches nobody. Not an integer: 400 naming the field."""
     response = api.as_(secretariat).get("/api/v1/employees", {"unit": 999999})
-    assert response.status_code == 400
-    assert list(response.json()["fields"]) == ["unit"]
+    assert (response.status_code, response.json()["results"]) == (200, [])
+    response = api.as_(secretariat).get("/api/v1/employees", {"unit": "abc"})
+    assert (response.status_code, list(response.json()["fields"])) == (400, ["unit"])
+
+
+def test_page_size_outside_1_to_200_is_a_400_naming_it(api, secretariat):
+    for value in ("0", "201", "abc", ""):
+        response = api.as_(secretariat).get("/api/v1/employees", {"page_size": value})
+        assert (response.status_code, list(response.json()["fields"])) == (400, ["page_size"])
+    assert api.as_(secretariat).get("/api/v1/employees", {"page_size": "200"}).status_code == 200
 
 
 def test_list_is_paginated_with_a_fixed_number_of_queries(

@@ -121,7 +121,7 @@ def test_one_username_attacked_from_many_addresses_is_stopped(db, settings, supe
         APIClient(REMOTE_ADDR=f"198.51.100.{n}").post(
             "/api/v1/auth/token", {"username": "supervisor", "password": "wrong"}
         )
-    fresh = APIClient(REMOTE_ADDR="198.51.100.99").post(
+    fresh = APIClient(REMOTE_ADDR="198.51.100.99", HTTP_ACCEPT_LANGUAGE="en").post(
         "/api/v1/auth/token", {"username": "supervisor", "password": "pw-Apresiasi-1"}
     )
     assert fresh.status_code == 429

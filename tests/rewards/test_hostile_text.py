@@ -219,4 +219,5 @@ def test_nul_in_any_text_is_refused(api, supervisor, subordinate, cycle):
     response = api.as_(supervisor).post("/api/v1/nominations", body, format="json")
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["psm_statements.public_interest"]
+
     assert Nomination.objects.count() == 0

@@ -1,0 +1,104 @@
+"""The error answers every operation can give, documented in the OpenAPI
+schema (a drf-spectacular post-processing hook), with the one error shape.
+
+Per operation, from what it is: 400 when it takes parameters or a body; 401
+when it needs a login; 403 (a refused CSRF check, a permission); 404 (an id
+that is not there or not yours, an unknown route); 406 (an ``Accept`` the
+API cannot answer); 409 for every change (the state or phase does not
+allow it); 413 and 415 for a body (too large, an unsupported type); 429
+where a throttle applies; 500. An operation's own declarations win.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema as _AutoSchema
+from rest_framework import serializers
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "The one error shape: a message, a code, and the failing fields "
+    "(field name → messages; empty unless the input was invalid).",
+    "properties": {
+        "message": {"type": "string"},
+        "code": {"type": "string"},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["message", "code", "fields"],
+}
+
+DESCRIPTIONS = {
+    "400": "Invalid input; `fields` names each failing field.",
+    "401": "No valid credentials (a missing, unknown or expired token).",
+    "403": "Refused: a session request without its CSRF token, or not allowed.",
+    "404": "Not found, or not yours to see (the two answer alike).",
+    "406": "The API cannot answer in the media type asked for.",
+    "409": "The object's state or the cycle's phase does not allow this.",
+    "413": "The request body is larger than this operation accepts.",
+    "415": "The request body's media type is not accepted.",
+    "429": "Too many requests; try again later.",
+    "500": "An error on our side (nothing of it is shown).",
+}
+CHANGES = {"post", "put", "patch", "delete"}
+
+
+def _throttled_paths(generator) -> set[tuple[str, str]]:
+    found = set()
+    for path, _regex, method, view in getattr(generator, "endpoints", None) or []:
+        if getattr(view.cls, "throttle_classes", None):
+            found.add((path, method.lower()))
+    return found
+
+
+def document_errors(result, generator, request, public):
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    throttled = _throttled_paths(generator)
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            codes = {"403", "404", "406", "500"}
+            if operation.get("parameters") or operation.get("requestBody"):
+                codes.add("400")
+            if {} not in (operation.get("security") or [{}]):
+                codes.add("401")
+            if method in CHANGES:
+                codes |= {"409", "413"}
+            if operation.get("requestBody"):
+                codes.add("415")
+            if (path, method) in throttled:
+                codes.add("429")
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                responses.setdefault(
+                    code,
+                    {
+                        "description": DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return result
+
+
+class AutoSchema(_AutoSchema):
+    """drf-spectacular's schema, stating what DRF's text fields enforce: a
+    field that may not be blank holds at least one character that is not
+    white space (DRF trims it before checking)."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and not isinstance(field, serializers.ChoiceField)
+            and not field.allow_blank
+            and schema.get("type") == "string"
+            and "format" not in schema
+            and "enum" not in schema
+        ):
+            schema.setdefault("minLength", 1)
+            schema.setdefault("pattern", r"\S")
+        return schema
