@@ -23,7 +23,7 @@ var/static/staticfiles.json: requirements-dev.lock $(shell find . -path ./var -p
 
 ## Embedded default: SQLite, jobs in-process, demo data, http://127.0.0.1:8000
 run: export SECRET_KEY_FILE = $(CURDIR)/var/secret-key
-run: setup var/static/staticfiles.json var/secret-key
+run: setup var/secret-key var/static/staticfiles.json
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py init_signing_key
 	$(PY) manage.py seed_demo
