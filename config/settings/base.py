@@ -232,8 +232,7 @@ CONTENT_SECURITY_POLICY = {
 # Browser features no page of the service uses (core.middleware.SecurityHeadersMiddleware).
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
-    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), "
-    "interest-cohort=(), browsing-topics=()"
+    "magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()"
 )
 X_FRAME_OPTIONS = "DENY"
 
