@@ -44,7 +44,10 @@ def dispatch(task: Any, *, countdown: float | None = None, **kwargs: Any) -> boo
     ``retry=False`` a publish to a dead broker retries and can hang the request.)
     """
     try:
-        task.apply_async(kwargs=kwargs, countdown=countdown, retry=False)
+        # No result is awaited (the job's row says how it went), so nothing
+        # subscribes to the result backend here: with Redis down that
+        # subscription alone retried for 20 seconds inside the request.
+        task.apply_async(kwargs=kwargs, countdown=countdown, retry=False, ignore_result=True)
     except Exception:
         log.warning(
             "could not queue %s(%s); its sweeper will retry", task.name, kwargs, exc_info=True

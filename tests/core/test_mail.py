@@ -116,3 +116,18 @@ class RefusingBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("the mail server refused")
+
+
+def test_dispatch_never_touches_the_result_backend(db, monkeypatch):
+    """A job dispatched after a commit is followed through its row, not its
+    result: dispatching must not subscribe to the result backend (with Redis
+    down that retried for 20 s inside the publishing request)."""
+    from config.celery import app
+    from core.jobs import dispatch
+    from nominations.tasks import notify_nominees
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("the result backend is down")
+
+    monkeypatch.setattr(type(app.backend), "on_task_call", refuse)
+    assert dispatch(notify_nominees, countdown=3600, nomination_id=0) is True
