@@ -4,13 +4,29 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError, connection
 
 from . import services
 
 log = logging.getLogger(__name__)
 
-# Errors worth another try; anything else marks the certificate failed.
-TRANSIENT = (OSError, ConnectionError, TimeoutError, SoftTimeLimitExceeded)
+# Errors worth another try; anything else marks the certificate failed. A
+# database connection that broke (a restart, a terminated backend) is one.
+TRANSIENT = (
+    OSError,
+    ConnectionError,
+    TimeoutError,
+    SoftTimeLimitExceeded,
+    OperationalError,
+    InterfaceError,
+)
+
+
+def _recover(exc: BaseException) -> None:
+    """After a database error, drop the broken connection: the next query
+    (releasing the claim, the retry) opens a new one."""
+    if isinstance(exc, OperationalError | InterfaceError) and not connection.in_atomic_block:
+        connection.close()
 
 
 @shared_task(
@@ -27,6 +43,7 @@ def issue_certificate(self, *, certificate_id: int) -> bool:
     try:
         return services.certificate_issue(certificate_id=certificate_id)
     except TRANSIENT as exc:
+        _recover(exc)
         if self.request.retries >= self.max_retries:  # it keeps failing: show it
             services.certificate_fail(certificate_id=certificate_id, error=repr(exc))
             return False
@@ -51,6 +68,7 @@ def issue_certificates(self, *, certificate_ids: list[int]) -> int:
     try:
         return services.certificates_issue_batch(certificate_ids=certificate_ids)
     except TRANSIENT as exc:
+        _recover(exc)
         for pk in certificate_ids:
             if self.request.retries >= self.max_retries:
                 services.certificate_fail(certificate_id=pk, error=repr(exc))

@@ -16,7 +16,7 @@ from core.errors import NotFoundError
 from core.models import OutboxEvent
 from nominations.events import ResultsPublished
 from people.models import Employee
-from tests.nominations.helpers import decided, move_to
+from tests.nominations.helpers import decided, move_to, publish_results
 
 HOSTILE = [
     '<img src="file:///etc/passwd">',
@@ -455,3 +455,42 @@ def test_verification_needs_only_the_public_certificate(awarded, publish, settin
     settings.CERTIFICATE_SIGNING_PASSPHRASE = ""
     assert signing.validate_pdf(pdf) is True
     assert signing.validate_pdf(pdf[:-200] + b" " * 200) is False
+
+
+def test_a_broken_database_connection_mid_batch_is_retried_not_failed(
+    transactional_db,
+    supervisor,
+    subordinate,
+    junior,
+    cycle,
+    secretariat,
+    eager_jobs,
+    monkeypatch,
+):
+    """The worker's connection is terminated mid-batch (OperationalError):
+    the batch is retried on a new connection and every certificate is issued
+    once; none is marked failed."""
+    from django.db import OperationalError
+
+    from certificates import services as certificate_services
+    from certificates.tasks import issue_certificates
+
+    decided(cycle, supervisor, [subordinate, junior], level="silver", category="service-team")
+    move_to(cycle, "deciding")
+    publish_results(cycle, secretariat)
+    ids = list(Certificate.objects.order_by("pk").values_list("pk", flat=True))
+    real = certificate_services.certificates_issue_batch
+    calls = []
+
+    def broken_once(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError("terminating connection due to administrator command")
+        return real(**kwargs)
+
+    monkeypatch.setattr(certificate_services, "certificates_issue_batch", broken_once)
+    # Run eagerly, Celery performs the retry at once (no countdown).
+    issue_certificates.apply(kwargs={"certificate_ids": ids}, throw=False)
+    assert len(calls) == 2
+    assert sorted(Certificate.objects.values_list("status", flat=True)) == ["issued", "issued"]
+    assert Certificate.objects.filter(file="").count() == 0
