@@ -479,3 +479,58 @@ def test_what_is_missing_before_submitting_is_named_field_by_field(supervisor, s
     assert "impact" in missing
     assert "psm_statements.public_interest" in missing
     assert "title" not in missing
+
+
+def test_size_limits_at_their_edges_and_the_stored_file_is_the_upload(
+    supervisor, draft, monkeypatch
+):
+    """A file exactly at the per-file limit, and files that fill the total
+    exactly, are accepted; one byte more is not. What is stored, and its
+    SHA-256, are the upload's bytes."""
+    import hashlib
+
+    from django.core.exceptions import ValidationError
+
+    size = len(PDF_BYTES)
+    monkeypatch.setattr(evidence, "MAX_FILE_BYTES", size)
+    monkeypatch.setattr(evidence, "MAX_TOTAL_BYTES", 2 * size)
+
+    def add(content, name="a.pdf"):
+        return services.evidence_add(
+            nomination=draft, actor=supervisor.user, upload=SimpleUploadedFile(name, content)
+        )
+
+    with pytest.raises(ValidationError):
+        add(PDF_BYTES + b" ")  # one byte over the per-file limit
+    first = add(PDF_BYTES)  # exactly at it
+    assert first.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
+    assert first.size == size
+    with first.file.open("rb") as handle:
+        assert handle.read() == PDF_BYTES
+    add(PDF_BYTES, "b.pdf")  # the total now exactly at its limit
+    with pytest.raises(ValidationError) as error:
+        add(PDF_BYTES, "c.pdf")
+    assert error.value.message_dict["file"][0].startswith("Evidence of one nomination may total")
+    assert Evidence.objects.filter(nomination=draft).count() == 2
+
+
+def test_editing_a_draft_checks_the_lead_and_the_team_again(
+    api, supervisor, subordinate, junior, cycle
+):
+    client = api.as_(supervisor)
+    draft = client.post("/api/v1/nominations", payload(cycle, [subordinate]), format="json")
+    url = f"/api/v1/nominations/{draft.json()['id']}"
+    # The lead must be one of the nominees, on edit as on creation.
+    response = client.patch(url, {"lead": junior.pk}, format="json")
+    assert (response.status_code, fields(response)) == (400, ["lead"])
+    # Two people need a team category.
+    response = client.patch(url, {"nominees": [subordinate.pk, junior.pk]}, format="json")
+    assert (response.status_code, fields(response)) == (400, ["nominees"])
+    team = cycle.categories.get(code="technology-team").pk
+    response = client.patch(
+        url,
+        {"nominees": [subordinate.pk, junior.pk], "category": team, "lead": junior.pk},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["lead"] == junior.pk
