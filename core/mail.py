@@ -37,9 +37,25 @@ def pending(rows: QuerySet) -> QuerySet:
     return rows.filter(mail_attempts__lt=MAX_ATTEMPTS)
 
 
-def undelivered(rows: QuerySet) -> QuerySet:
-    """The rows whose e-mail was given up."""
-    return rows.filter(mail_attempts__gte=MAX_ATTEMPTS)
+def undelivered(rows: QuerySet, *, what: str) -> list[dict]:
+    """The e-mails of ``rows`` that were given up, for the secretariat:
+    ``[{name, email, what, title, error, attempts}]`` (one query). The rows
+    belong to an employee and a nomination."""
+    return [
+        {
+            "name": name,
+            "email": email,
+            "what": what,
+            "title": title,
+            "error": error,
+            "attempts": attempts,
+        }
+        for name, email, title, error, attempts in rows.filter(
+            mail_attempts__gte=MAX_ATTEMPTS
+        ).values_list(
+            "employee__name", "employee__email", "nomination__title", "mail_error", "mail_attempts"
+        )
+    ]
 
 
 def send_once(row, field: str, to: str, subject: str, body: str) -> bool:
@@ -50,9 +66,9 @@ def send_once(row, field: str, to: str, subject: str, body: str) -> bool:
     message that can never be sent is given up at once (and the job goes on
     with the next one); any other error is raised for the job's retry."""
     model = type(row)
-    if not model.objects.filter(
-        pk=row.pk, mail_attempts__lt=MAX_ATTEMPTS, **{f"{field}__isnull": True}
-    ).update(**{field: timezone.now()}):
+    if not pending(model.objects.filter(pk=row.pk, **{f"{field}__isnull": True})).update(
+        **{field: timezone.now()}
+    ):
         return False
     if not to:
         return False

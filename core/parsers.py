@@ -48,7 +48,10 @@ class JSONParser(BaseJSONParser):
             text = codecs.getreader(encoding)(stream).read()
         except UnicodeDecodeError as error:
             raise ParseError(_("JSON parse error - %(error)s") % {"error": error}) from None
-        if nesting_depth(text) > MAX_JSON_DEPTH:
+        # Counting brackets is C-fast; the character walk runs only when there
+        # are enough of them to nest too deep (rarely: bodies are small).
+        brackets = text.count("[") + text.count("{")
+        if brackets > MAX_JSON_DEPTH and nesting_depth(text) > MAX_JSON_DEPTH:
             raise ParseError(
                 _("JSON nested deeper than %(max)d levels is not accepted.")
                 % {"max": MAX_JSON_DEPTH}

@@ -33,22 +33,22 @@ def _cycle_of(obj) -> Cycle | None:
     return None
 
 
-@rules.predicate
-def is_cycle_chair(user, obj) -> bool:
+def _holds_seat(user, obj, **seat) -> bool:
     cycle = _cycle_of(obj)
     emp = _employee_id(user)
     if cycle is None or emp is None:
         return False
-    return cycle.committee.filter(employee_id=emp, is_chair=True).exists()
+    return cycle.committee.filter(employee_id=emp, **seat).exists()
+
+
+@rules.predicate
+def is_cycle_chair(user, obj) -> bool:
+    return _holds_seat(user, obj, is_chair=True)
 
 
 @rules.predicate
 def is_cycle_deputy_chair(user, obj) -> bool:
-    cycle = _cycle_of(obj)
-    emp = _employee_id(user)
-    if cycle is None or emp is None:
-        return False
-    return cycle.committee.filter(employee_id=emp, is_deputy_chair=True).exists()
+    return _holds_seat(user, obj, is_deputy_chair=True)
 
 
 @rules.predicate

@@ -643,25 +643,9 @@ def award_level_names(*, cycle_ids: Iterable[int]) -> dict[tuple[int, str], str]
 
 def undelivered_mail(*, cycle_id: int) -> list[dict]:
     """The e-mails of the cycle's nominations that were given up
-    (``core.mail``): ``[{name, email, what, error, attempts}]`` (two queries)."""
+    (``core.mail.undelivered``; two queries)."""
     from core.mail import undelivered
 
-    out = []
-    for what, rows in (
-        (_("Told of the nomination"), Nominee.objects.filter(nomination__cycle_id=cycle_id)),
-        (_("Result"), ResultNotice.objects.filter(nomination__cycle_id=cycle_id)),
-    ):
-        for name, email, title, error, attempts in undelivered(rows).values_list(
-            "employee__name", "employee__email", "nomination__title", "mail_error", "mail_attempts"
-        ):
-            out.append(
-                {
-                    "name": name,
-                    "email": email,
-                    "what": what,
-                    "title": title,
-                    "error": error,
-                    "attempts": attempts,
-                }
-            )
-    return out
+    return undelivered(
+        Nominee.objects.filter(nomination__cycle_id=cycle_id), what=_("Told of the nomination")
+    ) + undelivered(ResultNotice.objects.filter(nomination__cycle_id=cycle_id), what=_("Result"))

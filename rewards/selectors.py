@@ -201,24 +201,9 @@ def publication_progress(*, cycle_id: int) -> dict:
 
 
 def undelivered_award_mail(*, cycle_id: int) -> list[dict]:
-    """The award e-mails of the cycle that were given up (``core.mail``), in
-    the shape of ``nominations.selectors.undelivered_mail`` (one query)."""
+    """The award e-mails of the cycle that were given up (``core.mail.undelivered``)."""
     from django.utils.translation import gettext as _
 
     from core.mail import undelivered
 
-    return [
-        {
-            "name": name,
-            "email": email,
-            "what": _("Award"),
-            "title": title,
-            "error": error,
-            "attempts": attempts,
-        }
-        for name, email, title, error, attempts in undelivered(
-            AwardNotice.objects.filter(nomination__cycle_id=cycle_id)
-        ).values_list(
-            "employee__name", "employee__email", "nomination__title", "mail_error", "mail_attempts"
-        )
-    ]
+    return undelivered(AwardNotice.objects.filter(nomination__cycle_id=cycle_id), what=_("Award"))

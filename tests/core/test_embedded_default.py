@@ -27,11 +27,14 @@ except DatabaseError as exc:
 """
 
 
-def test_import_and_reporting_lines_on_sqlite(tmp_path):
+def _sqlite_runner(tmp_path, **extra):
+    """Run Python (``manage.py …`` or ``-c``) in a subprocess on a fresh
+    SQLite database, as the embedded default does; returns its output."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "CELERY"))},
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **extra,
     }
 
     def run(*args):
@@ -43,6 +46,12 @@ def test_import_and_reporting_lines_on_sqlite(tmp_path):
             text=True,
             check=True,
         ).stdout
+
+    return run
+
+
+def test_import_and_reporting_lines_on_sqlite(tmp_path):
+    run = _sqlite_runner(tmp_path)
 
     run("manage.py", "migrate", "-v0")
     run(
@@ -99,23 +108,7 @@ print(draft.evidence.count())
 
 def test_eight_concurrent_uploads_all_succeed_on_sqlite(tmp_path):
     """WAL, a busy timeout and IMMEDIATE transactions: no "database is locked"."""
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "CELERY"))},
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "SECRET_KEY": "x" * 60,
-    }
-
-    def run(*args):
-        return subprocess.run(
-            [sys.executable, *args],
-            env=env,
-            cwd=settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+    run = _sqlite_runner(tmp_path, MEDIA_ROOT=str(tmp_path / "media"))
 
     run("manage.py", "migrate", "-v0")
     run("manage.py", "seed_demo")
