@@ -10,12 +10,14 @@ down) and rows whose worker died mid-job.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +38,10 @@ TEMPLATE_VERSION = "2026.1"
 # Certificates laid out together in one job: the document set-up is shared,
 # which roughly halves the rendering time per certificate.
 BATCH_SIZE = 20
+# A failed certificate is tried again by the sweeper after this long, until
+# it has been claimed this many times in all (each retry of a job counts).
+RETRY_FAILED_AFTER = dt.timedelta(minutes=1)
+MAX_ATTEMPTS = 8
 
 
 def _dispatch(certificate_ids: list[int]) -> None:
@@ -87,8 +93,10 @@ def certificate_issue(*, certificate_id: int) -> bool:
 
     if not certificate_claim(certificate_id=certificate_id):
         return False
-    certificate = certificates_for_rendering().get(pk=certificate_id)
-    return _store([(certificate, signing.sign_pdf(rendering.render_certificate(certificate)))]) == 1
+    with ISSUING.holding([certificate_id]):
+        certificate = certificates_for_rendering().get(pk=certificate_id)
+        pdf = signing.sign_pdf(rendering.render_certificate(certificate))
+        return _store([(certificate, pdf)]) == 1
 
 
 def certificates_issue_batch(*, certificate_ids: list[int]) -> int:
@@ -102,49 +110,74 @@ def certificates_issue_batch(*, certificate_ids: list[int]) -> int:
     claimed = certificates_claim(certificate_ids=certificate_ids)
     if not claimed:
         return 0
-    certificates = list(certificates_for_rendering().filter(pk__in=claimed).order_by("pk"))
-    try:
-        pdfs = rendering.render_certificates(certificates)
-    except Exception:
-        log.warning("batch layout failed; issuing one by one", exc_info=True)
-        ISSUING.release(pks=claimed, reason="batch layout failed")
-        return sum(certificate_issue(certificate_id=pk) for pk in claimed)
-    signed = [signing.sign_pdf(pdf) for pdf in pdfs]
-    return _store(list(zip(certificates, signed, strict=True)))
+    with ISSUING.holding(claimed):
+        certificates = list(certificates_for_rendering().filter(pk__in=claimed).order_by("pk"))
+        try:
+            pdfs = rendering.render_certificates(certificates)
+        except Exception:
+            log.warning("batch layout failed; issuing one by one", exc_info=True)
+            ISSUING.release(pks=claimed, reason="batch layout failed")
+            return sum(certificate_issue(certificate_id=pk) for pk in claimed)
+        signed = [signing.sign_pdf(pdf) for pdf in pdfs]
+        return _store(list(zip(certificates, signed, strict=True)))
 
 
 def _store(issued: list[tuple[Certificate, bytes]]) -> int:
     """Save the signed files, then mark the certificates issued (those still
     ours) in one transaction. A file whose certificate was revoked meanwhile
-    is deleted. Returns how many were marked issued."""
-    stored = []
-    for certificate, pdf in issued:
-        name = certificate.file.storage.save(
-            f"certificates/{certificate.created_at:%Y}/{certificate.verification_code}.pdf",
-            ContentFile(pdf),
-        )
-        stored.append((certificate, name, hashlib.sha256(pdf).hexdigest()))
-    now = timezone.now()
-    orphans = []
-    with transaction.atomic():
-        for certificate, name, digest in stored:
-            issued = lifecycle.advance(
-                CERTIFICATE,
-                to=S.ISSUED,
-                pks=[certificate.pk],
-                values={
-                    "file": name,
-                    "sha256": digest,
-                    "issued_at": now,
-                    "template_version": TEMPLATE_VERSION,
-                    "error": "",
-                },
+    is deleted, and so is every file of a store that fails half way (the
+    database went away): no file is left without its row. Returns how many
+    were marked issued."""
+    stored: list[tuple[Certificate, str, str]] = []
+    try:
+        for certificate, pdf in issued:
+            name = certificate.file.storage.save(
+                f"certificates/{certificate.created_at:%Y}/{certificate.verification_code}.pdf",
+                ContentFile(pdf),
             )
-            if not issued:  # revoked while rendering: keep nothing
-                orphans.append((certificate, name))
-    for certificate, name in orphans:
-        certificate.file.storage.delete(name)
+            stored.append((certificate, name, hashlib.sha256(pdf).hexdigest()))
+        now = timezone.now()
+        orphans = []
+        with transaction.atomic():
+            for certificate, name, digest in stored:
+                issued_now = lifecycle.advance(
+                    CERTIFICATE,
+                    to=S.ISSUED,
+                    pks=[certificate.pk],
+                    values={
+                        "file": name,
+                        "sha256": digest,
+                        "issued_at": now,
+                        "template_version": TEMPLATE_VERSION,
+                        "error": "",
+                    },
+                )
+                if not issued_now:  # revoked while rendering: keep nothing
+                    orphans.append(name)
+    except BaseException:
+        _remove_unrecorded([name for _c, name, _d in stored])
+        raise
+    for name in orphans:
+        Certificate.file.field.storage.delete(name)
     return len(stored) - len(orphans)
+
+
+def _remove_unrecorded(names: list[str]) -> None:
+    """Delete the files no certificate row names. The row is asked again on
+    a fresh connection (a commit cut off by a broken connection may have
+    landed); if even that fails, the files are kept: an unused file is
+    better than an issued certificate without its file."""
+    if not names:
+        return
+    try:
+        if not connection.in_atomic_block:
+            connection.close()
+        recorded = set(Certificate.objects.filter(file__in=names).values_list("file", flat=True))
+    except Exception:
+        log.warning("could not check which of %d files were recorded; kept", len(names))
+        return
+    for name in set(names) - recorded:
+        Certificate.file.field.storage.delete(name)
 
 
 def certificate_fail(*, certificate_id: int, error: str) -> None:
@@ -164,8 +197,22 @@ def certificate_release(*, certificate_id: int) -> None:
 
 
 def certificates_sweep() -> int:
-    """Re-dispatch certificates left pending for a minute, or held by a dead job."""
-    ids = ISSUING.due()
+    """Re-dispatch certificates left pending past the grace period, held by
+    a dead job, or failed a minute ago with attempts to spare."""
+    retried = lifecycle.advance(
+        CERTIFICATE,
+        to=S.PENDING,
+        pks=list(
+            Certificate.objects.filter(
+                status=S.FAILED,
+                attempts__lt=MAX_ATTEMPTS,
+                updated_at__lt=timezone.now() - RETRY_FAILED_AFTER,
+            ).values_list("pk", flat=True)[:500]
+        ),
+        where=Q(status=S.FAILED),
+        reason="failed; retried automatically",
+    )
+    ids = sorted(set(ISSUING.due()) | set(retried))
     _dispatch(ids)
     return len(ids)
 
@@ -186,8 +233,10 @@ def certificate_revoke(*, certificate_id: int, actor: Actor, reason: str) -> Cer
 
 def certificates_reissue_for_cycle(*, cycle_id: int, actor: Actor, reason: str) -> list[int]:
     """Revoke every live issued certificate of a cycle and create its
-    replacement (pending), in one transaction. Returns the new ids; the caller
-    issues them (the bulk job, with progress)."""
+    replacement (pending), and put every failed one back to pending (it was
+    never issued: same serial, nothing to revoke), in one transaction.
+    Returns the ids to issue; the caller issues them (the bulk job, with
+    progress)."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the certificates are re-issued.")})
     if not actor.has_perm("certificates.revoke_certificate", None):
@@ -206,7 +255,15 @@ def certificates_reissue_for_cycle(*, cycle_id: int, actor: Actor, reason: str) 
             Certificate(nomination_id=c.nomination_id, recipient_id=c.recipient_id, replaces=c)
             for c in old
         )
-    return [c.pk for c in new]
+        failed = Certificate.objects.filter(nomination__cycle_id=cycle_id, status=S.FAILED)
+        retried = lifecycle.transition_many(
+            CERTIFICATE,
+            pks=failed.values_list("pk", flat=True),
+            to=S.PENDING,
+            actor=actor,
+            reason=reason,
+        )
+    return [c.pk for c in new] + [c.pk for c in retried]
 
 
 def certificate_reissue(*, certificate_id: int, actor: Actor, reason: str) -> Certificate:

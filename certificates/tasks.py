@@ -22,6 +22,13 @@ TRANSIENT = (
 )
 
 
+def _ids(*values: object) -> None:
+    """Refuse a malformed message before any work: Celery logs it once and
+    acknowledges it (nothing to mark failed, nothing to retry)."""
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        raise TypeError(f"certificate ids must be integers, not {values!r}")
+
+
 def _recover(exc: BaseException) -> None:
     """After a database error, drop the broken connection: the next query
     (releasing the claim, the retry) opens a new one."""
@@ -40,6 +47,7 @@ def _recover(exc: BaseException) -> None:
 def issue_certificate(self, *, certificate_id: int) -> bool:
     """Render, sign and store one certificate. Safe to run twice or on two
     workers at once: the row is claimed before any work."""
+    _ids(certificate_id)
     try:
         return services.certificate_issue(certificate_id=certificate_id)
     except TRANSIENT as exc:
@@ -65,6 +73,7 @@ def issue_certificate(self, *, certificate_id: int) -> bool:
 )
 def issue_certificates(self, *, certificate_ids: list[int]) -> int:
     """Issue a batch of certificates (publication and the sweeper queue these)."""
+    _ids(*certificate_ids)
     try:
         return services.certificates_issue_batch(certificate_ids=certificate_ids)
     except TRANSIENT as exc:

@@ -2,6 +2,8 @@
 
     pending → working (claimed by a job) → issued | failed
     working → working (a stale claim taken over) | pending (released for a retry)
+    failed → pending (retried: by the sweeper a bounded number of times, or
+                      by the secretariat's bulk re-issue)
     pending | working | issued | failed → revoked (the secretariat, with a reason)
 
 Nothing else assigns ``Certificate.status``; every move leaves a
@@ -25,10 +27,14 @@ CERTIFICATE = Lifecycle(
         S.PENDING: {S.WORKING, S.REVOKED},
         S.WORKING: {S.WORKING, S.PENDING, S.ISSUED, S.FAILED, S.REVOKED},
         S.ISSUED: {S.REVOKED},
-        S.FAILED: {S.REVOKED},
+        S.FAILED: {S.PENDING, S.REVOKED},
         S.REVOKED: set(),
     },
-    permissions={S.REVOKED: "certificates.revoke_certificate"},
+    # The secretariat revokes, and retries failed ones (the bulk re-issue).
+    permissions={
+        S.REVOKED: "certificates.revoke_certificate",
+        (S.FAILED, S.PENDING): "certificates.revoke_certificate",
+    },
     refused_moves={S.REVOKED: gettext_lazy("This certificate is already revoked.")},
 )
 

@@ -123,7 +123,8 @@ def deliver(*, delivery_id: int) -> bool:
         return False
     delivery = EventDelivery.objects.select_related("event").get(pk=delivery_id)
     event_class, handler = _resolve(delivery)
-    handler(event_class.from_payload(delivery.event.payload))
+    with HANDLING.holding([delivery_id]):
+        handler(event_class.from_payload(delivery.event.payload))
     lifecycle.advance(
         EVENT_DELIVERY,
         to=E.DONE,

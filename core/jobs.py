@@ -6,18 +6,29 @@ transaction and dispatches the job after commit; the job claims the row
 (pending → working, a conditional move through ``core.lifecycle.advance``)
 and returns if it lost the race; it marks the row done or failed; a sweeper
 re-dispatches rows left pending (a lost message, a broker that was down) and
-rows whose worker died mid-job (working for longer than ``STALE_AFTER``).
+rows whose worker died mid-job (a claim not renewed for ``STALE_AFTER``).
+
+A job renews its claim while it works (``ClaimableJob.holding``: a heartbeat
+every ``HEARTBEAT`` seconds), so a claim goes stale seconds after its worker
+died, not minutes. The sweepers run on beat's schedule and also in every
+worker (``core.worker.Sweeps``: when it connects to the broker and every
+``JOB_SWEEP_SECONDS``), so work left over by an outage resumes within a
+minute of the broker's return even with beat stopped.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import logging
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -27,11 +38,31 @@ from .types import Actor, Viewer
 
 log = logging.getLogger(__name__)
 
-# A job holding a row longer than this is presumed dead (its worker was
-# killed): twice the hard time limit of any task.
-STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+# A job renews its claim this often while it works...
+HEARTBEAT = dt.timedelta(seconds=settings.JOB_HEARTBEAT_SECONDS)
+# ... and a claim not renewed for this long is presumed dead (its worker was
+# killed or lost its database).
+STALE_AFTER = HEARTBEAT * 4
 # How long a pending row waits for its message before the sweeper sends another.
-GRACE = dt.timedelta(minutes=1)
+GRACE = dt.timedelta(seconds=settings.JOB_GRACE_SECONDS)
+
+# Jobs dispatched in the current context that the broker refused (``tracking``).
+_refused: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "refused_dispatches", default=None
+)
+
+
+@contextlib.contextmanager
+def tracking() -> Iterator[list[str]]:
+    """Collect the names of jobs whose dispatch failed within the block
+    (dispatches run after commit, so wrap the whole service call): a view
+    can then tell its user the work is saved but waits for the queue."""
+    refused: list[str] = []
+    token = _refused.set(refused)
+    try:
+        yield refused
+    finally:
+        _refused.reset(token)
 
 
 def dispatch(task: Any, *, countdown: float | None = None, **kwargs: Any) -> bool:
@@ -52,6 +83,9 @@ def dispatch(task: Any, *, countdown: float | None = None, **kwargs: Any) -> boo
         log.warning(
             "could not queue %s(%s); its sweeper will retry", task.name, kwargs, exc_info=True
         )
+        refused = _refused.get()
+        if refused is not None:
+            refused.append(task.name)
         return False
     return True
 
@@ -135,6 +169,51 @@ class ClaimableJob:
         return lifecycle.advance(
             self.lifecycle, to=self.pending, pks=pks, where=self._state(self.working), reason=reason
         )
+
+    @contextlib.contextmanager
+    def holding(self, pks: Iterable[Any]) -> Iterator[None]:
+        """Renew the claims on ``pks`` every ``HEARTBEAT`` while the block
+        runs (a thread with its own database connection), so that they go
+        stale soon after the worker dies and not while it works. Jobs that
+        run eagerly (the embedded default) have no worker to lose: no thread."""
+        from celery import current_app
+
+        if current_app.conf.task_always_eager:
+            yield
+            return
+        pks = list(pks)
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=self._beat, args=(pks, stop), name="claim-heartbeat", daemon=True
+        )
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+
+    def _beat(self, pks: list[Any], stop: threading.Event) -> None:
+        from django.db import connection
+
+        model = self.lifecycle.model
+        try:
+            while not stop.wait(HEARTBEAT.total_seconds()):
+                # Rows locked by the job itself (marking them done) are
+                # skipped, never waited for: no deadlock with the job.
+                held = (
+                    model._default_manager.filter(self._state(self.working), pk__in=pks)
+                    .select_for_update(skip_locked=True)
+                    .values("pk")
+                )
+                try:
+                    with transaction.atomic():
+                        model._default_manager.filter(pk__in=held).update(claimed_at=timezone.now())
+                except Exception:  # the database is away: the claim may go stale
+                    log.warning("could not renew the claims on %s", pks, exc_info=True)
+                    connection.close()
+        finally:
+            connection.close()
 
     def due(self, *, limit: int = 500) -> list[Any]:
         """Ids for the sweeper: pending longer than ``grace``, or stale."""

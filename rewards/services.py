@@ -146,7 +146,7 @@ def publication_process(*, cycle_id: int) -> dict | None:
     Returns the cycle's totals, or ``None`` if there was nothing to do."""
     if not publication_claim(cycle_id=cycle_id):
         return None
-    with transaction.atomic():
+    with PUBLISHING.holding([cycle_id]), transaction.atomic():
         nominees = list(awarded_nominees(cycle_id=cycle_id))
         _create_incentive_records(nominees)
         _append_award_events(nominees)

@@ -82,9 +82,17 @@ def api():
     return client
 
 
-def start_celery_worker(*, name: str, queue: str | None = None, env: dict | None = None):
-    """Start a real Celery worker process (solo pool) on the test database and
-    Redis; returns the ``Popen``. Callers stop it."""
+def start_celery_worker(
+    *,
+    name: str,
+    queue: str | None = None,
+    env: dict | None = None,
+    pool: str = "solo",
+    output=None,
+):
+    """Start a real Celery worker process (solo pool, or ``prefork`` with one
+    child as in production) on the test database and Redis, in its own
+    process group; returns the ``Popen``. Callers stop it."""
     import os
     import subprocess
     import sys
@@ -101,7 +109,8 @@ def start_celery_worker(*, name: str, queue: str | None = None, env: dict | None
         "-A",
         "config",
         "worker",
-        "--pool=solo",
+        f"--pool={pool}",
+        "--concurrency=1",
         "--without-mingle",
         "--without-gossip",
         "--loglevel=WARNING",
@@ -112,6 +121,9 @@ def start_celery_worker(*, name: str, queue: str | None = None, env: dict | None
     return subprocess.Popen(
         command,
         cwd=settings.BASE_DIR,
+        start_new_session=True,
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
         env={
             **os.environ,
             "DATABASE_URL": url,

@@ -205,7 +205,7 @@ class VerifyUploadView(APIView):
 
 class BulkReissueView(APIView):
     """Re-issue every certificate of a cycle (secretariat), e.g. after a
-    template change. Answers 202 with a task id; follow its progress at
+    template change, and retry its failed ones. Answers 202 with a task id; follow its progress at
     ``/api/v1/tasks/{id}``."""
 
     @extend_schema(

@@ -320,6 +320,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker waits for the broker for as long as it is away (Celery's default
+# gives up after 100 attempts, about 45 minutes, and the worker exits).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Redis brokers use kombu's transport with a guard against unreadable
+# messages (core.worker.RedisTransport): one is dropped, the worker lives on.
+if CELERY_BROKER_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "core.worker:RedisTransport"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -349,6 +356,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
     },
 }
+
+# Background jobs (core.jobs): a job renews its claim on its rows every
+# JOB_HEARTBEAT_SECONDS (a claim not renewed for four beats is taken over); a
+# row left pending JOB_GRACE_SECONDS is re-sent by its sweeper. Every worker
+# runs the sweepers below when it connects to the broker and every
+# JOB_SWEEP_SECONDS (core.worker), so work left by an outage resumes within a
+# minute of the broker's return without waiting for beat.
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=5.0)
+JOB_GRACE_SECONDS = env.float("JOB_GRACE_SECONDS", default=15.0)
+JOB_SWEEP_SECONDS = env.float("JOB_SWEEP_SECONDS", default=10.0)
+JOB_SWEEPS = [
+    "core.sweep_events",
+    "certificates.sweep",
+    "nominations.sweep_notices",
+    "rewards.sweep",
+]
 
 # Events between apps and their handlers (core.events): one registry, in code.
 EVENT_HANDLERS = "config.events.HANDLERS"

@@ -88,6 +88,22 @@ class CycleDetailSerializer(CycleSerializer):
         fields = [*CycleSerializer.Meta.fields, "categories", "rubric", "award_levels"]
 
 
+class PublishedCycleSerializer(CycleDetailSerializer):
+    """The cycle as published, and whether its background work is queued."""
+
+    jobs = serializers.ChoiceField(
+        choices=[("queued", "queued"), ("deferred", "deferred")],
+        read_only=True,
+        help_text="queued: certificates, rewards and notices are on their way. deferred: the "
+        "job queue was unreachable; the publication is saved and the work starts by itself "
+        "when the queue is back.",
+    )
+    jobs_message = serializers.CharField(read_only=True)
+
+    class Meta(CycleDetailSerializer.Meta):
+        fields = [*CycleDetailSerializer.Meta.fields, "jobs", "jobs_message"]
+
+
 class PhaseInputSerializer(serializers.Serializer):
     phase = serializers.ChoiceField(choices=Cycle.Phase.choices)
 

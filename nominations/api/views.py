@@ -18,6 +18,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import jobs
 from core.api import HISTORY_SCHEMA, OptionalReasonSerializer, TaskSerializer, history_response
 from core.errors import NotFoundError
 from core.filters import IdFilter
@@ -125,13 +126,18 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotFoundError()
         return history_response(request, cycle)
 
-    @extend_schema(request=None, responses=s.CycleDetailSerializer)
+    @extend_schema(request=None, responses=s.PublishedCycleSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        """Publish the results: the cycle and every decided nomination (secretariat)."""
+        """Publish the results: the cycle and every decided nomination (secretariat).
+        ``jobs`` says whether the background work was queued or waits for the queue."""
         cycle = self._cycle(pk)
-        services.cycle_publish(cycle_id=cycle.pk, actor=request.user)
-        return Response(s.CycleDetailSerializer(self._cycle(pk)).data)
+        with jobs.tracking() as refused:
+            services.cycle_publish(cycle_id=cycle.pk, actor=request.user)
+        published = self._cycle(pk)
+        published.jobs = "deferred" if refused else "queued"
+        published.jobs_message = services.publication_jobs_message(deferred=bool(refused))
+        return Response(s.PublishedCycleSerializer(published).data)
 
 
 class NominationFilter(django_filters.FilterSet):

@@ -18,7 +18,7 @@ from .drafts import (
     nomination_withdraw,
 )
 from .evidence_files import evidence_add, evidence_delete
-from .results import cycle_publish, nomination_decide
+from .results import cycle_publish, nomination_decide, publication_jobs_message
 from .reviews import conflict_declare, review_reopen, review_save
 from .rubrics import rubric_create, rubric_default, rubric_in_use, rubric_new_version
 
@@ -39,6 +39,7 @@ __all__ = [
     "nomination_submit",
     "nomination_update",
     "nomination_withdraw",
+    "publication_jobs_message",
     "review_reopen",
     "review_save",
     "rubric_create",

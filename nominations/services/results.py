@@ -130,3 +130,14 @@ def cycle_publish(*, cycle_id: int, actor: Actor) -> Cycle:
 
         transaction.on_commit(after)
     return cycle
+
+
+def publication_jobs_message(*, deferred: bool) -> str:
+    """What the publisher is told about the background work of a publication
+    (``core.jobs.tracking`` says whether the queue took it)."""
+    if deferred:
+        return _(
+            "Published. The job queue is unreachable right now: certificates, rewards and "
+            "notices will be prepared automatically as soon as it is back. Nothing is lost."
+        )
+    return _("Published. Certificates, rewards and notices are on their way.")

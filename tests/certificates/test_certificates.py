@@ -12,6 +12,7 @@ from certificates import rendering, services, signing
 from certificates.events import create_certificates
 from certificates.models import Certificate, normalize_code
 from certificates.selectors import certificates_for_rendering
+from core import lifecycle
 from core.errors import NotFoundError
 from core.models import OutboxEvent
 from nominations.events import ResultsPublished
@@ -494,3 +495,72 @@ def test_a_broken_database_connection_mid_batch_is_retried_not_failed(
     assert len(calls) == 2
     assert sorted(Certificate.objects.values_list("status", flat=True)) == ["issued", "issued"]
     assert Certificate.objects.filter(file="").count() == 0
+
+
+def test_a_store_cut_off_by_the_database_leaves_no_file(
+    transactional_db, awarded, publish, settings
+):
+    """The files are written, then the connection dies before the rows say
+    so (a real pg_terminate_backend of this process's own connection): the
+    files are removed, and the certificate stays for the retry."""
+    import psycopg
+    from django.db import OperationalError
+
+    publish()
+    certificate = Certificate.objects.get()
+    services.certificate_claim(certificate_id=certificate.pk)
+    certificate = certificates_for_rendering().get(pk=certificate.pk)
+    pdf = signing.sign_pdf(rendering.render_certificate(certificate))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [pid] = cursor.fetchone()
+    db = connection.settings_dict
+    with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres") as c:
+        c.execute("SELECT pg_terminate_backend(%s)", [pid])
+    with pytest.raises(OperationalError):
+        services._store([(certificate, pdf)])
+    media = settings.MEDIA_ROOT
+    assert not list(media.glob(f"certificates/*/{certificate.verification_code}*.pdf"))
+    assert Certificate.objects.get(pk=certificate.pk).status == "working"  # for the retry
+
+
+def test_a_failed_certificate_is_retried_by_the_sweeper_a_bounded_number_of_times(
+    awarded, publish, eager_jobs
+):
+    publish()
+    certificate = Certificate.objects.get()
+    long_ago = timezone.now() - services.RETRY_FAILED_AFTER - dt.timedelta(seconds=1)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status="failed", attempts=services.MAX_ATTEMPTS, updated_at=long_ago
+    )
+    assert services.certificates_sweep() == 0  # out of attempts: left for the secretariat
+    Certificate.objects.filter(pk=certificate.pk).update(
+        attempts=services.MAX_ATTEMPTS - 1, updated_at=timezone.now()
+    )
+    assert services.certificates_sweep() == 0  # failed just now: not yet
+    Certificate.objects.filter(pk=certificate.pk).update(updated_at=long_ago)
+    assert services.certificates_sweep() == 1
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.attempts) == ("issued", services.MAX_ATTEMPTS)
+    assert ("failed", "pending", None, "failed; retried automatically") in [
+        (c.from_state, c.to_state, c.actor_id, c.reason) for c in lifecycle.history(certificate)
+    ]
+
+
+def test_reissuing_a_cycle_retries_its_failed_certificates_under_the_same_serial(
+    awarded, publish, secretariat
+):
+    publish()
+    certificate = Certificate.objects.get()
+    Certificate.objects.filter(pk=certificate.pk).update(status="failed", attempts=8)
+    ids = services.certificates_reissue_for_cycle(
+        cycle_id=awarded.cycle_id, actor=secretariat.user, reason="Signing key renewed"
+    )
+    assert ids == [certificate.pk]
+    assert Certificate.objects.get(pk=certificate.pk).status == "pending"
+    assert Certificate.objects.count() == 1  # nothing revoked, no replacement
+    services.certificate_issue(certificate_id=certificate.pk)
+    certificate.refresh_from_db()
+    assert certificate.status == "issued"
+    moves = [(c.from_state, c.to_state, c.actor_id) for c in lifecycle.history(certificate)]
+    assert ("failed", "pending", secretariat.user.pk) in moves

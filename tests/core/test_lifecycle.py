@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -206,6 +207,29 @@ def test_two_jobs_claiming_at_the_same_moment_share_nothing(transactional_db, ce
     assert sorted(claimed) == sorted(ids)  # each row once, whoever got it
     assert list(Certificate.objects.values_list("attempts", flat=True)) == [1, 1]
     assert StateChange.objects.filter(to_state="working").count() == 2
+
+
+def test_a_job_holding_its_claims_keeps_them_fresh_and_never_waits_for_a_lock(
+    transactional_db, certificates, monkeypatch
+):
+    from core import jobs
+
+    monkeypatch.setattr(jobs, "HEARTBEAT", dt.timedelta(seconds=0.1))
+    first, second = certificates
+    ISSUING.claim(pks=[first.pk, second.pk])
+    old = timezone.now() - dt.timedelta(hours=1)
+    Certificate.objects.update(claimed_at=old)
+    with transaction.atomic():  # the job itself holds the second row's lock
+        Certificate.objects.select_for_update().get(pk=second.pk)
+        with ISSUING.holding([first.pk, second.pk]):
+            time.sleep(0.6)
+        # The heartbeat renewed the first claim and skipped the locked row.
+        renewed = Certificate.objects.get(pk=first.pk).claimed_at
+    assert renewed > timezone.now() - dt.timedelta(seconds=5)
+    assert Certificate.objects.get(pk=second.pk).claimed_at == old
+    assert ISSUING.due() == [second.pk]  # only the unrenewed claim looks dead
+    time.sleep(0.3)
+    assert Certificate.objects.get(pk=first.pk).claimed_at == renewed  # stopped with the block
 
 
 def test_a_failure_or_a_release_touches_only_its_own_row(certificates):

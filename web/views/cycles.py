@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certificates.selectors import certificate_list
-from core import events
+from core import events, jobs
 from core.errors import ApplicationError, NotFoundError
 from core.jobs import task_payload, task_visible
 from nominations import assignment as assignment_service
@@ -213,9 +213,10 @@ def publication(request, pk):
     """Publish, then follow the certificates and rewards jobs to the end."""
     cycle = _cycle(request, pk, manage=True)
     if request.method == "POST":
-        with flash_errors(request):
+        with flash_errors(request), jobs.tracking() as refused:
             services.cycle_publish(cycle_id=cycle.pk, actor=request.user)
-            messages.success(request, _("Published. Certificates and rewards are on their way."))
+            message = services.publication_jobs_message(deferred=bool(refused))
+            (messages.warning if refused else messages.success)(request, message)
         return redirect("web-publication", cycle.pk)
     return render(
         request,
