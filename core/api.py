@@ -4,25 +4,26 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import lifecycle
+from . import serializers as strict
 from .errors import NotFoundError
 from .jobs import task_payload, task_visible
 from .models import StateChange
 from .pagination import PageNumberPagination
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(strict.Serializer):
     """``{reason}`` for steps that need one (revoke, reject, reverse, re-issue)."""
 
     reason = serializers.CharField(max_length=2000)
 
 
-class OptionalReasonSerializer(serializers.Serializer):
+class OptionalReasonSerializer(strict.Serializer):
     """``{reason}`` for steps where a note is optional (approve, withdraw)."""
 
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class TaskSerializer(serializers.Serializer):
+class TaskSerializer(strict.Serializer):
     id = serializers.CharField()
     state = serializers.CharField()
     progress = serializers.DictField(allow_null=True)
@@ -41,12 +42,12 @@ class TaskView(APIView):
         return Response(task_payload(task_id))
 
 
-class ActorSerializer(serializers.Serializer):
+class ActorSerializer(strict.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
 
 
-class StateChangeSerializer(serializers.ModelSerializer):
+class StateChangeSerializer(strict.ModelSerializer):
     """One move of an object's lifecycle: who (``null`` for the system),
     when, from, to and why."""
 
@@ -57,7 +58,7 @@ class StateChangeSerializer(serializers.ModelSerializer):
         fields = ["id", "field", "from_state", "to_state", "actor", "reason", "created_at"]
 
 
-class StateChangePageSerializer(serializers.Serializer):
+class StateChangePageSerializer(strict.Serializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)

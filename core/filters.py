@@ -1,5 +1,7 @@
-"""The API's filter backend: django-filter's, refusing integers no database
-column can hold (400 naming the parameter) rather than quietly matching nothing."""
+"""The API's filter backend: django-filter's, refusing (400 naming the
+parameter) what its schema does not allow rather than quietly ignoring it:
+integers no database column can hold, and an empty value for a filter that
+is not free text (``?status=``: no status is empty)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 BIGINT_MAX = 2**63 - 1
@@ -24,18 +27,45 @@ class FilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
-            errors = {
-                name: [_("Must be at most %(max)d.") % {"max": BIGINT_MAX}]
-                for name in filterset_class.base_filters
-                if any(out_of_range(v) for v in request.query_params.getlist(name))
-            }
+            errors = {}
+            for name, filter_ in filterset_class.base_filters.items():
+                values = request.query_params.getlist(name)
+                if any(out_of_range(v) for v in values):
+                    errors[name] = [_("Must be at most %(max)d.") % {"max": BIGINT_MAX}]
+                elif not isinstance(filter_, django_filters.CharFilter) and "" in values:
+                    errors[name] = [_("May not be empty; leave the parameter out instead.")]
             if errors:
                 raise ValidationError(errors)
         return super().filter_queryset(request, queryset, view)
 
 
+@extend_schema_field({"type": "integer", "minimum": -BIGINT_MAX, "maximum": BIGINT_MAX})
 class IdFilter(django_filters.NumberFilter):
     """An object id: a whole number (documented and checked as an integer);
     one that matches nothing gives an empty list."""
 
     field_class = forms.IntegerField
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[^\u0000]*$"})
+class TextFilter(django_filters.CharFilter):
+    """Free text (documented as text without NUL, which forms refuse)."""
+
+
+class TrueFalseField(forms.Field):
+    """``true`` or ``false``, as the schema's boolean is written in a query
+    string; anything else is refused (Django's null-boolean field would take
+    ``null`` or ``maybe`` as "no filter")."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "True"):
+            return True
+        if value in ("false", "False"):
+            return False
+        raise forms.ValidationError(_("Must be true or false."), code="invalid")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = TrueFalseField

@@ -83,22 +83,54 @@ def document_errors(result, generator, request, public):
     return result
 
 
+# Text without NUL: DRF refuses it in every text field.
+NO_NUL = r"^[^\u0000]*$"
+NON_BLANK = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+
+
 class AutoSchema(_AutoSchema):
-    """drf-spectacular's schema, stating what DRF's text fields enforce: a
-    field that may not be blank holds at least one character that is not
-    white space (DRF trims it before checking)."""
+    """drf-spectacular's schema, stating what the input checks enforce
+    (``core.serializers``): text holds no NUL, and a field that may not be
+    blank holds a character that is not white space (DRF trims it first);
+    a decimal is text of the field's shape; an id or integer fits a 64-bit
+    column; a list that may not be empty says so."""
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        from .serializers import BIGINT_MAX, decimal_pattern
+
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        if (
-            direction == "request"
-            and isinstance(field, serializers.CharField)
-            and not isinstance(field, serializers.ChoiceField)
-            and not field.allow_blank
+        if "$ref" in schema:
+            return schema
+        if isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
+            schema["pattern"] = decimal_pattern(field)
+        elif (
+            isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField)
+            and schema.get("type") == "integer"
+        ):
+            schema.setdefault("maximum", BIGINT_MAX)
+            schema.setdefault("minimum", -BIGINT_MAX)
+        if direction != "request":
+            return schema
+        plain_text = (
+            isinstance(field, serializers.CharField)
             and schema.get("type") == "string"
             and "format" not in schema
             and "enum" not in schema
+        )
+        if plain_text:
+            schema["pattern"] = NO_NUL if field.allow_blank else NON_BLANK
+            if not field.allow_blank:
+                schema.setdefault("minLength", 1)
+        elif isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
+            schema["pattern"] = decimal_pattern(field)
+        elif (
+            isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField)
+            and schema.get("type") == "integer"
         ):
-            schema.setdefault("minLength", 1)
-            schema.setdefault("pattern", r"\S")
+            schema.setdefault("maximum", BIGINT_MAX)
+            schema.setdefault("minimum", -BIGINT_MAX)
+        if isinstance(field, serializers.ManyRelatedField | serializers.ListField) and not (
+            field.allow_empty
+        ):
+            schema.setdefault("minItems", 1)
         return schema

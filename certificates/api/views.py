@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from certificates import selectors, services
 from certificates.models import Certificate
 from certificates.throttles import VerifyThrottle
+from core import serializers as strict
 from core.api import HISTORY_SCHEMA, ReasonSerializer, history_response
 from core.errors import GoneError, NotFoundError, ServiceUnavailableError
 from core.fields import UploadField
@@ -19,7 +20,7 @@ from core.filters import IdFilter
 from core.jobs import start, task_payload
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(strict.ModelSerializer):
     serial = serializers.CharField()
     verification_code = serializers.CharField(source="grouped_code")
     nomination = serializers.IntegerField(source="nomination_id")
@@ -178,7 +179,7 @@ class VerifyCodeView(APIView):
         return Response(selectors.verification_payload(selectors.certificate_by_code(code)))
 
 
-class UploadSerializer(serializers.Serializer):
+class UploadSerializer(strict.Serializer):
     file = UploadField()
 
 

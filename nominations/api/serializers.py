@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from core import serializers as strict
 from core.fields import UploadField
 from nominations.models import (
     Assignment,
@@ -23,13 +24,13 @@ from people.selectors import employee_reporting_line, user_employee
 # --- cycles -----------------------------------------------------------------------------
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(strict.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "code", "name", "team"]
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(strict.ModelSerializer):
     class Meta:
         model = Criterion
         fields = [
@@ -44,13 +45,13 @@ class CriterionSerializer(serializers.ModelSerializer):
         ]
 
 
-class RubricSerializer(serializers.Serializer):
+class RubricSerializer(strict.Serializer):
     version = serializers.IntegerField()
     name = serializers.CharField()
     criteria = CriterionSerializer(many=True)
 
 
-class AwardLevelSerializer(serializers.ModelSerializer):
+class AwardLevelSerializer(strict.ModelSerializer):
     name = serializers.CharField(source="name_id")
 
     class Meta:
@@ -58,7 +59,7 @@ class AwardLevelSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "name_id", "name_en", "min_score", "quota"]
 
 
-class CycleSerializer(serializers.ModelSerializer):
+class CycleSerializer(strict.ModelSerializer):
     class Meta:
         model = Cycle
         fields = [
@@ -104,7 +105,7 @@ class PublishedCycleSerializer(CycleDetailSerializer):
         fields = [*CycleDetailSerializer.Meta.fields, "jobs", "jobs_message"]
 
 
-class PhaseInputSerializer(serializers.Serializer):
+class PhaseInputSerializer(strict.Serializer):
     phase = serializers.ChoiceField(choices=Cycle.Phase.choices)
 
 
@@ -157,7 +158,7 @@ class NominableField(serializers.PrimaryKeyRelatedField):
         return employee_reporting_line(employee=employee) | Employee.objects.filter(pk=employee.pk)
 
 
-class NominationInputSerializer(serializers.Serializer):
+class NominationInputSerializer(strict.Serializer):
     cycle = serializers.PrimaryKeyRelatedField(queryset=Cycle.objects.all())
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
     nominees = NominableField(many=True, allow_empty=False)
@@ -180,12 +181,12 @@ class NominationPatchSerializer(NominationInputSerializer):
         super().__init__(*args, **kwargs)
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(strict.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class NomineeSerializer(serializers.Serializer):
+class NomineeSerializer(strict.Serializer):
     id = serializers.IntegerField(source="employee.id")
     nip = serializers.CharField(source="employee.nip")
     name = serializers.CharField(source="employee.name")
@@ -193,7 +194,7 @@ class NomineeSerializer(serializers.Serializer):
     is_lead = serializers.BooleanField()
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(strict.ModelSerializer):
     name = serializers.CharField(source="original_name")
     url = serializers.SerializerMethodField()
 
@@ -205,7 +206,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return reverse("api-evidence-download", args=[obj.nomination_id, obj.pk])
 
 
-class NominationSerializer(serializers.ModelSerializer):
+class NominationSerializer(strict.ModelSerializer):
     """A nomination. For an assigned reviewer of a blind-review cycle
     ``identity_hidden`` is true: ``nominees`` is empty, ``nominator`` and
     ``lead`` are null and evidence files carry neutral names."""
@@ -266,30 +267,30 @@ class NominationSerializer(serializers.ModelSerializer):
         }
 
 
-class ScreenInputSerializer(serializers.Serializer):
+class ScreenInputSerializer(strict.Serializer):
     eligible = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class DecisionInputSerializer(strict.Serializer):
     award_level = serializers.CharField(allow_null=True, allow_blank=True, max_length=40)
     rationale = serializers.CharField(max_length=5000, allow_blank=True)
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
+class EvidenceUploadSerializer(strict.Serializer):
     file = UploadField()
 
 
 # --- review ------------------------------------------------------------------------------
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(strict.Serializer):
     scores = serializers.DictField(child=serializers.IntegerField())
     comments = serializers.DictField(child=serializers.CharField())
     submitted_at = serializers.DateTimeField(allow_null=True)
 
 
-class OtherReviewSerializer(serializers.Serializer):
+class OtherReviewSerializer(strict.Serializer):
     """Another reviewer's submitted review, without who wrote it."""
 
     scores = serializers.DictField(child=serializers.IntegerField())
@@ -297,7 +298,7 @@ class OtherReviewSerializer(serializers.Serializer):
     score = serializers.DecimalField(max_digits=6, decimal_places=3)
 
 
-class ReviewerEvidenceSerializer(serializers.Serializer):
+class ReviewerEvidenceSerializer(strict.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     content_type = serializers.CharField()
@@ -305,7 +306,7 @@ class ReviewerEvidenceSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class ReviewedNominationSerializer(serializers.Serializer):
+class ReviewedNominationSerializer(strict.Serializer):
     """The nomination as a reviewer sees it (``selectors.reviewer_view``):
     in a blind cycle ``nominees`` is null and evidence files carry neutral
     names (their download strips the files' metadata)."""
@@ -331,7 +332,7 @@ class ReviewedNominationSerializer(serializers.Serializer):
         return None if nominees is None else list(NomineeSerializer(nominees, many=True).data)
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(strict.ModelSerializer):
     """A reviewer's assignment. ``conflict`` says why the reviewer was found
     in conflict after assignment (their review is refused; another reviewer
     replaces them); empty otherwise."""
@@ -383,7 +384,7 @@ class AssignmentDetailSerializer(AssignmentSerializer):
         )
     ]
 )
-class ReviewInputSerializer(serializers.Serializer):
+class ReviewInputSerializer(strict.Serializer):
     scores = serializers.DictField(child=serializers.JSONField())
     comments = serializers.DictField(child=serializers.JSONField(), required=False, default=dict)
     submit = serializers.BooleanField(default=False)
@@ -392,7 +393,7 @@ class ReviewInputSerializer(serializers.Serializer):
 # --- ranking and tasks ------------------------------------------------------------------
 
 
-class RankingRowSerializer(serializers.Serializer):
+class RankingRowSerializer(strict.Serializer):
     nomination = serializers.IntegerField(source="nomination_id")
     title = serializers.CharField()
     category = serializers.CharField()
@@ -418,7 +419,7 @@ class RankingRowSerializer(serializers.Serializer):
     )
 
 
-class RankingSerializer(serializers.Serializer):
+class RankingSerializer(strict.Serializer):
     cycle = serializers.IntegerField(source="cycle.pk")
     normalised = serializers.BooleanField()
     agreement = serializers.FloatField(
@@ -427,7 +428,7 @@ class RankingSerializer(serializers.Serializer):
     results = RankingRowSerializer(many=True, source="rows")
 
 
-class AssignmentResultSerializer(serializers.Serializer):
+class AssignmentResultSerializer(strict.Serializer):
     assigned = serializers.IntegerField()
     kept = serializers.IntegerField()
     nominations = serializers.IntegerField()

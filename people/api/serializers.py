@@ -1,15 +1,16 @@
 from rest_framework import serializers
 
+from core import serializers as strict
 from people.models import CareerEvent, CareerProfile, Employee, OrgUnit
 
 
-class OrgUnitSerializer(serializers.ModelSerializer):
+class OrgUnitSerializer(strict.ModelSerializer):
     class Meta:
         model = OrgUnit
         fields = ["id", "code", "name"]
 
 
-class EmployeeSerializer(serializers.ModelSerializer):
+class EmployeeSerializer(strict.ModelSerializer):
     org_unit = OrgUnitSerializer()
     supervisor: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="null for the head of the organisation"
@@ -31,7 +32,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
         ]
 
 
-class CareerProfileSerializer(serializers.ModelSerializer):
+class CareerProfileSerializer(strict.ModelSerializer):
     class Meta:
         model = CareerProfile
         fields = [
@@ -44,7 +45,7 @@ class CareerProfileSerializer(serializers.ModelSerializer):
         ]
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(strict.Serializer):
     username = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
     employee = EmployeeSerializer(allow_null=True)
@@ -52,11 +53,11 @@ class MeSerializer(serializers.Serializer):
     career_profile = CareerProfileSerializer(allow_null=True)
 
 
-class PreferencesSerializer(serializers.Serializer):
+class PreferencesSerializer(strict.Serializer):
     public_recognition = serializers.BooleanField()
 
 
-class CareerEventSerializer(serializers.ModelSerializer):
+class CareerEventSerializer(strict.ModelSerializer):
     cursor = serializers.SerializerMethodField()
     employee = serializers.SerializerMethodField()
 
@@ -88,17 +89,17 @@ class CareerEventSerializer(serializers.ModelSerializer):
         }
 
 
-class CareerFeedSerializer(serializers.Serializer):
+class CareerFeedSerializer(strict.Serializer):
     results = CareerEventSerializer(many=True)
     next_cursor = serializers.CharField(allow_null=True)
     has_more = serializers.BooleanField()
     next = serializers.URLField(allow_null=True)
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(strict.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(strict.Serializer):
     token = serializers.CharField()

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import ApplicationError, NotFoundError
-from core.filters import IdFilter
+from core.filters import BooleanFilter, IdFilter, TextFilter
 from core.parsers import JSONParser
 from core.throttles import ClientAddressThrottle
 from people import selectors, services
@@ -191,12 +191,12 @@ class OrgUnitFilter(IdFilter):
 
 
 class EmployeeFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("name or NIP contains"))
+    search = TextFilter(method="filter_search", label=_("name or NIP contains"))
     unit = OrgUnitFilter(
         method="filter_unit",
         label=_("org unit id (includes the units below it)"),
     )
-    active = django_filters.BooleanFilter()
+    active = BooleanFilter()
 
     class Meta:
         model = Employee

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from core import serializers as strict
 from rewards.models import (
     IncentiveKind,
     IncentiveRecord,
@@ -13,7 +14,7 @@ from rewards.models import (
 )
 
 
-class IncentiveSerializer(serializers.ModelSerializer):
+class IncentiveSerializer(strict.ModelSerializer):
     employee = serializers.SerializerMethodField()
     award_level = serializers.CharField(source="award_level.code")
     cycle = serializers.IntegerField(source="cycle_id")
@@ -52,21 +53,21 @@ class IncentiveSerializer(serializers.ModelSerializer):
         return {"id": obj.nomination_id, "title": obj.nomination.title}
 
 
-class IncentiveItemSerializer(serializers.Serializer):
+class IncentiveItemSerializer(strict.Serializer):
     kind = serializers.ChoiceField(choices=IncentiveKind.choices)
     amount = serializers.DecimalField(
         max_digits=16, decimal_places=2, min_value=Decimal(0), default=Decimal(0)
     )
 
 
-class PolicyInputSerializer(serializers.Serializer):
+class PolicyInputSerializer(strict.Serializer):
     bonus_budget = serializers.DecimalField(
         max_digits=16, decimal_places=2, min_value=Decimal(0), required=False
     )
     levels = serializers.DictField(child=IncentiveItemSerializer(many=True), required=False)
 
 
-class PolicySerializer(serializers.Serializer):
+class PolicySerializer(strict.Serializer):
     cycle = serializers.IntegerField()
     bonus_budget = serializers.DecimalField(max_digits=16, decimal_places=2)
     bonus_approved = serializers.DecimalField(max_digits=16, decimal_places=2)
@@ -74,7 +75,7 @@ class PolicySerializer(serializers.Serializer):
     levels = serializers.DictField(child=IncentiveItemSerializer(many=True))
 
 
-class RecognitionSerializer(serializers.Serializer):
+class RecognitionSerializer(strict.Serializer):
     """The public shape of a post (``rewards.selectors.recognition_payload``)."""
 
     id = serializers.IntegerField()
@@ -90,7 +91,7 @@ class RecognitionSerializer(serializers.Serializer):
     verification_url = serializers.URLField(allow_null=True)
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(strict.ModelSerializer):
     class Meta:
         model = WebhookEndpoint
         fields = [
@@ -107,19 +108,19 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         read_only_fields = ["secret", "disabled_reason", "failures", "retry_at", "created_at"]
 
 
-class WebhookEndpointInputSerializer(serializers.Serializer):
+class WebhookEndpointInputSerializer(strict.Serializer):
     url = serializers.URLField(max_length=500)
     description = serializers.CharField(max_length=200, allow_blank=True, default="")
     active = serializers.BooleanField(default=True)
 
 
-class WebhookAttemptSerializer(serializers.ModelSerializer):
+class WebhookAttemptSerializer(strict.ModelSerializer):
     class Meta:
         model = WebhookAttempt
         fields = ["id", "created_at", "status_code", "error", "duration_ms", "response_excerpt"]
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(strict.ModelSerializer):
     attempts_log = WebhookAttemptSerializer(source="tries", many=True)
     post = serializers.IntegerField(source="post_id")
 

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from core.api import HISTORY_SCHEMA, OptionalReasonSerializer, ReasonSerializer, history_response
 from core.csv import csv_response, xlsx_response
 from core.errors import NotFoundError
-from core.filters import IdFilter
+from core.filters import IdFilter, TextFilter
 from nominations.selectors import cycle_list
 from rewards import selectors, services
 from rewards.models import IncentiveRecord, RecognitionPost
@@ -190,8 +190,8 @@ class IncentiveExportView(APIView):
 
 class RecognitionFilter(django_filters.FilterSet):
     cycle = IdFilter(field_name="cycle")
-    category = django_filters.CharFilter(field_name="category__code")
-    unit = django_filters.CharFilter(field_name="org_unit__code")
+    category = TextFilter(field_name="category__code")
+    unit = TextFilter(field_name="org_unit__code")
 
     class Meta:
         model = RecognitionPost
