@@ -564,3 +564,72 @@ def test_reissuing_a_cycle_retries_its_failed_certificates_under_the_same_serial
     assert certificate.status == "issued"
     moves = [(c.from_state, c.to_state, c.actor_id) for c in lifecycle.history(certificate)]
     assert ("failed", "pending", secretariat.user.pk) in moves
+
+
+def test_the_clean_up_after_a_failed_store_keeps_every_file_a_row_names(awarded, publish, settings):
+    """A commit cut off by a broken connection may still have landed: the
+    clean-up asks the database and keeps the file of an issued certificate,
+    removing only the stray one."""
+    from django.core.files.base import ContentFile
+
+    publish()
+    certificate = Certificate.objects.get()
+    services.certificate_issue(certificate_id=certificate.pk)
+    certificate.refresh_from_db()
+    storage = Certificate.file.field.storage
+    stray = storage.save("certificates/stray/left-over.pdf", ContentFile(b"%PDF-1.7"))
+    services._remove_unrecorded([certificate.file.name, stray])
+    assert storage.exists(certificate.file.name)
+    assert not storage.exists(stray)
+
+
+def test_reissuing_a_cycle_touches_only_that_cycle_and_records_who_and_why(
+    awarded, publish, secretariat, supervisor, subordinate, chair
+):
+    from nominations import services as nomination_services
+
+    publish()
+    mine = Certificate.objects.get()
+    services.certificate_issue(certificate_id=mine.pk)
+    other_cycle = nomination_services.cycle_create(name="Siklus lain")
+    nomination_services.committee_member_add(cycle=other_cycle, employee=chair, is_chair=True)
+    other_cycle = nomination_services.cycle_set_phase(cycle_id=other_cycle.pk, phase="nominating")
+    other = Certificate.objects.create(
+        nomination=decided(other_cycle, supervisor, [subordinate]), recipient=subordinate
+    )
+    Certificate.objects.filter(pk=other.pk).update(status="issued")
+    with pytest.raises(ValidationError) as refused:
+        services.certificates_reissue_for_cycle(
+            cycle_id=awarded.cycle_id, actor=secretariat.user, reason=" "
+        )
+    assert refused.value.message_dict == {"reason": ["Say why the certificates are re-issued."]}
+    services.certificates_reissue_for_cycle(
+        cycle_id=awarded.cycle_id, actor=secretariat.user, reason="New emblem"
+    )
+    assert Certificate.objects.get(pk=other.pk).status == "issued"  # another cycle's
+    [revocation] = [c for c in lifecycle.history(mine) if c.to_state == "revoked"]
+    assert (revocation.actor, revocation.reason) == (secretariat.user, "New emblem")
+
+
+def test_the_sweeper_retries_failed_certificates_only_never_one_a_job_holds(
+    awarded, publish, django_capture_on_commit_callbacks
+):
+    publish()
+    certificate = Certificate.objects.get()
+    services.certificate_claim(certificate_id=certificate.pk)
+    # Claimed a moment ago (its job renews the claim), last changed long ago.
+    long_ago = timezone.now() - services.RETRY_FAILED_AFTER - dt.timedelta(minutes=5)
+    Certificate.objects.filter(pk=certificate.pk).update(updated_at=long_ago)
+    assert services.certificates_sweep() == 0
+    assert Certificate.objects.get(pk=certificate.pk).status == "working"
+
+
+def test_revoking_without_a_reason_says_which_field_and_why(awarded, publish, secretariat):
+    publish()
+    certificate = Certificate.objects.get()
+    with pytest.raises(ValidationError) as refused:
+        services.certificate_revoke(
+            certificate_id=certificate.pk, actor=secretariat.user, reason=""
+        )
+    assert refused.value.message_dict == {"reason": ["Say why the certificate is revoked."]}
+    assert Certificate.objects.get(pk=certificate.pk).status == "pending"

@@ -137,3 +137,23 @@ def test_a_failed_delivery_is_retried_only_below_the_limit_and_alone(
         other.pk: "failed",
     }
     assert EventDelivery.objects.get(pk=one.pk).error == "ValueError('x')"
+    # The history says why each went back or gave up.
+    from core import lifecycle
+
+    assert [c.reason for c in lifecycle.history(other)][-1] == "ValueError('y')"
+
+
+def test_unhandled_counts_the_deliveries_of_one_event_kind_and_payload(
+    decided, cycle, secretariat, django_capture_on_commit_callbacks
+):
+    from nominations.events import ResultsPublished
+
+    publish(cycle, secretariat, django_capture_on_commit_callbacks)
+    assert events.unhandled(ResultsPublished, cycle_id=cycle.pk) == 2
+    assert events.unhandled(ResultsPublished, cycle_id=cycle.pk + 1) == 0
+    # Another kind of event with the same payload is not counted.
+    other = OutboxEvent.objects.create(kind="other.kind", payload={"cycle_id": cycle.pk})
+    EventDelivery.objects.create(event=other, handler="x.y")
+    assert events.unhandled(ResultsPublished, cycle_id=cycle.pk) == 2
+    EventDelivery.objects.filter(event__kind=ResultsPublished.kind).update(status="done")
+    assert events.unhandled(ResultsPublished, cycle_id=cycle.pk) == 0

@@ -168,6 +168,10 @@ def test_a_released_claim_is_pending_again(certificates):
     assert ISSUING.release(pks=[first.pk], reason="timeout") == [first.pk]
     assert Certificate.objects.get(pk=first.pk).status == "pending"
     assert ISSUING.release(pks=[first.pk]) == []  # not working: nothing to release
+    # A failed row may go back to pending (a retry), but never by a release.
+    Certificate.objects.filter(pk=first.pk).update(status="failed")
+    assert ISSUING.release(pks=[first.pk]) == []
+    assert Certificate.objects.get(pk=first.pk).status == "failed"
 
 
 def test_the_sweeper_finds_lost_and_stale_jobs_but_not_fresh_ones(certificates):

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from django.db.models import Count
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -197,6 +198,14 @@ def test_a_declared_conflict_removes_only_that_reviewers_assignment_of_that_nomi
     url = f"/api/v1/nominations/{target}/conflict"
     blank = api.as_(who).post(url, {"reason": " "})
     assert (blank.status_code, list(blank.json()["fields"])) == (400, ["reason"])
+    # The service says the same to the web form that calls it directly.
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        services.conflict_declare(
+            nomination=Nomination.objects.get(pk=target), actor=who.user, reason="  "
+        )
+    assert refused.value.message_dict == {"reason": ["Say what the conflict is."]}
     assert api.as_(who).post(url, {"reason": "My cousin"}).status_code == 204
     remaining = set(Assignment.objects.values_list("nomination_id", "member__employee_id"))
     assert remaining == pairs - {(target, leaving)}

@@ -534,3 +534,25 @@ def test_editing_a_draft_checks_the_lead_and_the_team_again(
     )
     assert response.status_code == 200, response.json()
     assert response.json()["lead"] == junior.pk
+
+
+def test_an_edit_that_comes_too_late_says_why(api, supervisor, subordinate, cycle):
+    client = api.as_(supervisor)
+    draft = nomination(cycle, supervisor, [subordinate])
+    submitted = nomination(cycle, supervisor, [subordinate], title="Kedua")
+    Nomination.objects.filter(pk=submitted.pk).update(
+        title="t", problem="p", solution="s", impact="i"
+    )
+    services.nomination_submit(nomination_id=submitted.pk, actor=supervisor.user)
+    response = client.patch(f"/api/v1/nominations/{submitted.pk}", {"title": "Ubah"}, format="json")
+    assert (response.status_code, response.json()["message"]) == (
+        409,
+        "Only a draft can be edited.",
+    )
+    move_to(cycle, "reviewing")
+    response = client.patch(f"/api/v1/nominations/{draft.pk}", {"title": "Ubah"}, format="json")
+    assert (response.status_code, response.json()["message"]) == (
+        409,
+        "This cycle is not taking nominations.",
+    )
+    assert Nomination.objects.get(pk=draft.pk).title == "Layanan izin satu hari"

@@ -90,6 +90,11 @@ def test_nomination_to_publication_through_the_api(
     with django_capture_on_commit_callbacks(execute=True):
         response = api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/publish")
     assert response.json()["phase"] == "published"
+    # The broker took the jobs: the answer says they are on their way.
+    assert (response.json()["jobs"], response.json()["jobs_message"]) == (
+        "queued",
+        "Published. Certificates, rewards and notices are on their way.",
+    )
     [event] = OutboxEvent.objects.all()
     assert (event.kind, event.payload["cycle_id"], len(event.payload["awards"])) == (
         "nominations.results_published",

@@ -100,6 +100,12 @@ def test_the_chair_reopens_a_review(api, reviewers, chair, in_review):
         None,
     )
     assert review.scores == ALL_FIVE  # the reviewer's draft is kept
+    history = api.as_(chair).get(f"/api/v1/assignments/{target.pk}/history").json()["results"]
+    assert (history[-1]["to_state"], history[-1]["reason"], history[-1]["actor"]["username"]) == (
+        "draft",
+        "reopened by the chair",
+        "chair",
+    )
     response = api.as_(reviewers[0]).put(
         f"/api/v1/assignments/{target.pk}/review",
         {"scores": {**ALL_FIVE, "novelty": 4}, "submit": True},

@@ -395,3 +395,63 @@ def test_the_sweeper_queues_a_rewards_job_whose_message_was_lost(
     assert services.publications_sweep() == 1  # run here, eagerly
     assert Publication.objects.get().status == "done"
     assert IncentiveRecord.objects.filter(employee=subordinate).count() == 4
+
+
+def test_each_decision_without_a_reason_says_which_field_and_why(published, hr):
+    """The services refuse a blank reason themselves (the web forms call them
+    directly), naming the field with a message of its own per decision."""
+    from django.core.exceptions import ValidationError
+
+    from rewards import services as rewards
+
+    record = IncentiveRecord.objects.filter(kind="training").get()
+    for decide, message in [
+        (rewards.incentive_reject, "Say why the incentive is rejected."),
+        (rewards.incentive_reverse, "Say why the incentive is reversed."),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            decide(record_id=record.pk, actor=hr.user, reason="  ")
+        assert refused.value.message_dict == {"reason": [message]}
+    assert IncentiveRecord.objects.get(pk=record.pk).status == "pending"
+
+
+def test_the_history_keeps_the_reason_of_a_rejection_and_a_second_reversal_says_why_not(
+    published, hr, api
+):
+    training = IncentiveRecord.objects.filter(kind="training").get()
+    api.as_(hr).post(f"/api/v1/incentives/{training.pk}/reject", {"reason": "Trained already"})
+    rows = api.as_(hr).get(f"/api/v1/incentives/{training.pk}/history").json()["results"]
+    assert [(r["to_state"], r["reason"]) for r in rows] == [("rejected", "Trained already")]
+
+    bonus = IncentiveRecord.objects.get(kind="bonus", amount=5_000_000)
+    api.as_(hr).post(f"/api/v1/incentives/{bonus.pk}/approve")
+    api.as_(hr).post(f"/api/v1/incentives/{bonus.pk}/reverse", {"reason": "Paid twice"})
+    again = api.as_(hr).post(f"/api/v1/incentives/{bonus.pk}/reverse", {"reason": "Again"})
+    assert (again.status_code, again.json()["message"]) == (
+        409,
+        "This incentive is already reversed.",
+    )
+
+
+def test_reversing_a_training_record_leaves_the_bonus_budget_alone(published, hr, api):
+    bonus = IncentiveRecord.objects.get(kind="bonus", amount=5_000_000)
+    training = IncentiveRecord.objects.filter(kind="training").get()
+    for record in (bonus, training):
+        api.as_(hr).post(f"/api/v1/incentives/{record.pk}/approve")
+    budget = BonusBudget.objects.get(cycle=published["cycle"])
+    assert budget.approved == 5_000_000
+    response = api.as_(hr).post(f"/api/v1/incentives/{training.pk}/reverse", {"reason": "Typo"})
+    assert response.status_code == 201
+    budget.refresh_from_db()
+    assert budget.approved == 5_000_000  # only bonuses move the budget
+
+
+def test_only_hr_may_reverse_even_when_calling_the_service(published, hr, subordinate):
+    from core.errors import NotFoundError
+    from rewards import services as rewards
+
+    record = IncentiveRecord.objects.get(kind="bonus", amount=5_000_000)
+    rewards.incentive_approve(record_id=record.pk, actor=hr.user)
+    with pytest.raises(NotFoundError):
+        rewards.incentive_reverse(record_id=record.pk, actor=subordinate.user, reason="Mine")
+    assert not IncentiveRecord.objects.filter(reverses=record).exists()

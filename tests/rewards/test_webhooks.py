@@ -171,6 +171,14 @@ def test_the_secretariat_manages_endpoints_and_reads_the_delivery_log(
     endpoint = WebhookEndpoint.objects.get(pk=created["id"])
     assert (endpoint.failures, endpoint.retry_at, endpoint.disabled_reason) == (0, None, "")
     assert endpoint.created_by == secretariat.user
+    # Editing an endpoint that is on keeps its count of failures: only
+    # switching it back on starts afresh.
+    WebhookEndpoint.objects.filter(pk=created["id"]).update(failures=3)
+    edited = api.as_(secretariat).patch(
+        f"/api/v1/webhook-endpoints/{created['id']}", {"description": "CRM"}, format="json"
+    )
+    assert edited.json()["description"] == "CRM"
+    assert WebhookEndpoint.objects.get(pk=created["id"]).failures == 3
 
 
 @pytest.mark.django_db(transaction=True)
