@@ -320,6 +320,23 @@ def test_other_files_are_refused(api, supervisor, draft, name, content):
         f"/api/v1/nominations/{draft.pk}/evidence", {"file": upload}, format="multipart"
     )
     assert (response.status_code, fields(response)) == (400, ["file"])
+    if name != "empty.pdf":
+        assert response.json()["fields"]["file"] == [
+            "Only PDF, PNG, JPEG, XLSX and DOCX files are accepted (judged by content)."
+        ]
+    assert not Evidence.objects.exists()
+
+
+def test_evidence_is_added_to_drafts_only_and_says_so(api, supervisor, draft):
+    services.nomination_submit(nomination_id=draft.pk, actor=supervisor.user)
+    upload = SimpleUploadedFile("late.pdf", PDF_BYTES)
+    response = api.as_(supervisor).post(
+        f"/api/v1/nominations/{draft.pk}/evidence", {"file": upload}, format="multipart"
+    )
+    assert (response.status_code, response.json()["message"]) == (
+        409,
+        "Evidence can only be added to a draft while the cycle takes nominations.",
+    )
     assert not Evidence.objects.exists()
 
 
@@ -337,9 +354,10 @@ def test_size_limits(api, supervisor, draft, settings):
         assert response.status_code == 201
     response = client.post(url, {"file": SimpleUploadedFile("6.pdf", nine)}, format="multipart")
     assert response.status_code == 400
-    assert response.json()["fields"]["file"][0].startswith(
-        "Evidence of one nomination may total 50 MB"
-    )
+    # 50 MB less five files of 9 MB and a few bytes each: 5.0 MB left.
+    assert response.json()["fields"] == {
+        "file": ["Evidence of one nomination may total 50 MB; 5.0 MB is left."]
+    }
     assert Evidence.objects.count() == 5
 
 
