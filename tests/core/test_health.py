@@ -68,3 +68,16 @@ def test_task_progress_is_for_its_starter_and_the_secretariat(
     finally:
         AsyncResult(task_id).forget()
         AsyncResult(unrecorded).forget()
+
+
+def test_a_started_task_records_who_started_it_and_what_it_is(db, api, secretariat, cycle):
+    from config.celery import app
+    from core.models import StartedTask
+
+    response = api.as_(secretariat).post(
+        f"/api/v1/cycles/{cycle.pk}/reissue-certificates", {"reason": "New emblem"}, format="json"
+    )
+    assert response.status_code == 202
+    record = StartedTask.objects.get(task_id=response.json()["id"])
+    assert (record.started_by, record.name) == (secretariat.user, "certificates.reissue_cycle")
+    app.control.purge()  # no worker here: the job is not run

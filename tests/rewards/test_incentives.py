@@ -455,3 +455,32 @@ def test_only_hr_may_reverse_even_when_calling_the_service(published, hr, subord
     with pytest.raises(NotFoundError):
         rewards.incentive_reverse(record_id=record.pk, actor=subordinate.user, reason="Mine")
     assert not IncentiveRecord.objects.filter(reverses=record).exists()
+
+
+def test_approving_a_bonus_spends_only_its_own_cycles_budget_and_records_who(
+    published, hr, secretariat
+):
+    from nominations import services as nominations
+    from rewards import services as rewards
+
+    other = nominations.cycle_create(name="Siklus lain")
+    BonusBudget.objects.create(cycle=other, amount=10_000_000)
+    record = IncentiveRecord.objects.get(kind="bonus", amount=5_000_000)
+    rewards.incentive_approve(record_id=record.pk, actor=hr.user)
+    assert BonusBudget.objects.get(cycle=published["cycle"]).approved == 5_000_000
+    assert BonusBudget.objects.get(cycle=other).approved == 0
+    record.refresh_from_db()
+    assert record.decided_by == hr.user
+
+
+def test_an_approved_incentive_reaches_the_career_feed_with_its_source(published, hr, api):
+    record = IncentiveRecord.objects.filter(kind="training").get()
+    api.as_(hr).post(f"/api/v1/incentives/{record.pk}/approve")
+    feed = api.as_(hr).get("/api/v1/career-events").json()["results"]
+    [event] = [e for e in feed if e["kind"] == "training"]
+    assert event["source"] == {
+        "cycle": record.cycle_id,
+        "nomination": record.nomination_id,
+        "award_level": record.award_level.code,
+        "incentive": record.pk,
+    }
