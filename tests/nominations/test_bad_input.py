@@ -574,3 +574,19 @@ def test_an_edit_that_comes_too_late_says_why(api, supervisor, subordinate, cycl
         "This cycle is not taking nominations.",
     )
     assert Nomination.objects.get(pk=draft.pk).title == "Layanan izin satu hari"
+
+
+def test_a_category_of_another_cycle_is_refused_naming_the_field(
+    api, supervisor, subordinate, cycle
+):
+    other = services.cycle_create(name="Siklus lain")
+    foreign = other.categories.get(code="technology")
+    draft = nomination(cycle, supervisor, [subordinate])
+    response = api.as_(supervisor).patch(
+        f"/api/v1/nominations/{draft.pk}", {"category": foreign.pk}, format="json"
+    )
+    assert (response.status_code, response.json()["fields"]) == (
+        400,
+        {"category": ["This category belongs to another cycle."]},
+    )
+    assert Nomination.objects.get(pk=draft.pk).category_id != foreign.pk
