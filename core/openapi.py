@@ -121,14 +121,6 @@ class AutoSchema(_AutoSchema):
             schema["pattern"] = NO_NUL if field.allow_blank else NON_BLANK
             if not field.allow_blank:
                 schema.setdefault("minLength", 1)
-        elif isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
-            schema["pattern"] = decimal_pattern(field)
-        elif (
-            isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField)
-            and schema.get("type") == "integer"
-        ):
-            schema.setdefault("maximum", BIGINT_MAX)
-            schema.setdefault("minimum", -BIGINT_MAX)
         if isinstance(field, serializers.ManyRelatedField | serializers.ListField) and not (
             field.allow_empty
         ):

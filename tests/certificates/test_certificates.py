@@ -611,9 +611,7 @@ def test_reissuing_a_cycle_touches_only_that_cycle_and_records_who_and_why(
     assert (revocation.actor, revocation.reason) == (secretariat.user, "New emblem")
 
 
-def test_the_sweeper_retries_failed_certificates_only_never_one_a_job_holds(
-    awarded, publish, django_capture_on_commit_callbacks
-):
+def test_the_sweeper_retries_failed_certificates_only_never_one_a_job_holds(awarded, publish):
     publish()
     certificate = Certificate.objects.get()
     services.certificate_claim(certificate_id=certificate.pk)

@@ -183,6 +183,14 @@ def publish(api, secretariat, cycle, broker: OwnRedis):
         return response, time.monotonic() - started
 
 
+def publish_and_wait_for_a_claim(api, secretariat, cycle, broker: OwnRedis):
+    """Publish, then wait until a worker has claimed a batch (mid-batch is
+    where the faults below strike); returns the publish answer."""
+    response, _elapsed = publish(api, secretariat, cycle, broker)
+    wait_until(lambda: Certificate.objects.filter(status="working").exists(), 60, "a batch claimed")
+    return response
+
+
 def wait_until(predicate, seconds: float, what: str) -> float:
     """Poll ``predicate``; return the seconds it took."""
     started = time.monotonic()
@@ -249,9 +257,8 @@ def test_a_terminated_database_connection_mid_batch_is_retried_and_leaves_no_fil
     big_cycle, api, secretariat, own_redis, worker
 ):
     worker.start()
-    response, _elapsed = publish(api, secretariat, big_cycle, own_redis)
+    response = publish_and_wait_for_a_claim(api, secretariat, big_cycle, own_redis)
     assert response.json()["jobs"] == "queued"
-    wait_until(lambda: Certificate.objects.filter(status="working").exists(), 60, "a batch claimed")
     assert terminate_other_backends() >= 1
     took = wait_until(lambda: issued() == COUNT, RECOVERY, "certificates after the cut")
     print(f"all {COUNT} issued {took:.1f} s after the connection was cut")
@@ -264,8 +271,7 @@ def test_a_worker_stopped_mid_batch_finishes_it_and_a_new_one_does_the_rest(
     big_cycle, api, secretariat, own_redis, worker
 ):
     worker.start()
-    publish(api, secretariat, big_cycle, own_redis)
-    wait_until(lambda: Certificate.objects.filter(status="working").exists(), 60, "a batch claimed")
+    publish_and_wait_for_a_claim(api, secretariat, big_cycle, own_redis)
     assert worker.process is not None
     worker.process.terminate()  # a deploy stops the container (SIGTERM to its main process)
     worker.process.wait(timeout=90)
@@ -283,8 +289,7 @@ def test_a_worker_killed_mid_batch_is_recovered_within_a_minute(
     big_cycle, api, secretariat, own_redis, worker
 ):
     worker.start()
-    publish(api, secretariat, big_cycle, own_redis)
-    wait_until(lambda: Certificate.objects.filter(status="working").exists(), 60, "a batch claimed")
+    publish_and_wait_for_a_claim(api, secretariat, big_cycle, own_redis)
     worker.signal_group(signal.SIGKILL)  # the machine's OOM killer, say
     assert worker.process is not None
     worker.process.wait(timeout=10)
