@@ -4,8 +4,10 @@ from rest_framework.exceptions import ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """``{count, next, previous, results}``; ``?page_size=`` from 1 to 200
-    (anything else is a 400 naming it, not silently the default)."""
+    """``{count, next, previous, results}``; ``?page=`` a whole number from 1
+    and ``?page_size=`` from 1 to 200 (anything else, an empty or a repeated
+    value included, is a 400 naming it, not silently the first page or the
+    default size)."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -24,6 +26,23 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 }
             )
         return int(value)
+
+    def page_number(self, request) -> int | str:
+        """The page asked for: a whole number from 1, or ``last`` (DRF's
+        name for the last page); 1 when not given."""
+        raw = request.query_params.getlist(self.page_query_param)
+        if not raw:
+            return 1
+        value = raw[-1].strip()
+        if len(raw) == 1 and value in self.last_page_strings:
+            return value
+        if len(raw) > 1 or not value.isdigit() or int(value) < 1:
+            raise ValidationError({self.page_query_param: [_("A whole number from 1.")]})
+        return int(value)
+
+    def get_page_number(self, request, paginator):
+        number = self.page_number(request)
+        return paginator.num_pages if isinstance(number, str) else number
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

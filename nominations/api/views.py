@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +22,7 @@ from core.api import HISTORY_SCHEMA, OptionalReasonSerializer, TaskSerializer, h
 from core.errors import NotFoundError
 from core.filters import IdFilter
 from core.jobs import task_payload
+from core.pagination import PageNumberPagination
 from nominations import assignment, evidence, listing, selectors, services
 from nominations.models import Cycle, Evidence, Nomination
 from people.selectors import user_employee
@@ -175,10 +175,10 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         # the count, the page and its nested rows come in one query.
         paginator = cast(PageNumberPagination, self.paginator)
         size = paginator.get_page_size(request) or paginator.page_size or 50
-        number = request.query_params.get(paginator.page_query_param, "1")
-        # A page number too large for any list (or not a number) starts the
-        # count at the first page; the paginator then answers 404 for it.
-        fits = number.isdigit() and 0 < int(number) < 10**9
+        number = paginator.page_number(request)  # a 400 unless a whole number from 1 or "last"
+        # "last", or a page number too large for any list, starts the count at
+        # the first page; the paginator then finds the last page, or answers 404.
+        fits = isinstance(number, int) and number < 10**9
         offset = (int(number) - 1) * size if fits else 0
         # A page source that Django's Paginator slices and counts like a queryset.
         source = listing.PageRows(

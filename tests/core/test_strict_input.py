@@ -112,3 +112,13 @@ def test_true_and_false_filter_and_an_empty_choice_is_refused(api, secretariat, 
     response = client.get("/api/v1/nominations?category=1.5")
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["category"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/certificates", "/api/v1/nominations"])
+@pytest.mark.parametrize("query", ["page=", "page=abc", "page=0", "page=1.5", "page=2&page="])
+def test_a_page_number_must_be_a_whole_number_from_one(api, secretariat, url, query):
+    response = api.as_(secretariat).get(f"{url}?{query}")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"page": ["A whole number from 1."]}
+    assert api.as_(secretariat).get(f"{url}?page=1").status_code == 200
+    assert api.as_(secretariat).get(f"{url}?page=last").status_code == 200
