@@ -79,9 +79,8 @@ clean:
 contract: setup services
 	scripts/schemathesis
 
-## Mutation testing of workflows, rules and services (see [tool.mutmut] in pyproject.toml);
-## long: its own test database and Redis database, so the suite can run beside it
+## Mutation testing of workflows, rules and services, then of core's lifecycle,
+## jobs and events (scripts/mutation); long: its own test databases and Redis
+## databases, so the suite can run beside it
 mutation: setup services
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/apresiasi_mutation \
-	CELERY_BROKER_URL=redis://127.0.0.1:6379/14 $(VENV)/bin/mutmut run --max-children 1
-	$(VENV)/bin/mutmut results
+	scripts/mutation

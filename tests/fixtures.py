@@ -234,3 +234,16 @@ def content_types_of_this_database(django_db_setup):
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_key(django_db_setup):
+    """The development signing key at the test settings' path, made once for
+    every test that may issue a certificate (not only those under
+    ``tests/certificates``: the lifecycle tests issue some too)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.CERTIFICATE_SIGNING_KEY.exists():
+        call_command("init_signing_key")
+    return settings.CERTIFICATE_SIGNING_KEY

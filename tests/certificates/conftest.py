@@ -1,16 +1,6 @@
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
 from tests.nominations.helpers import decided, move_to, publish_results
-
-
-@pytest.fixture(scope="session", autouse=True)
-def signing_key(django_db_setup):
-    """The development signing key at the test settings' path (made once)."""
-    if not settings.CERTIFICATE_SIGNING_KEY.exists():
-        call_command("init_signing_key")
-    return settings.CERTIFICATE_SIGNING_KEY
 
 
 @pytest.fixture

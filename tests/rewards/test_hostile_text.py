@@ -26,7 +26,6 @@ from rewards import services, webhooks
 from rewards.models import IncentiveRecord, RecognitionPost, WebhookEndpoint
 from rewards.notifications import award_notices_send
 from rewards.selectors import recognition_posts_public
-from tests.certificates.conftest import signing_key  # noqa: F401 (a fixture)
 from tests.nominations.helpers import move_to, publish_results
 
 from .conftest import decide
