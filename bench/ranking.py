@@ -87,7 +87,7 @@ def main() -> None:
             f"{'× count':>9}{'queries':>9}"
         )
         for size in (args.nominations // 10, args.nominations):
-            cycle = services.cycle_create(name=f"Bench {size}", normalise_scores=True)
+            cycle = services.cycle_create(name=f"Bench {size}")
             members = CommitteeMember.objects.bulk_create(
                 CommitteeMember(cycle=cycle, employee=e, load_cap=10_000) for e in people[:60]
             )

@@ -94,8 +94,8 @@ class CycleAdmin(admin.ModelAdmin):
                     "reviewers_per_nomination",
                     "min_innovation_months",
                     "max_nominations_per_unit",
-                    "spread_threshold",
-                    "normalise_scores",
+                    "adjust_scores",
+                    "disagreement_rate",
                 ]
             },
         ),

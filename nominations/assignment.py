@@ -11,6 +11,21 @@ reviews more than needed. Existing assignments are kept and count toward the
 need and the loads. If the maximum flow does not cover every nomination's
 need, nothing is written and the nominations that lack reviewers are listed
 with the reason.
+
+A panel that can be corrected (DESIGN.md §3.4): the adjusted score tells a
+reviewer's leniency from a nomination's quality only through reviewers who
+share nominations. Equal costs make the flow's optimum blocky (the same
+trio on many nominations, groups that share no one), so
+
+1. every nomination → reviewer arc also carries a random tie-break, scaled
+   below one unit of the real cost (seeded by the cycle: the same input gives
+   the same assignment): among the optimal assignments, a random one;
+2. ``connect`` then swaps new reviewers between nominations of different
+   groups of the co-review graph until it is connected where the conflicts
+   allow it. A swap keeps every load, cap and conflict; it may cost an
+   expertise match, because an unconnected panel cannot be calibrated.
+
+``design_quality`` reports the result on the assignment page.
 """
 
 from __future__ import annotations
@@ -32,6 +47,10 @@ from .models import Assignment, CommitteeMember, Cycle, DeclaredConflict, Nomina
 from .workflow import S, nomination_transition_many
 
 EXPERTISE_MISMATCH_COST = 10
+# The random tie-break of a nomination → reviewer arc lies in [0, TIE_BREAK);
+# real costs are scaled so that all tie-breaks together weigh less than one
+# unit of real cost.
+TIE_BREAK = 16
 
 
 @dataclass
@@ -41,6 +60,7 @@ class AssignmentResult:
     nominations: int = 0
     shortfalls: list[dict] = field(default_factory=list)
     total_cost: int = 0
+    design: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -52,6 +72,7 @@ class AssignmentResult:
             "kept": self.kept,
             "nominations": self.nominations,
             "shortfalls": self.shortfalls,
+            "design": self.design,
         }
 
 
@@ -230,10 +251,12 @@ def chair_conflicts(*, cycle: Cycle, nomination_ids: list[int]) -> dict[int, dic
     return out
 
 
-def solve(problem: Problem) -> tuple[dict[int, list[int]], int, int]:
-    """Optimal assignment by min-cost max-flow, with the graph built as arrays.
+def solve(problem: Problem, *, seed: int = 0) -> tuple[dict[int, list[int]], int, int]:
+    """Optimal assignment by min-cost max-flow, with the graph built as arrays;
+    ties between optimal assignments broken at random (``seed``).
 
-    Returns (new reviewers per nomination, total flow, total cost).
+    Returns (new reviewers per nomination, total flow, total cost), the cost
+    without the tie-breaks.
     """
     from ortools.graph.python import min_cost_flow
 
@@ -241,6 +264,10 @@ def solve(problem: Problem) -> tuple[dict[int, list[int]], int, int]:
     needs = np.maximum(problem.needs, 0)
     capacity = np.maximum(problem.capacity, 0)
     load = problem.current_load if problem.current_load is not None else np.zeros(m, int)
+    total_need = int(needs.sum())
+    # Real costs × scale + a tie-break below scale / (number of reviews):
+    # the tie-breaks of a whole assignment never outweigh one unit of cost.
+    scale = TIE_BREAK * (total_need + 1)
     source, sink = 0, 1
     flow = min_cost_flow.SimpleMinCostFlow()
     # source → nomination
@@ -255,19 +282,23 @@ def solve(problem: Problem) -> tuple[dict[int, list[int]], int, int]:
     usable = problem.allowed & (needs[:, None] > 0) & (capacity[None, :] > 0)
     rows, cols = np.nonzero(usable)
     costs = np.where(problem.match[rows, cols], 0, EXPERTISE_MISMATCH_COST)
+    tie_break = np.random.default_rng(seed).integers(0, TIE_BREAK, len(rows))
     pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        2 + rows, 2 + n + cols, np.ones(len(rows), dtype=np.int64), costs.astype(np.int64)
+        2 + rows,
+        2 + n + cols,
+        np.ones(len(rows), dtype=np.int64),
+        (costs * scale + tie_break).astype(np.int64),
     )
     # member → sink in unit steps of rising cost: the k-th extra review costs load + k
     member_of_unit = np.repeat(np.arange(m), capacity)
     step = np.arange(len(member_of_unit)) - np.repeat(np.cumsum(capacity) - capacity, capacity)
-    flow.add_arcs_with_capacity_and_unit_cost(
+    step_cost = load[member_of_unit] + step
+    unit_arcs = flow.add_arcs_with_capacity_and_unit_cost(
         2 + n + member_of_unit,
         np.full(len(member_of_unit), sink, dtype=np.int64),
         np.ones(len(member_of_unit), dtype=np.int64),
-        (load[member_of_unit] + step).astype(np.int64),
+        (step_cost * scale).astype(np.int64),
     )
-    total_need = int(needs.sum())
     flow.set_node_supply(source, total_need)
     flow.set_node_supply(sink, -total_need)
     if total_need == 0 or flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
@@ -276,7 +307,127 @@ def solve(problem: Problem) -> tuple[dict[int, list[int]], int, int]:
     chosen: dict[int, list[int]] = defaultdict(list)
     for i, j in zip(rows[used].tolist(), cols[used].tolist(), strict=True):
         chosen[problem.nominations[i]].append(problem.members[j])
-    return dict(chosen), flow.maximum_flow(), flow.optimal_cost()
+    units = np.nonzero(flow.flows(unit_arcs))[0] if len(member_of_unit) else np.array([], dtype=int)
+    cost = int(costs[used].sum()) + int(step_cost[units].sum())
+    return dict(chosen), flow.maximum_flow(), cost
+
+
+class _Groups:
+    """Union-find over reviewers: the groups of the co-review graph."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def join(self, members: list[int]) -> None:
+        for other in members[1:]:
+            self.parent[self.find(other)] = self.find(members[0])
+
+
+def connect(
+    problem: Problem, chosen: dict[int, list[int]], existing: dict[int, set[int]]
+) -> tuple[dict[int, list[int]], int]:
+    """Swap newly chosen reviewers between nominations of different groups of
+    the co-review graph (existing assignments included) until one group is
+    left, or no swap the conflicts allow would join two. A swap exchanges
+    reviewer r of nomination a with reviewer s of nomination b: every load
+    stays, and r may review b and s may review a. Each swap joins two groups,
+    so there are fewer swaps than groups. Returns the new choice and the
+    number of swaps."""
+    chosen = {n: list(ms) for n, ms in chosen.items()}
+    swaps = 0
+    while True:
+        groups = _Groups()
+        panels = {n: [*existing.get(n, ()), *chosen.get(n, ())] for n in chosen}
+        for n in set(chosen) | set(existing):
+            groups.join([*existing.get(n, ()), *chosen.get(n, ())])
+        group_of = {n: groups.find(ms[0]) for n, ms in panels.items() if ms}
+        if len(set(group_of.values())) <= 1:
+            return chosen, swaps
+        swap = _joining_swap(problem, chosen, panels, group_of)
+        if swap is None:  # the conflicts keep the groups apart
+            return chosen, swaps
+        a, b, r, s = swap
+        chosen[a][chosen[a].index(r)] = s
+        chosen[b][chosen[b].index(s)] = r
+        swaps += 1
+
+
+def _joining_swap(problem, chosen, panels, group_of) -> tuple[int, int, int, int] | None:
+    """A swap (a, b, r, s) joining the smallest group to another, the first
+    found that keeps both expertise matches, else the one losing fewest. It
+    joins them when both nominations keep another reviewer: a then links its
+    group to s, and b links r to the other group."""
+    row, col = problem_index(problem)
+    sizes: dict[int, int] = defaultdict(int)
+    for g in group_of.values():
+        sizes[g] += 1
+    smallest = min(sizes, key=sizes.__getitem__)
+
+    def match(n: int, member: int) -> int:
+        return int(problem.match[row[n], col[member]])
+
+    def may(n: int, member: int) -> bool:
+        return bool(problem.allowed[row[n], col[member]]) and member not in panels[n]
+
+    best = None
+    inside = [a for a, g in group_of.items() if g == smallest and len(panels[a]) >= 2]
+    outside = [b for b, g in group_of.items() if g != smallest and len(panels[b]) >= 2]
+    for a in inside:
+        for b in outside:
+            for r in chosen[a]:
+                for s in chosen[b]:
+                    if may(a, s) and may(b, r):
+                        loss = match(a, r) + match(b, s) - match(a, s) - match(b, r)
+                        if loss <= 0:
+                            return a, b, r, s
+                        if best is None or loss < best[0]:
+                            best = (loss, a, b, r, s)
+    return None if best is None else best[1:]
+
+
+def panel_design(*, cycle: Cycle) -> dict[str, int]:
+    """``design_quality`` of the cycle's current assignments (one query)."""
+    panels: dict[int, list[int]] = defaultdict(list)
+    for nomination_id, member_id in Assignment.objects.filter(
+        nomination__cycle=cycle, conflict=""
+    ).values_list("nomination_id", "member_id"):
+        panels[nomination_id].append(member_id)
+    return design_quality(list(panels.values()))
+
+
+def design_quality(panels: list[list[int]]) -> dict[str, int]:
+    """How well a set of review panels (each nomination's reviewers) lets
+    leniency be told from quality: ``pairs`` (distinct reviewer pairs that
+    share a nomination), ``most_shared`` (the most nominations one pair
+    shares), ``largest_repeated_panel`` (the most nominations with the very
+    same reviewers) and ``groups`` (of the co-review graph: 1 is connected)."""
+    from collections import Counter
+    from itertools import combinations
+
+    pairs: Counter[tuple[int, int]] = Counter()
+    same: Counter[tuple[int, ...]] = Counter()
+    groups = _Groups()
+    for members in panels:
+        ordered = sorted(set(members))
+        if not ordered:
+            continue
+        pairs.update(combinations(ordered, 2))
+        same[tuple(ordered)] += 1
+        groups.join(ordered)
+    roots = {groups.find(x) for x in groups.parent}
+    return {
+        "pairs": len(pairs),
+        "most_shared": max(pairs.values(), default=0),
+        "largest_repeated_panel": max(same.values(), default=0),
+        "groups": len(roots),
+    }
 
 
 def build_problem(*, cycle: Cycle, nomination_ids: list[int]) -> tuple[Problem, dict]:
@@ -371,12 +522,15 @@ def reviewers_assign(
     progress(0, 3, "conflicts")
     problem, info = build_problem(cycle=cycle, nomination_ids=nomination_ids)
     progress(1, 3, "solving")
-    chosen, max_flow, cost = solve(problem)
+    chosen, max_flow, cost = solve(problem, seed=cycle.pk)
+    if max_flow == int(problem.needs.sum()):
+        chosen, _swaps = connect(problem, chosen, info["existing"])
     total_need = int(problem.needs.sum())
     need_of = dict(zip(problem.nominations, problem.needs.tolist(), strict=True))
     candidates = problem.candidate_counts()
     result.kept = sum(len(v) for v in info["existing"].values())
     if max_flow < total_need:
+        reviewer_ids = set(problem.members)
         titles = dict(Nomination.objects.filter(pk__in=nomination_ids).values_list("id", "title"))
         for n in nomination_ids:
             got = len(chosen.get(n, []))
@@ -390,13 +544,15 @@ def reviewers_assign(
                 ) % {
                     "available": available,
                     "need": need_of[n],
-                    "conflicts": len(info["conflicts"].get(n, {})),
+                    # reviewers only: the chair and deputy chair never review
+                    "conflicts": len(set(info["conflicts"].get(n, {})) & reviewer_ids),
                 }
             else:
                 reason = _("the conflict-free reviewers have reached their load caps")
             result.shortfalls.append(
                 {"nomination": n, "title": titles[n], "needed": need_of[n], "reason": reason}
             )
+        result.design = panel_design(cycle=cycle)
         progress(3, 3, "failed")
         return result
     progress(2, 3, "saving")
@@ -420,6 +576,7 @@ def reviewers_assign(
         )
     result.assigned = len(rows)
     result.total_cost = cost
+    result.design = panel_design(cycle=cycle)
     progress(3, 3, "done")
     return result
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -102,10 +103,25 @@ class Cycle(TimeStampedModel):
     max_nominations_per_unit = models.PositiveSmallIntegerField(
         _("nominations per org unit"), null=True, blank=True, default=5
     )
-    spread_threshold = models.DecimalField(
-        _("disagreement threshold (points)"), max_digits=5, decimal_places=2, default=Decimal(15)
+    # The ranking's statistics (nominations.calibration): rank by the score
+    # adjusted for reviewer leniency, and flag the nominations whose reviewers
+    # disagree beyond the noise, at most this share of ordinary ones by chance.
+    adjust_scores = models.BooleanField(
+        _("adjust scores for reviewer leniency"),
+        default=True,
+        help_text=_("Rank by the score adjusted for each reviewer's leniency (recommended)."),
     )
-    normalise_scores = models.BooleanField(_("normalise reviewer scores"), default=False)
+    disagreement_rate = models.DecimalField(
+        _("disagreement flag rate (%)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(5),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal(50))],
+        help_text=_(
+            "A nomination is flagged when its reviewers disagree more than chance would make "
+            "them in this share of ordinary nominations."
+        ),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:

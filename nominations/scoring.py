@@ -3,16 +3,18 @@
 Review score  = Σ wᵢ·(vᵢ − min)/(max − min) / Σ wᵢ × 100, and the same per group.
 Nomination score = mean of its submitted review scores (median beside it),
 spread = standard deviation (population) and max − min.
-Normalisation: each reviewer's scores are z-scored over their own submitted
-reviews, then mapped onto the cycle's mean and standard deviation.
+Adjusted score, its uncertainty, each reviewer's leniency and the
+disagreement flag: the model of ``nominations.calibration``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
+
+from . import calibration
 
 
 @dataclass(frozen=True)
@@ -49,27 +51,6 @@ def review_scores(values: dict[str, int], specs: list[CriterionSpec]) -> ReviewS
         psm=_weighted(v, specs, groups == "psm"),
         innovation=_weighted(v, specs, groups == "innovation"),
     )
-
-
-def normalise(scores: np.ndarray, reviewers: np.ndarray) -> np.ndarray:
-    """Map each reviewer's scores onto the cycle's mean and standard deviation.
-
-    ``scores[i]`` was given by ``reviewers[i]``. A reviewer whose scores do
-    not vary (or who gave one review) carries no information about leniency
-    beyond their mean, so their z-scores are 0 → the cycle mean.
-    """
-    scores = np.asarray(scores, dtype=float)
-    if scores.size == 0:
-        return scores
-    cycle_mean, cycle_std = scores.mean(), scores.std()
-    out = np.empty_like(scores)
-    for reviewer in np.unique(reviewers):
-        mask = reviewers == reviewer
-        mine = scores[mask]
-        std = mine.std()
-        z = (mine - mine.mean()) / std if std > 0 else np.zeros_like(mine)
-        out[mask] = cycle_mean + z * cycle_std
-    return out
 
 
 def krippendorff_alpha(units: np.ndarray, values: np.ndarray) -> float | None:
@@ -115,16 +96,35 @@ class LevelRule(NamedTuple):
     quota: int
 
 
-def nomination_statistics(reviews, nominations, *, spread_threshold: float, use_normalised: bool):
-    """Per nomination (a DataFrame, sorted and ranked per category): mean,
-    median, PSM and innovation means, population standard deviation, range,
-    the mean of per-reviewer normalised scores, the number of reviews, the
-    disagreement flag, the sort ``key`` (normalised or raw mean) and ``rank``.
-    Ties: higher PSM sub-score, then earlier submission."""
+@dataclass(frozen=True)
+class Statistics:
+    """The ranking's numbers: ``nominations`` (a DataFrame indexed by
+    nomination id, sorted and ranked per category), ``reviewers`` (a
+    DataFrame indexed by committee member id: reviews, leniency, its standard
+    error and component) and the model fitted (``calibration``)."""
+
+    nominations: Any
+    reviewers: Any
+    calibration: calibration.Calibration
+
+
+def nomination_statistics(reviews, nominations, *, disagreement_rate: float, adjust: bool):
+    """Per nomination: mean, median, PSM and innovation means, population
+    standard deviation, range, the adjusted score and its standard error,
+    the number of reviews, the disagreement statistic and flag, the sort
+    ``key`` (adjusted score, or the raw mean when ``adjust`` is off) and
+    ``rank``. Ties: higher PSM sub-score, then earlier submission."""
     import pandas as pd
 
-    reviews = reviews.assign(
-        normalised=normalise(reviews["score"].to_numpy(), reviews["reviewer"].to_numpy())
+    nomination_codes, nomination_ids = pd.factorize(reviews["nomination"], sort=True)
+    reviewer_codes, reviewer_ids = pd.factorize(reviews["reviewer"], sort=True)
+    fitted = calibration.fit(
+        nomination_codes,
+        reviewer_codes,
+        reviews["score"].to_numpy(),
+        nominations=len(nomination_ids),
+        reviewers=len(reviewer_ids),
+        disagreement_rate=disagreement_rate,
     )
     grouped = reviews.groupby("nomination")
     stats = pd.DataFrame(
@@ -135,19 +135,36 @@ def nomination_statistics(reviews, nominations, *, spread_threshold: float, use_
             "innovation": grouped["innovation"].mean(),
             "stdev": grouped["score"].std(ddof=0),
             "range": grouped["score"].max() - grouped["score"].min(),
-            "normalised": grouped["normalised"].mean(),
             "reviews": grouped["score"].count(),
         }
-    ).join(nominations)
-    stats["flagged"] = (stats["stdev"] > spread_threshold) | (stats["range"] > spread_threshold)
-    stats["key"] = stats["normalised" if use_normalised else "score"]
+    )
+    model = pd.DataFrame(
+        {
+            "adjusted": fitted.adjusted,
+            "adjusted_se": fitted.adjusted_se,
+            "disagreement": fitted.disagreement,
+            "flagged": fitted.flagged,
+        },
+        index=pd.Index(nomination_ids, name="nomination"),
+    )
+    stats = stats.join(model).join(nominations)
+    stats["key"] = stats["adjusted" if adjust else "score"]
     stats = stats.sort_values(
         ["category", "key", "psm", "submitted_at"],
         ascending=[True, False, False, True],
         na_position="last",
     )
     stats["rank"] = stats.groupby("category").cumcount() + 1
-    return stats
+    reviewers = pd.DataFrame(
+        {
+            "reviews": np.bincount(reviewer_codes, minlength=len(reviewer_ids)),
+            "leniency": fitted.leniency,
+            "leniency_se": fitted.leniency_se,
+            "component": fitted.component,
+        },
+        index=pd.Index(reviewer_ids, name="reviewer"),
+    )
+    return Statistics(nominations=stats, reviewers=reviewers, calibration=fitted)
 
 
 def propose_levels(ranked: list[tuple[str, float]], levels: list[LevelRule]) -> list[str | None]:

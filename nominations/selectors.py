@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -360,7 +361,9 @@ class RankingRow:
     stdev: float | None = None
     range: float | None = None
     flagged: bool = False
-    normalised_score: float | None = None
+    adjusted_score: float | None = None
+    adjusted_se: float | None = None
+    disagreement: float | None = None
     reviews: int = 0
     proposed_award_level: str | None = None
     submitted_at: dt.datetime | None = None
@@ -371,11 +374,30 @@ class RankingRow:
 
 
 @dataclass
+class ReviewerEffect:
+    """A reviewer's estimated leniency (score points above the panel; the
+    model of ``nominations.calibration``) and its standard error."""
+
+    member_id: int
+    name: str
+    reviews: int
+    leniency: float
+    leniency_se: float | None
+    component: int
+
+
+@dataclass
 class Ranking:
     cycle: Cycle
     rows: list[RankingRow] = field(default_factory=list)
     agreement: float | None = None
-    normalised: bool = False
+    adjusted: bool = True
+    reviewers: list[ReviewerEffect] = field(default_factory=list)
+    # The model: noise of one review and spread of leniency (score points),
+    # and the parts of the co-review graph that share no reviewer.
+    noise_sd: float | None = None
+    leniency_sd: float | None = None
+    components: int = 0
 
 
 def ranking_inputs(*, cycle: Cycle) -> tuple[Any, Any, list[scoring.LevelRule]]:
@@ -410,26 +432,30 @@ def ranking_inputs(*, cycle: Cycle) -> tuple[Any, Any, list[scoring.LevelRule]]:
 
 def cycle_ranking(*, cycle: Cycle) -> Ranking:
     """Rank the cycle's reviewed nominations per category (DESIGN.md §4) in
-    three queries, whatever the cycle's size: the queries
+    four queries, whatever the cycle's size: the queries
     (``ranking_inputs``), the statistics (``scoring.nomination_statistics``:
-    mean, median, spread, normalised mean, sort and rank, vectorised) and the
-    quota rules (``scoring.propose_levels``)."""
+    mean, median, spread, the adjusted score and reviewer leniency of
+    ``calibration``, sort and rank, vectorised), the quota rules
+    (``scoring.propose_levels``) and the reviewers' names."""
     reviews, nominations, levels = ranking_inputs(cycle=cycle)
-    ranking = Ranking(cycle=cycle, normalised=cycle.normalise_scores)
+    ranking = Ranking(cycle=cycle, adjusted=cycle.adjust_scores)
     if reviews.empty:
         return ranking
-    stats = scoring.nomination_statistics(
+    statistics = scoring.nomination_statistics(
         reviews,
         nominations,
-        spread_threshold=float(cycle.spread_threshold),
-        use_normalised=cycle.normalise_scores,
+        disagreement_rate=float(cycle.disagreement_rate) / 100,
+        adjust=cycle.adjust_scores,
     )
+    stats = statistics.nominations
     proposals = scoring.propose_levels(
         list(zip(stats["category"].tolist(), stats["key"].tolist(), strict=True)), levels
     )
-    rounded = stats[["score", "median", "psm", "innovation", "stdev", "range", "normalised"]].round(
-        2
-    )
+    numbers = ["score", "median", "psm", "innovation", "stdev", "range", "adjusted", "adjusted_se"]
+    rounded = stats[numbers].round(2).astype(object)
+    rounded = rounded.where(rounded.notna(), None)
+    disagreement = stats["disagreement"].round(2).astype(object)
+    disagreement = disagreement.where(disagreement.notna(), None)
     ranking.rows = [
         RankingRow(
             nomination_id=int(pk),
@@ -443,16 +469,19 @@ def cycle_ranking(*, cycle: Cycle) -> Ranking:
             stdev=r.stdev,
             range=r.range,
             flagged=bool(f.flagged),
-            normalised_score=r.normalised,
+            adjusted_score=r.adjusted,
+            adjusted_se=r.adjusted_se,
+            disagreement=d,
             reviews=int(f.reviews),
             proposed_award_level=proposed,
             submitted_at=f.submitted_at,
             status=f.status,
         )
-        for pk, r, f, proposed in zip(
+        for pk, r, f, d, proposed in zip(
             stats.index,
             rounded.itertuples(index=False),
             stats.itertuples(index=False),
+            disagreement.tolist(),
             proposals,
             strict=True,
         )
@@ -461,7 +490,34 @@ def cycle_ranking(*, cycle: Cycle) -> Ranking:
     ranking.agreement = scoring.krippendorff_alpha(
         reviews["nomination"].to_numpy(), reviews["score"].to_numpy()
     )
+    fitted = statistics.calibration
+    ranking.noise_sd = _finite(fitted.noise_sd)
+    ranking.leniency_sd = _finite(fitted.leniency_sd)
+    ranking.components = fitted.components
+    names = dict(
+        CommitteeMember.objects.filter(pk__in=statistics.reviewers.index.tolist()).values_list(
+            "pk", "employee__name"
+        )
+    )
+    ranking.reviewers = sorted(
+        (
+            ReviewerEffect(
+                member_id=int(pk),
+                name=names.get(int(pk), ""),
+                reviews=int(row.reviews),
+                leniency=round(float(row.leniency), 2),
+                leniency_se=_finite(row.leniency_se),
+                component=int(row.component),
+            )
+            for pk, row in statistics.reviewers.iterrows()
+        ),
+        key=lambda effect: (-effect.leniency, effect.name),
+    )
     return ranking
+
+
+def _finite(value: float) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(float(value), 2)
 
 
 def _mark_chair_conflicts(ranking: Ranking) -> None:
@@ -496,8 +552,26 @@ def ranking_payload(ranking: Ranking) -> dict:
     spent most of its time in per-field serializer calls."""
     return {
         "cycle": ranking.cycle.pk,
-        "normalised": ranking.normalised,
+        "adjusted": ranking.adjusted,
+        "normalised": ranking.adjusted,
         "agreement": None if ranking.agreement is None else round(ranking.agreement, 4),
+        "model": {
+            "noise_sd": ranking.noise_sd,
+            "leniency_sd": ranking.leniency_sd,
+            "components": ranking.components,
+            "disagreement_rate": float(ranking.cycle.disagreement_rate),
+        },
+        "reviewers": [
+            {
+                "member": e.member_id,
+                "name": e.name,
+                "reviews": e.reviews,
+                "leniency": e.leniency,
+                "leniency_se": e.leniency_se,
+                "component": e.component,
+            }
+            for e in ranking.reviewers
+        ],
         "results": [
             {
                 "nomination": r.nomination_id,
@@ -512,7 +586,10 @@ def ranking_payload(ranking: Ranking) -> dict:
                 "stdev": r.stdev,
                 "range": r.range,
                 "flagged": r.flagged,
-                "normalised_score": r.normalised_score,
+                "disagreement": r.disagreement,
+                "adjusted_score": r.adjusted_score,
+                "adjusted_se": r.adjusted_se,
+                "normalised_score": r.adjusted_score,
                 "reviews": r.reviews,
                 "proposed_award_level": r.proposed_award_level,
                 "decided_by": r.decided_by,
@@ -595,25 +672,6 @@ def committee_seats(*, user: Viewer) -> dict:
         "reviewer": any(not (chair or deputy) for _, chair, deputy in seats),
         "chair_of": [cycle for cycle, chair, deputy in seats if chair or deputy],
     }
-
-
-def reviewer_leniency(*, cycle: Cycle) -> list[tuple[str, float, int]]:
-    """Each reviewer's mean score minus the panel's mean on the same
-    nominations: ``[(name, difference, reviews)]``, most lenient first (one query)."""
-    rows = list(
-        Review.objects.filter(
-            assignment__nomination__cycle=cycle, submitted_at__isnull=False
-        ).values_list("assignment__nomination_id", "assignment__member__employee__name", "score")
-    )
-    by_nomination: dict[int, list[float]] = defaultdict(list)
-    for nomination_id, _name, score in rows:
-        by_nomination[nomination_id].append(float(score or 0))
-    means = {k: sum(v) / len(v) for k, v in by_nomination.items()}
-    diffs: dict[str, list[float]] = defaultdict(list)
-    for nomination_id, name, score in rows:
-        diffs[name].append(float(score or 0) - means[nomination_id])
-    out = [(name, sum(d) / len(d), len(d)) for name, d in diffs.items()]
-    return sorted(out, key=lambda item: -item[1])
 
 
 def nominations_per_unit(*, cycle: Cycle) -> list[tuple[str, int, int]]:

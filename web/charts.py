@@ -53,16 +53,19 @@ def histogram(title: str, values: list[float], *, bins: int = 10, lo: float = 0,
     return _svg(width, height, title, body)
 
 
-def diverging_bars(title: str, items: list[tuple[str, float]], *, unit: str = ""):
+def diverging_bars(title: str, items: list[tuple], *, unit: str = ""):
     """Horizontal bars left (negative) or right (positive) of zero, e.g. a
-    reviewer's mean score minus the panel's on the same nominations."""
+    reviewer's estimated leniency. An item may carry a standard error as a
+    third value: a whisker then spans the 95% interval (±1.96 SE)."""
     row, label_w, width = 22, 150, 440
     height = max(len(items), 1) * row + 20
-    span = max((abs(v) for _, v in items), default=1) or 1
+    errors = [1.96 * item[2] if len(item) > 2 and item[2] is not None else 0 for item in items]
+    span = max((abs(item[1]) + e for item, e in zip(items, errors, strict=True)), default=1) or 1
     mid = label_w + (width - label_w - 10) / 2
     half = (width - label_w - 10) / 2 - 30
     body = [f'<line x1="{mid}" y1="0" x2="{mid}" y2="{height - 16}" stroke="{GREY}"/>']
-    for i, (label, value) in enumerate(items):
+    for i, (item, error) in enumerate(zip(items, errors, strict=True)):
+        label, value = item[0], item[1]
         y = i * row + 4
         w = half * abs(value) / span
         x = mid if value >= 0 else mid - w
@@ -71,7 +74,19 @@ def diverging_bars(title: str, items: list[tuple[str, float]], *, unit: str = ""
             f'<text x="{label_w - 6}" y="{y + 13}" font-size="11" text-anchor="end">'
             f"{escape(label)}</text>"
             f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row - 8}" fill="{color}"/>'
-            f'<text x="{(x + w + 4) if value >= 0 else (x - 4):.1f}" y="{y + 13}" font-size="10" '
+        )
+        end = mid + half * value / span
+        reach = half * error / span
+        if error:
+            body.append(
+                f'<line x1="{end - reach:.1f}" y1="{y + 7}" x2="{end + reach:.1f}" y2="{y + 7}" '
+                f'stroke="#333"><title>±{error:.1f}{escape(unit)}</title></line>'
+            )
+        text_x = (mid + max(w, half * (value + error) / span) + 4) if value >= 0 else None
+        if text_x is None:
+            text_x = mid - max(w, half * (error - value) / span) - 4
+        body.append(
+            f'<text x="{text_x:.1f}" y="{y + 13}" font-size="10" '
             f'text-anchor="{"start" if value >= 0 else "end"}">{value:+.1f}{escape(unit)}</text>'
         )
     return _svg(width, height, title, body)

@@ -405,8 +405,22 @@ class RankingRowSerializer(strict.Serializer):
     innovation_score = serializers.FloatField()
     stdev = serializers.FloatField()
     range = serializers.FloatField()
-    flagged = serializers.BooleanField()
-    normalised_score = serializers.FloatField()
+    flagged = serializers.BooleanField(
+        help_text="the reviewers disagree beyond the noise once their leniency is removed"
+    )
+    disagreement = serializers.FloatField(
+        allow_null=True,
+        help_text="χ² statistic of the reviews' residuals (degrees of freedom: reviews − 1); "
+        "null with one review",
+    )
+    adjusted_score = serializers.FloatField(
+        help_text="the mean corrected for the reviewers' estimated leniency"
+    )
+    adjusted_se = serializers.FloatField(
+        allow_null=True,
+        help_text="standard error of the adjusted score; null when too few reviews to say",
+    )
+    normalised_score = serializers.FloatField(help_text="the adjusted score (its former name)")
     reviews = serializers.IntegerField()
     proposed_award_level = serializers.CharField(allow_null=True)
     decided_by = serializers.ChoiceField(
@@ -419,13 +433,54 @@ class RankingRowSerializer(strict.Serializer):
     )
 
 
+class RankingModelSerializer(strict.Serializer):
+    noise_sd = serializers.FloatField(
+        allow_null=True, help_text="standard deviation of one review's noise (score points)"
+    )
+    leniency_sd = serializers.FloatField(
+        allow_null=True, help_text="standard deviation of the reviewers' leniency (score points)"
+    )
+    components = serializers.IntegerField(
+        help_text="groups of reviewers that share no nomination, directly or through others; "
+        "above 1, leniency cannot be told from quality between the groups"
+    )
+    disagreement_rate = serializers.FloatField(
+        help_text="percent of ordinary nominations flagged by chance"
+    )
+
+
+class ReviewerEffectSerializer(strict.Serializer):
+    member = serializers.IntegerField()
+    name = serializers.CharField()
+    reviews = serializers.IntegerField()
+    leniency = serializers.FloatField(
+        help_text="score points this reviewer gives above (or below) the panel, estimated"
+    )
+    leniency_se = serializers.FloatField(allow_null=True)
+    component = serializers.IntegerField()
+
+
 class RankingSerializer(strict.Serializer):
     cycle = serializers.IntegerField(source="cycle.pk")
-    normalised = serializers.BooleanField()
+    adjusted = serializers.BooleanField(help_text="ranked by the adjusted score")
+    normalised = serializers.BooleanField(help_text="the same as adjusted (its former name)")
     agreement = serializers.FloatField(
         allow_null=True, help_text="Krippendorff's alpha (interval) over the review scores"
     )
+    model = RankingModelSerializer()
+    reviewers = ReviewerEffectSerializer(many=True)
     results = RankingRowSerializer(many=True, source="rows")
+
+
+class PanelDesignSerializer(strict.Serializer):
+    pairs = serializers.IntegerField(help_text="distinct reviewer pairs that share a nomination")
+    most_shared = serializers.IntegerField(help_text="the most nominations one pair shares")
+    largest_repeated_panel = serializers.IntegerField(
+        help_text="the most nominations reviewed by the very same reviewers"
+    )
+    groups = serializers.IntegerField(
+        help_text="groups of reviewers that share no nomination (1: connected)"
+    )
 
 
 class AssignmentResultSerializer(strict.Serializer):
@@ -433,3 +488,6 @@ class AssignmentResultSerializer(strict.Serializer):
     kept = serializers.IntegerField()
     nominations = serializers.IntegerField()
     shortfalls = serializers.ListField(child=serializers.DictField())
+    design = PanelDesignSerializer(
+        required=False, help_text="how well the panel lets leniency be told from quality"
+    )

@@ -48,7 +48,13 @@ def test_nomination_to_publication_through_the_api(
         == "reviewing"
     )
     response = client.post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers")
-    assert response.json() == {"assigned": 3, "kept": 0, "nominations": 1, "shortfalls": []}
+    assert response.json() == {
+        "assigned": 3,
+        "kept": 0,
+        "nominations": 1,
+        "shortfalls": [],
+        "design": {"pairs": 3, "most_shared": 1, "largest_repeated_panel": 1, "groups": 1},
+    }
 
     # Three reviewers score; the last submission makes the nomination reviewed.
     for i, reviewer in enumerate(reviewers):

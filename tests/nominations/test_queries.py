@@ -68,7 +68,7 @@ def test_ranking(
             )
     Nomination.objects.update(status="reviewed")
     move_to(cycle, "deciding")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking")
     assert len(response.json()["results"]) == rows
 

@@ -35,6 +35,13 @@ def test_large_cycles_assign_in_a_worker_with_progress(
     ):
         assert time.monotonic() < deadline, state
         time.sleep(0.2)
-    assert state["result"] == {"assigned": 6, "kept": 0, "nominations": 2, "shortfalls": []}
+    assert state["result"] == {
+        "assigned": 6,
+        "kept": 0,
+        "nominations": 2,
+        "shortfalls": [],
+        # the three reviewers on both nominations: one group, the same panel twice
+        "design": {"pairs": 3, "most_shared": 2, "largest_repeated_panel": 2, "groups": 1},
+    }
     assert Assignment.objects.count() == 6
     assert set(Nomination.objects.values_list("status", flat=True)) == {"in_review"}

@@ -31,7 +31,6 @@ from nominations.selectors import (
     nomination_scope,
     nominations_per_unit,
     ranking_payload,
-    reviewer_leniency,
     screening_findings,
     undelivered_mail,
 )
@@ -196,7 +195,14 @@ def assignment_page(request, pk):
     return render(
         request,
         "web/cycles/assignment.html",
-        {"cycle": cycle, "result": result, "task": task, "assigned": assigned, "flagged": flagged},
+        {
+            "cycle": cycle,
+            "result": result,
+            "task": task,
+            "assigned": assigned,
+            "flagged": flagged,
+            "design": assignment_service.panel_design(cycle=cycle) if assigned else None,
+        },
     )
 
 
@@ -274,12 +280,14 @@ def publication_progress_fragment(request, pk):
 
 @login_required
 def ranking(request, pk):
-    """Per category: mean, median, sub-scores, spread, flags; raw or
-    normalised; the inter-rater agreement; charts."""
+    """Per category: adjusted score with its uncertainty, mean, median,
+    sub-scores, spread, flags; sorted by the adjusted or the raw score; the
+    inter-rater agreement; each reviewer's leniency; charts."""
     cycle = _cycle(request, pk)
     data = ranking_payload(cycle_ranking(cycle=cycle))
-    normalised = request.GET.get("view") == "normalised"
-    key = "normalised_score" if normalised else "score"
+    view = request.GET.get("view")
+    adjusted = view != "raw" if view in ("raw", "adjusted") else data["adjusted"]
+    key = "adjusted_score" if adjusted else "score"
     by_category = defaultdict(list)
     labels = status_labels()
     for row in data["results"]:
@@ -296,23 +304,23 @@ def ranking(request, pk):
                 "rows": rows,
                 "chart": charts.histogram(
                     _("Score distribution: %(category)s") % {"category": names.get(code, code)},
-                    [r["score"] for r in rows if r["score"] is not None],
+                    [r[key] for r in rows if r[key] is not None],
                 ),
             }
         )
-    leniency = reviewer_leniency(cycle=cycle)
+    reviewers = data["reviewers"]
     context = {
         "cycle": cycle,
         "data": data,
         "groups": groups,
-        "normalised": normalised,
+        "adjusted": adjusted,
         "key": key,
         "levels": {lv.code: lv.name_id for lv in cycle.award_levels.all()},
         "leniency_chart": charts.diverging_bars(
-            _("Reviewer leniency: mean score minus the panel's on the same nominations"),
-            [(name, diff) for name, diff, _n in leniency],
+            _("Reviewer leniency: points above or below the panel, with a 95% interval"),
+            [(r["name"], r["leniency"], r["leniency_se"]) for r in reviewers],
         )
-        if leniency
+        if reviewers
         else None,
         "can_decide": request.user.has_perm("nominations.decide_nomination", cycle)
         or cycle.pk in roles_for(request)["chair_of"],
