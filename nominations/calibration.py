@@ -35,8 +35,8 @@ constants; Searle, Casella & McCulloch, *Variance Components*, 1992, §5.5):
   follow χ² with m − 1 degrees of freedom when its reviewers differ only by
   noise. A nomination is flagged when that statistic exceeds the χ²
   quantile for ``disagreement_rate`` (the share of ordinary nominations
-  flagged by chance). σ² for this test is estimated robustly (from the
-  median nomination), so that the disagreements being looked for do not
+  flagged by chance). σ² for this test is estimated robustly (a mean
+  trimmed of the largest tenth), so that the disagreements being looked for do not
   inflate the noise they are measured against; and the nominations a first
   fit flags are left out of the second fit, so that a split decision does
   not bend the leniency of the reviewers involved (and with it the residuals
@@ -245,14 +245,20 @@ def fit(
 
 
 def _robust_noise(rss: np.ndarray, dof: np.ndarray) -> float:
-    """σ² from the median nomination: the median of rss / χ²-median over the
-    nominations with the most common number of degrees of freedom."""
+    """σ² from the ordinary nominations: the mean residual sum of squares of
+    the 90% with the smallest, over the nominations with the most common
+    number of degrees of freedom k, divided by what that trimmed mean is for
+    σ²·χ²ₖ (k·F_{k+2}(q)/F_k(q) with q the χ²ₖ 90% quantile). The largest
+    tenth — where split decisions are — does not inflate it."""
     usable = dof > 0
     if not usable.any():
         return 0.0
-    common = np.bincount(dof[usable]).argmax()
-    chosen = rss[usable & (dof == common)]
-    return float(np.median(chosen) / stats.chi2.median(common))
+    common = int(np.bincount(dof[usable]).argmax())
+    chosen = np.sort(rss[usable & (dof == common)])
+    kept = chosen[: max(int(np.ceil(0.9 * len(chosen))), 1)]
+    cut = stats.chi2.ppf(0.9, common)
+    expected = common * stats.chi2.cdf(cut, common + 2) / 0.9
+    return float(kept.mean() / expected)
 
 
 def _components(nom: np.ndarray, rev: np.ndarray, reviewers: int) -> np.ndarray:

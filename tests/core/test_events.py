@@ -157,3 +157,91 @@ def test_unhandled_counts_the_deliveries_of_one_event_kind_and_payload(
     assert events.unhandled(ResultsPublished, cycle_id=cycle.pk) == 2
     EventDelivery.objects.filter(event__kind=ResultsPublished.kind).update(status="done")
     assert events.unhandled(ResultsPublished, cycle_id=cycle.pk) == 0
+
+
+# --- what the mutation run of core found untested (tests/core alone) ---------------
+
+
+def test_the_deliveries_are_queued_after_the_commit_and_run(
+    decided, cycle, secretariat, django_capture_on_commit_callbacks, eager_jobs
+):
+    callbacks = publish(cycle, secretariat, django_capture_on_commit_callbacks)
+    assert set(EventDelivery.objects.values_list("status", flat=True)) == {"pending"}
+    for callback in callbacks:
+        callback()  # the commit: queued, and run in-process (eager jobs)
+    assert set(EventDelivery.objects.values_list("status", flat=True)) == {"done"}
+    assert Certificate.objects.count() == 1
+
+
+def test_an_event_nobody_handles_is_recorded_without_deliveries(transactional_db):
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Noticed(events.Event):
+        kind = "tests.noticed"
+        what: str
+
+    with transaction.atomic():
+        row = events.emit(Noticed(what="x"))
+    assert (row.kind, row.payload) == ("tests.noticed", {"what": "x"})
+    assert not EventDelivery.objects.exists()
+
+
+def test_a_delivery_done_after_a_failure_clears_its_error(
+    decided, cycle, secretariat, django_capture_on_commit_callbacks
+):
+    publish(cycle, secretariat, django_capture_on_commit_callbacks)
+    delivery = EventDelivery.objects.order_by("pk").first()
+    EventDelivery.objects.filter(pk=delivery.pk).update(error="OSError('disk full')")
+    before = timezone.now()
+    assert events.deliver(delivery_id=delivery.pk) is True
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.error) == ("done", "")
+    assert delivery.done_at >= before
+    # the other delivery is untouched
+    assert EventDelivery.objects.exclude(pk=delivery.pk).get().status == "pending"
+
+
+def test_a_long_error_is_kept_to_5000_characters_and_500_in_the_history(
+    decided, cycle, secretariat, django_capture_on_commit_callbacks
+):
+    from core import lifecycle
+    from core.workflow import HANDLING
+
+    publish(cycle, secretariat, django_capture_on_commit_callbacks)
+    delivery = EventDelivery.objects.order_by("pk").first()
+    HANDLING.claim(pks=[delivery.pk])
+    events.delivery_failed(delivery_id=delivery.pk, error="x" * 6000)
+    delivery.refresh_from_db()
+    assert len(delivery.error) == 5000
+    assert len(list(lifecycle.history(delivery))[-1].reason) == 500
+
+
+def test_a_failing_delivery_is_logged_with_its_id(
+    decided, cycle, secretariat, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    import logging
+
+    publish(cycle, secretariat, django_capture_on_commit_callbacks)
+    delivery = EventDelivery.objects.get(handler="certificates.events.create_certificates")
+
+    def broken(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("certificates.services.certificates_create", broken)
+    with caplog.at_level(logging.ERROR, logger="core.events"):
+        events.deliver_pending()
+    [record] = [r for r in caplog.records if r.name == "core.events"]
+    assert record.getMessage() == f"event delivery {delivery.pk} failed"
+    assert record.exc_info is not None
+
+
+def test_a_delivery_whose_handler_is_gone_says_which(
+    decided, cycle, secretariat, django_capture_on_commit_callbacks
+):
+    publish(cycle, secretariat, django_capture_on_commit_callbacks)
+    delivery = EventDelivery.objects.order_by("pk").first()
+    EventDelivery.objects.filter(pk=delivery.pk).update(handler="gone.handler")
+    with pytest.raises(LookupError) as missing:
+        events.deliver(delivery_id=delivery.pk)
+    assert str(missing.value) == f"no handler gone.handler for {ResultsPublished.kind}"

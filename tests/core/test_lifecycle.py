@@ -302,3 +302,73 @@ def test_the_history_of_an_object_is_its_own_not_that_of_another_kind_with_the_s
     # the certificate's.
     StateChange.objects.filter(to_state="nominating").update(object_id=first.pk)
     assert states(first) == [("pending", "revoked", "secretariat", "")]
+
+
+# --- what the mutation run of core found untested (tests/core alone) ---------------
+
+
+def test_a_move_keyed_by_its_origin_uses_that_permission(certificates, secretariat, outsider):
+    """failed → pending has its own permission (the bulk re-issue's); the
+    secretariat holds it, nobody else."""
+    first = certificates[0]
+    Certificate.objects.filter(pk=first.pk).update(status=S.FAILED)
+    with pytest.raises(NotFoundError):
+        lifecycle.transition(CERTIFICATE, pk=first.pk, to=S.PENDING, actor=outsider.user)
+    lifecycle.transition(CERTIFICATE, pk=first.pk, to=S.PENDING, actor=secretariat.user)
+    assert Certificate.objects.get(pk=first.pk).status == "pending"
+
+
+def test_many_at_once_checks_the_actor_names_the_object_and_its_state(
+    certificates, secretariat, outsider
+):
+    from django.utils import translation
+
+    ids = [c.pk for c in certificates]
+    with pytest.raises(NotFoundError):
+        lifecycle.transition_many(CERTIFICATE, pks=ids, to=S.REVOKED, actor=outsider.user)
+    lifecycle.transition(CERTIFICATE, pk=certificates[1].pk, to=S.REVOKED, actor=secretariat.user)
+    with translation.override("id"), pytest.raises(ConflictError) as refused:
+        lifecycle.transition_many(CERTIFICATE, pks=ids, to=S.REVOKED, actor=secretariat.user)
+    # the one that may not move is named, with its state's label, not its code
+    assert str(refused.value) == (
+        f"“{certificates[1]}” berstatus dicabut dan tidak dapat menjadi dicabut."
+    )
+
+
+def test_many_at_once_sets_the_values_and_records_no_reason_unless_given(certificates, secretariat):
+    moved_at = timezone.now()
+    lifecycle.transition_many(
+        CERTIFICATE,
+        pks=[certificates[0].pk],
+        to=S.REVOKED,
+        actor=secretariat.user,
+        values={"revoked_at": moved_at},
+    )
+    assert Certificate.objects.get(pk=certificates[0].pk).revoked_at == moved_at
+    assert states(certificates[0]) == [("pending", "revoked", "secretariat", "")]
+
+
+def test_a_label_is_the_states_display_name_and_an_unknown_state_its_code():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert CERTIFICATE.label(S.WORKING) == "being issued"
+        assert CERTIFICATE.label("lost") == "lost"
+
+
+def test_the_history_reads_its_actors_in_the_same_query(
+    certificates, secretariat, django_assert_num_queries
+):
+    lifecycle.transition(CERTIFICATE, pk=certificates[0].pk, to=S.REVOKED, actor=secretariat.user)
+    with django_assert_num_queries(2):  # the content type, then the changes with actors
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()
+        assert [c.actor.username for c in lifecycle.history(certificates[0])] == ["secretariat"]
+
+
+def test_a_release_records_why(certificates):
+    first = certificates[0]
+    ISSUING.claim(pks=[first.pk])
+    ISSUING.release(pks=[first.pk], reason="database away")
+    assert states(first)[-1] == ("working", "pending", None, "database away")
