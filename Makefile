@@ -61,12 +61,12 @@ bench: setup services
 
 ## Refresh the Indonesian catalogue after changing user-facing strings
 messages: setup
-	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=mutants --ignore=tests --ignore=bench
-	$(PY) manage.py compilemessages -l id --ignore=.venv
+	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=mutants --ignore=var --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages -l id --ignore=.venv --ignore=var --ignore=mutants
 
 ## Fail if a user-facing string lacks its Indonesian translation
 messages-check: setup
-	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=mutants --ignore=tests --ignore=bench --verbosity 0
+	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=mutants --ignore=var --ignore=tests --ignore=bench --verbosity 0
 	$(PY) -c "import polib, sys; po = polib.pofile('locale/id/LC_MESSAGES/django.po'); \
 	  missing = [e.msgid for e in po.untranslated_entries() + po.fuzzy_entries()]; \
 	  print('untranslated:', missing) if missing else print('all', len(po), 'strings translated'); \

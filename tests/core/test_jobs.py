@@ -25,12 +25,16 @@ def probe(**kwargs):  # never run: the tests read its messages off the queue
 @pytest.fixture(autouse=True)
 def probe_route():
     """Route the probe to its own queue for these tests only."""
+    def use(routes):
+        # the routing table, and the router that caches it
+        app.conf.task_routes = routes
+        app.amqp.flush_routes()
+        app.amqp.__dict__.pop("router", None)
+
     routes = app.conf.task_routes
-    app.conf.task_routes = {"tests.core.probe": {"queue": QUEUE}}
-    app.amqp.flush_routes()
+    use({"tests.core.probe": {"queue": QUEUE}})
     yield
-    app.conf.task_routes = routes
-    app.amqp.flush_routes()
+    use(routes)
 
 
 @pytest.fixture

@@ -186,3 +186,40 @@ def test_the_language_switch_turns_the_pages_english_and_back(demo, login, live_
     screenshot(page, "staff-home-english")
     page.get_by_role("button", name="ID").click()
     page.wait_for_selector("html[lang=id]")
+
+
+def test_the_chair_sees_adjusted_scores_leniency_and_the_flag_in_both_languages(
+    transactional_db, reviewed, browser, live_server
+):
+    """Twelve nominations, six reviewers, one of them lenient and one split
+    decision (``tests.nominations.test_ranking_adjusted``)."""
+    from nominations.models import Cycle
+    from tests.factories import PASSWORD as FACTORY_PASSWORD
+
+    cycle = Cycle.objects.get()
+    _items, lenient = reviewed
+    for locale, words in (
+        ("id-ID", ("Disesuaikan", "Kelonggaran penilai", "ketidaksepakatan")),
+        ("en-GB", ("Adjusted", "Reviewer leniency", "disagreement")),
+    ):
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login")
+        page.fill("#id_username", "chair")
+        page.fill("#id_password", FACTORY_PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/cycles/{cycle.pk}/ranking")
+        text = page.inner_text("main")
+        for word in words:
+            assert word in text, word
+        assert "±" in text
+        # the leniency chart names the lenient reviewer first, with a whisker
+        chart = page.locator("figure.chart svg").last
+        assert chart.locator("text").first.text_content() == lenient.name
+        assert chart.locator("line").count() > 1
+        screenshot(page, f"chair-ranking-adjusted-{locale[:2]}")
+        # sorting by the plain mean, and back
+        page.get_by_role("button", name=re.compile("rata-rata|mean")).click()
+        page.wait_for_url(re.compile("view=raw"))
+        context.close()
