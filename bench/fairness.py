@@ -93,21 +93,21 @@ def people(reviewers: int, nominees: int):
     return panel, list(zip(bosses, nominated, strict=True)), chair
 
 
-def run(name: str, seed: int, setup) -> dict:
+def cycle_with_nominations(name: str, seed: int, setup):
+    """A cycle in the reviewing phase with one eligible nomination per
+    (nominator, nominee) pair and the scenario's committee, assigned by the
+    real assignment."""
     from django.utils import timezone
 
     from nominations import services
     from nominations.assignment import reviewers_assign
-    from nominations.models import Assignment, CommitteeMember, Nomination, Nominee
-    from nominations.selectors import cycle_ranking
+    from nominations.models import CommitteeMember, Nomination, Nominee
 
     panel, pairs, chair = setup
-    reviewers, per, cap, extras = SCENARIOS[name]
-    rng = np.random.default_rng(seed)
-    n = len(pairs)
+    reviewers, per, cap, _extras = SCENARIOS[name]
     cycle = services.cycle_create(name=f"{name} {seed}", reviewers_per_nomination=per)
     category = cycle.categories.get(code="technology")
-    cap = cap or int(np.ceil(n * per / reviewers)) + 2
+    cap = cap or int(np.ceil(len(pairs) * per / reviewers)) + 2
     members = CommitteeMember.objects.bulk_create(
         CommitteeMember(cycle=cycle, employee=e, load_cap=cap) for e in panel[:reviewers]
     )
@@ -131,52 +131,74 @@ def run(name: str, seed: int, setup) -> dict:
     services.cycle_set_phase(cycle_id=cycle.pk, phase="reviewing")
     result = reviewers_assign(cycle_id=cycle.pk)
     assert result.ok, result.shortfalls[:3]
+    return cycle, nominations, members, result.design
 
+
+def review_all(cycle, nominations, members, rng, *, quality, leniency, planted):
+    """Every assignment reviewed and submitted through the review service;
+    returns (nomination index, score given, score without leniency) per review."""
+    from nominations import services
+    from nominations.models import Assignment
+
+    index = {item.pk: i for i, item in enumerate(nominations)}
+    member_index = {m.pk: j for j, m in enumerate(members)}
+    criteria = list(cycle.rubric.criteria.order_by("pk"))
+    codes = [c.code for c in criteria]
+    weights = np.array([c.weight for c in criteria], dtype=float)
+
+    def score(levels):
+        return float((weights * (levels - 1) / 4).sum() / weights.sum() * 100)
+
+    low_seen: set[int] = set()
+    given = []
+    for a in (
+        Assignment.objects.filter(nomination__cycle=cycle)
+        .select_related("member__employee__user")
+        .order_by("pk")
+    ):
+        i, j = index[a.nomination_id], member_index[a.member_id]
+        noise = rng.normal(0, NOISE, len(codes))
+        shift = leniency[j]
+        if planted[i] and i not in low_seen:  # the first reviewer marks it very low
+            low_seen.add(i)
+            shift -= 3
+        levels = np.clip(np.rint(quality[i] + shift + noise), 1, 5).astype(int)
+        services.review_save(
+            assignment_id=a.pk,
+            actor=a.member.employee.user,
+            scores=dict(zip(codes, levels.tolist(), strict=True)),
+            submit=True,
+        )
+        given.append((i, score(levels), score(np.clip(np.rint(quality[i] + noise), 1, 5))))
+    return given
+
+
+def run(name: str, seed: int, setup) -> dict:
+    from nominations import services
+    from nominations.selectors import cycle_ranking
+
+    reviewers, _per, _cap, extras = SCENARIOS[name]
+    rng = np.random.default_rng(seed)
+    cycle, nominations, members, design = cycle_with_nominations(name, seed, setup)
+    n = len(nominations)
     quality = rng.normal(3, QUALITY_SD, n)
     leniency = rng.uniform(-LENIENCY, LENIENCY, reviewers)
     if extras.get("harsh"):
         leniency[0] = -2
-    index = {item.pk: i for i, item in enumerate(nominations)}
-    member_index = {m.pk: j for j, m in enumerate(members)}
-    # planted split decisions: among the better half, one reviewer very low
+    # planted split decisions, among the better half: one reviewer very low
     planted = (rng.random(n) < extras.get("split", 0)) & (quality >= np.median(quality))
-    low_seen: set[int] = set()
-    criteria = [c.code for c in cycle.rubric.criteria.order_by("pk")]
-    weights = np.array([c.weight for c in cycle.rubric.criteria.order_by("pk")], dtype=float)
-    rows = list(
-        Assignment.objects.filter(nomination__cycle=cycle)
-        .select_related("member__employee__user")
-        .order_by("pk")
+    given = review_all(
+        cycle, nominations, members, rng, quality=quality, leniency=leniency, planted=planted
     )
-    truth_scores, ideal_scores, nomination_of = [], [], []
-    for a in rows:
-        i, j = index[a.nomination_id], member_index[a.member_id]
-        noise = rng.normal(0, NOISE, len(criteria))
-        shift = leniency[j]
-        if planted[i] and i not in low_seen:
-            low_seen.add(i)
-            shift -= 3
-        levels = np.clip(np.rint(quality[i] + shift + noise), 1, 5).astype(int)
-        ideal = np.clip(np.rint(quality[i] + noise), 1, 5)
-        services.review_save(
-            assignment_id=a.pk,
-            actor=a.member.employee.user,
-            scores=dict(zip(criteria, levels.tolist(), strict=True)),
-            submit=True,
-        )
-        truth_scores.append(float((weights * (levels - 1) / 4).sum() / weights.sum() * 100))
-        ideal_scores.append(float((weights * (ideal - 1) / 4).sum() / weights.sum() * 100))
-        nomination_of.append(i)
     cycle = services.cycle_set_phase(cycle_id=cycle.pk, phase="deciding")
     ranking = cycle_ranking(cycle=cycle)
 
-    nomination_of_arr = np.array(nomination_of)
-    expected_raw = np.bincount(nomination_of_arr, weights=truth_scores) / np.bincount(
-        nomination_of_arr
-    )
-    ceiling = np.bincount(nomination_of_arr, weights=ideal_scores) / np.bincount(nomination_of_arr)
-    raw = np.full(n, np.nan)
-    adjusted = np.full(n, np.nan)
+    which = np.array([i for i, _s, _u in given])
+    counts = np.bincount(which, minlength=n)
+    expected_raw = np.bincount(which, weights=[s for _i, s, _u in given], minlength=n) / counts
+    ceiling = np.bincount(which, weights=[u for _i, _s, u in given], minlength=n) / counts
+    index = {item.pk: i for i, item in enumerate(nominations)}
+    raw, adjusted = np.full(n, np.nan), np.full(n, np.nan)
     flagged = np.zeros(n, dtype=bool)
     for row in ranking.rows:
         i = index[row.nomination_id]
@@ -185,15 +207,16 @@ def run(name: str, seed: int, setup) -> dict:
     # scores the simulation gave (the review service computed the same).
     assert len(ranking.rows) == n
     assert np.allclose(raw, expected_raw, atol=0.01), "the ranking read other scores"
-    tau = {
+    out = {
         "raw": kendalltau(quality, raw).statistic,
         "adjusted": kendalltau(quality, adjusted).statistic,
         "ceiling": kendalltau(quality, ceiling).statistic,
+        "fpr": float(flagged[~planted].mean()),
+        "groups": ranking.components,
+        "design": design,
     }
-    out = {**tau, "fpr": float(flagged[~planted].mean()), "groups": ranking.components}
     if planted.any():
         out["recall"] = float(flagged[planted].mean())
-    out["design"] = result.design
     return out
 
 

@@ -25,6 +25,7 @@ def probe(**kwargs):  # never run: the tests read its messages off the queue
 @pytest.fixture(autouse=True)
 def probe_route():
     """Route the probe to its own queue for these tests only."""
+
     def use(routes):
         # the routing table, and the router that caches it
         app.conf.task_routes = routes
