@@ -118,3 +118,36 @@ def test_the_ranking_page_shows_the_same_numbers(client, chair, cycle, reviewed)
     assert lenient.name in page
     assert f"+{ranking['reviewers'][0]['leniency']:.1f}" in page  # the chart's label
     assert page.count("⚑") == sum(r["flagged"] for r in ranking["results"]) >= 1
+
+
+def test_groups_of_reviewers_that_share_nothing_are_named(
+    api, client, chair, cycle, supervisor, subordinate, committee_unit, reviewers
+):
+    """Two panels that never meet: the ranking says that their adjusted
+    scores cannot be compared across them."""
+    from nominations.models import Assignment, Nomination, Review
+
+    more = [_person(f"reviewer{i}", committee_unit) for i in (4, 5)]
+    members = [*cycle.committee.filter(is_chair=False).order_by("pk")]
+    members += [services.committee_member_add(cycle=cycle, employee=p) for p in more]
+    items = [nomination(cycle, supervisor, [subordinate], title=f"Inovasi {i}") for i in range(4)]
+    for i, item in enumerate(items):
+        panel = members[:2] if i < 2 else members[3:5]
+        for j, member in enumerate(panel):
+            a = Assignment.objects.create(nomination=item, member=member, status="submitted")
+            Review.objects.create(
+                assignment=a,
+                scores={},
+                submitted_at=item.created_at,
+                score=40 + 10 * i + 5 * j,
+                psm_score=50,
+                innovation_score=50,
+            )
+    Nomination.objects.update(status="reviewed")
+    move_to(cycle, "deciding")
+    ranking = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking").json()
+    assert ranking["model"]["components"] == 2
+    assert len({r["component"] for r in ranking["reviewers"]}) == 2
+    client.force_login(chair.user)
+    page = client.get(f"/cycles/{cycle.pk}/ranking").content.decode()
+    assert "2 kelompok" in page
