@@ -484,3 +484,27 @@ def test_an_approved_incentive_reaches_the_career_feed_with_its_source(published
         "award_level": record.award_level.code,
         "incentive": record.pk,
     }
+
+
+def test_the_reversal_service_itself_refuses_anyone_but_hr(published, hr, subordinate):
+    """The API checks first; the service holds the rule too (the web and any
+    later caller go through it)."""
+    from core.errors import NotFoundError
+    from rewards import services
+
+    record = IncentiveRecord.objects.get(kind="bonus", amount=5_000_000)
+    services.incentive_approve(record_id=record.pk, actor=hr.user)
+    with pytest.raises(NotFoundError):
+        services.incentive_reverse(record_id=record.pk, actor=subordinate.user, reason="Mine")
+    assert not IncentiveRecord.objects.filter(reverses=record).exists()
+
+
+def test_a_bonus_in_a_cycle_without_a_budget_is_refused_naming_the_amount(published, hr, api):
+    from rewards.models import BonusBudget
+
+    BonusBudget.objects.filter(cycle=published["cycle"]).delete()
+    record = IncentiveRecord.objects.get(kind="bonus", amount=5_000_000)
+    response = api.as_(hr).post(f"/api/v1/incentives/{record.pk}/approve")
+    assert response.status_code == 409
+    assert list(response.json()["fields"]) == ["amount"]
+    assert IncentiveRecord.objects.get(pk=record.pk).status == "pending"

@@ -177,3 +177,35 @@ def test_awarded_nominees_get_an_email_with_certificate_and_post_links(published
     assert Certificate.objects.get(nomination=published["gold"]).status == "pending"
     assert "http://127.0.0.1:8000/my/certificates" in gold.body
     assert "/verify/" not in gold.body
+
+
+def test_publication_queues_each_post_for_each_active_endpoint_and_counts_it(
+    policy, supervisor, subordinate, junior, secretariat, cycle
+):
+    """The rewards job of a publication, with webhooks configured: one
+    delivery per post and active endpoint (none for an inactive one, none
+    for another cycle's posts), and the totals it reports."""
+    from rewards import services
+    from rewards.models import IncentiveRecord, WebhookDelivery, WebhookEndpoint
+    from tests.nominations.helpers import move_to, publish_results
+
+    from .conftest import decide
+
+    active = WebhookEndpoint.objects.create(url="http://127.0.0.1:9/a")
+    WebhookEndpoint.objects.create(url="http://127.0.0.1:9/b", active=False)
+    decide(cycle, supervisor, [subordinate])
+    decide(cycle, supervisor, [junior], level="silver", title="Antrian daring")
+    move_to(cycle, "deciding")
+    publish_results(cycle, secretariat)
+    totals = services.publication_process(cycle_id=cycle.pk)
+    posts = RecognitionPost.objects.filter(cycle=cycle).count()
+    assert posts == 2
+    assert totals == {
+        "awarded": 2,
+        "incentives": IncentiveRecord.objects.filter(cycle_id=cycle.pk).count(),
+        "posts": 2,
+        "deliveries": 2,
+    }
+    assert set(WebhookDelivery.objects.values_list("endpoint_id", flat=True)) == {active.pk}
+    assert set(WebhookDelivery.objects.values_list("post__cycle_id", flat=True)) == {cycle.pk}
+    assert services.publication_process(cycle_id=cycle.pk) is None  # done once
