@@ -58,6 +58,7 @@ bench: setup services
 	$(PY) bench/certificates.py
 	$(PY) bench/career_feed.py
 	$(PY) bench/webhooks.py
+	$(PY) bench/fairness.py
 
 ## Refresh the Indonesian catalogue after changing user-facing strings
 messages: setup
