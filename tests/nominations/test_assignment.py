@@ -98,10 +98,13 @@ def test_conflicts_by_unit_chain_and_nominator_are_respected(
 
 
 def test_an_infeasible_cycle_assigns_nothing_and_names_the_nominations(
-    api, org, supervisor, subordinate, junior, secretariat, reviewers, cycle
+    api, org, supervisor, subordinate, junior, secretariat, reviewers, chair, cycle
 ):
     reviewers[0].org_unit = org["dit"]  # in conflict with every nominee: only two left
     reviewers[0].save()
+    # The chair is in conflict too, but never reviews: not counted below.
+    chair.org_unit = org["dit"]
+    chair.save()
     ids = []
     for person, title in ((subordinate, "A"), (junior, "B")):
         item = nomination(cycle, supervisor, [person], title=title)
