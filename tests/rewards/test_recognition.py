@@ -99,7 +99,7 @@ def test_opting_out_hides_the_post_from_wall_api_and_feed_at_once(published, api
 
 
 def test_nominees_who_opted_out_before_publication_get_no_post(
-    policy, supervisor, subordinate, secretariat
+    policy, supervisor, subordinate, junior, secretariat
 ):
     from people.services import employee_set_public_recognition
     from rewards import services
@@ -109,9 +109,12 @@ def test_nominees_who_opted_out_before_publication_get_no_post(
     changed = employee_set_public_recognition(employee=subordinate, public=False)
     assert changed.public_recognition is False
     decide(policy, supervisor, [subordinate])
+    # a later nomination of someone who did not opt out still gets its post
+    later = decide(policy, supervisor, [junior], level="silver", title="Antrian daring")
     move_to(policy, "deciding")
     publish_results(policy, secretariat)
-    assert services.publication_process(cycle_id=policy.pk)["posts"] == 0
+    assert services.publication_process(cycle_id=policy.pk)["posts"] == 1
+    assert list(RecognitionPost.objects.values_list("nomination_id", flat=True)) == [later.pk]
 
 
 def test_no_public_payload_holds_a_nip_an_email_or_an_amount(
