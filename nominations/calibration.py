@@ -111,6 +111,9 @@ class _Estimate:
     covariance: np.ndarray  # (L + λI)⁻¹ on the leniencies relative to the panel
     sigma2: float
     tau2: float
+    # reviewers who share a fitted nomination with someone: the others'
+    # leniency is 0 by default, not measured
+    measured: np.ndarray
 
 
 def _estimate(nom, rev, y, *, nominations: int, reviewers: int) -> _Estimate | None:
@@ -148,6 +151,7 @@ def _estimate(nom, rev, y, *, nominations: int, reviewers: int) -> _Estimate | N
         covariance=(vectors * inverse) @ vectors.T,
         sigma2=sigma2,
         tau2=tau2,
+        measured=np.diag(laplacian) > _ZERO,
     )
 
 
@@ -234,7 +238,7 @@ def fit(
         adjusted=adjusted,
         adjusted_se=adjusted_se,
         leniency=estimate.leniency,
-        leniency_se=np.sqrt(sigma2 * np.diag(covariance)),
+        leniency_se=np.where(estimate.measured, np.sqrt(sigma2 * np.diag(covariance)), np.nan),
         disagreement=statistic,
         flagged=flagged,
         noise_sd=float(np.sqrt(sigma2)),

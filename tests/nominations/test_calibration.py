@@ -184,3 +184,15 @@ def _long(_fit, *, seed):
     quality = rng.uniform(30, 90, 200)
     score = quality[nom] + rng.uniform(-12, 12, 30)[rev] + rng.normal(0, 5, len(nom))
     return nom, rev, score
+
+
+def test_a_reviewer_who_shared_nothing_has_no_measured_leniency():
+    """Reviewer 2 only reviewed a nomination nobody else did: nothing tells
+    their leniency, so no uncertainty is claimed for it."""
+    nom = np.array([0, 0, 1, 1, 2, 2, 3])
+    rev = np.array([0, 1, 0, 1, 0, 1, 2])
+    score = np.array([60.0, 50, 70, 62, 40, 33, 90])
+    fit = calibration.fit(nom, rev, score, nominations=4, reviewers=3)
+    assert fit.leniency[2] == 0
+    assert np.isnan(fit.leniency_se[2])
+    assert np.isfinite(fit.leniency_se[:2]).all()
