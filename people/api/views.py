@@ -4,8 +4,7 @@ import django_filters
 from django.contrib.auth import authenticate
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import Throttled
@@ -184,7 +183,6 @@ class CareerFeedView(APIView):
         )
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class OrgUnitFilter(IdFilter):
     """An org unit id; matches employees in that unit and every unit below it
     (an id that is no unit matches nobody)."""
