@@ -25,13 +25,14 @@ trio on many nominations, groups that share no one), so
    allow it. A swap keeps every load, cap and conflict; it may cost an
    expertise match, because an unconnected panel cannot be calibrated.
 
-``design_quality`` reports the result on the assignment page.
+``panel_design`` reports the result on the assignment page.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -330,40 +331,60 @@ class _Groups:
             self.parent[self.find(other)] = self.find(members[0])
 
 
+# Candidate swaps tried (each checked by recounting the groups) before
+# ``connect`` gives up on joining the smallest group.
+SWAP_TRIES = 50
+
+
+def _group_of(
+    chosen: dict[int, list[int]], existing: dict[int, set[int]]
+) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Each nomination's panel (existing and new reviewers), and the group of
+    the co-review graph of each nomination with new reviewers."""
+    groups = _Groups()
+    panels = {n: [*existing.get(n, ()), *chosen.get(n, ())] for n in set(chosen) | set(existing)}
+    for members in panels.values():
+        groups.join(members)
+    return panels, {n: groups.find(panels[n][0]) for n in chosen if panels[n]}
+
+
 def connect(
     problem: Problem, chosen: dict[int, list[int]], existing: dict[int, set[int]]
 ) -> tuple[dict[int, list[int]], int]:
     """Swap newly chosen reviewers between nominations of different groups of
     the co-review graph (existing assignments included) until one group is
-    left, or no swap the conflicts allow would join two. A swap exchanges
-    reviewer r of nomination a with reviewer s of nomination b: every load
-    stays, and r may review b and s may review a. Each swap joins two groups,
-    so there are fewer swaps than groups. Returns the new choice and the
-    number of swaps."""
+    left, or no swap the conflicts allow joins two. A swap exchanges reviewer
+    r of nomination a with reviewer s of nomination b: every load stays, and
+    r may review b and s may review a. A swap is kept only if the groups are
+    fewer after it (one that moves a reviewer who sat on that nomination
+    alone may just trade places), so there are fewer swaps than groups.
+    Returns the new choice and the number of swaps."""
     chosen = {n: list(ms) for n, ms in chosen.items()}
     swaps = 0
-    while True:
-        groups = _Groups()
-        panels = {n: [*existing.get(n, ()), *chosen.get(n, ())] for n in chosen}
-        for n in set(chosen) | set(existing):
-            groups.join([*existing.get(n, ()), *chosen.get(n, ())])
-        group_of = {n: groups.find(ms[0]) for n, ms in panels.items() if ms}
-        if len(set(group_of.values())) <= 1:
+    panels, group_of = _group_of(chosen, existing)
+    while len(set(group_of.values())) > 1:
+        for a, b, r, s in itertools.islice(
+            _joining_swaps(problem, chosen, panels, group_of), SWAP_TRIES
+        ):
+            chosen[a][chosen[a].index(r)] = s
+            chosen[b][chosen[b].index(s)] = r
+            after_panels, after = _group_of(chosen, existing)
+            if len(set(after.values())) < len(set(group_of.values())):
+                panels, group_of = after_panels, after
+                swaps += 1
+                break
+            chosen[a][chosen[a].index(s)] = r  # no join: undone
+            chosen[b][chosen[b].index(r)] = s
+        else:  # the conflicts keep the groups apart
             return chosen, swaps
-        swap = _joining_swap(problem, chosen, panels, group_of)
-        if swap is None:  # the conflicts keep the groups apart
-            return chosen, swaps
-        a, b, r, s = swap
-        chosen[a][chosen[a].index(r)] = s
-        chosen[b][chosen[b].index(s)] = r
-        swaps += 1
+    return chosen, swaps
 
 
-def _joining_swap(problem, chosen, panels, group_of) -> tuple[int, int, int, int] | None:
-    """A swap (a, b, r, s) joining the smallest group to another, the first
-    found that keeps both expertise matches, else the one losing fewest. It
-    joins them when both nominations keep another reviewer: a then links its
-    group to s, and b links r to the other group."""
+def _joining_swaps(problem, chosen, panels, group_of) -> Iterator[tuple[int, int, int, int]]:
+    """Swaps (a, b, r, s) between the smallest group and another: first those
+    that keep both expertise matches, as they are found, then the others,
+    fewest matches lost first. Only nominations that keep another reviewer
+    (a then links its group to s) are considered."""
     row, col = problem_index(problem)
     sizes: dict[int, int] = defaultdict(int)
     for g in group_of.values():
@@ -376,20 +397,19 @@ def _joining_swap(problem, chosen, panels, group_of) -> tuple[int, int, int, int
     def may(n: int, member: int) -> bool:
         return bool(problem.allowed[row[n], col[member]]) and member not in panels[n]
 
-    best = None
+    costly = []
     inside = [a for a, g in group_of.items() if g == smallest and len(panels[a]) >= 2]
     outside = [b for b, g in group_of.items() if g != smallest and len(panels[b]) >= 2]
-    for a in inside:
-        for b in outside:
-            for r in chosen[a]:
-                for s in chosen[b]:
-                    if may(a, s) and may(b, r):
-                        loss = match(a, r) + match(b, s) - match(a, s) - match(b, r)
-                        if loss <= 0:
-                            return a, b, r, s
-                        if best is None or loss < best[0]:
-                            best = (loss, a, b, r, s)
-    return None if best is None else best[1:]
+    for a, b in itertools.product(inside, outside):
+        for r, s in itertools.product(chosen[a], chosen[b]):
+            if may(a, s) and may(b, r):
+                loss = match(a, r) + match(b, s) - match(a, s) - match(b, r)
+                if loss <= 0:
+                    yield a, b, r, s
+                else:
+                    costly.append((loss, a, b, r, s))
+    for _loss, a, b, r, s in sorted(costly):
+        yield a, b, r, s
 
 
 def panel_design(*, cycle: Cycle) -> dict[str, int]:
@@ -523,9 +543,9 @@ def reviewers_assign(
     problem, info = build_problem(cycle=cycle, nomination_ids=nomination_ids)
     progress(1, 3, "solving")
     chosen, max_flow, cost = solve(problem, seed=cycle.pk)
-    if max_flow == int(problem.needs.sum()):
-        chosen, _swaps = connect(problem, chosen, info["existing"])
     total_need = int(problem.needs.sum())
+    if max_flow == total_need:
+        chosen, _swaps = connect(problem, chosen, info["existing"])
     need_of = dict(zip(problem.nominations, problem.needs.tolist(), strict=True))
     candidates = problem.candidate_counts()
     result.kept = sum(len(v) for v in info["existing"].values())

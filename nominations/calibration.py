@@ -174,8 +174,8 @@ def _disagreement(nom, rev, y, leniency, *, nominations: int, rate: float):
     else:
         statistic = np.full(nominations, np.nan)
     limit = stats.chi2.isf(rate, np.maximum(dof, 1))
-    flagged = (dof > 0) & np.nan_to_num(statistic > limit)
-    return adjusted, statistic, flagged.astype(bool)
+    flagged = (dof > 0) & (statistic > limit)  # NaN compares False
+    return adjusted, statistic, flagged
 
 
 def fit(
@@ -279,6 +279,6 @@ def _components(nom: np.ndarray, rev: np.ndarray, reviewers: int) -> np.ndarray:
         (np.ones(len(rev)), (rev, reviewers + nom)), shape=(reviewers + nominations,) * 2
     )
     _count, labels = connected_components(graph, directed=False)
-    # Renumber the reviewers' labels 0, 1, … in order of first appearance.
+    # The reviewers' labels renumbered 0, 1, … (in the order of the labels).
     _unique, renumbered = np.unique(labels[:reviewers], return_inverse=True)
     return renumbered

@@ -82,9 +82,8 @@ def diverging_bars(title: str, items: list[tuple], *, unit: str = ""):
                 f'<line x1="{end - reach:.1f}" y1="{y + 7}" x2="{end + reach:.1f}" y2="{y + 7}" '
                 f'stroke="#333"><title>±{error:.1f}{escape(unit)}</title></line>'
             )
-        text_x = (mid + max(w, half * (value + error) / span) + 4) if value >= 0 else None
-        if text_x is None:
-            text_x = mid - max(w, half * (error - value) / span) - 4
+        # the value's label, beyond the bar and its whisker
+        text_x = end + reach + 4 if value >= 0 else end - reach - 4
         body.append(
             f'<text x="{text_x:.1f}" y="{y + 13}" font-size="10" '
             f'text-anchor="{"start" if value >= 0 else "end"}">{value:+.1f}{escape(unit)}</text>'

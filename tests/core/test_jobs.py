@@ -4,7 +4,6 @@ queue, what it does when the broker is away, and the task records of
 worker consumes, so the messages can be read back here."""
 
 import logging
-import time
 import uuid
 
 import pytest
@@ -131,10 +130,8 @@ def test_start_records_who_started_the_task_under_its_queued_id(db, queue, secre
 
 
 def test_start_with_the_broker_away_raises_and_records_nothing(db, broker_down, secretariat):
-    started = time.monotonic()
     with pytest.raises(Exception):  # noqa: B017, PT011 - whatever the broker raised
         jobs.start(probe, actor=secretariat.user, cycle_id=3)
-    assert time.monotonic() - started < 30  # refused, not retried for ever
     assert not StartedTask.objects.exists()
 
 

@@ -114,3 +114,20 @@ def decided(
     )
     item.refresh_from_db()
     return item
+
+
+def submitted_review(item: Nomination, member, score: float, *, psm=60, innovation=40):
+    """A submitted review of ``item`` by committee ``member`` with these
+    scores, set directly: for tests of what reads reviews (the ranking, its
+    query count); tests of the review service walk it."""
+    from nominations.models import Assignment, Review
+
+    assignment = Assignment.objects.create(nomination=item, member=member, status="submitted")
+    return Review.objects.create(
+        assignment=assignment,
+        scores={},
+        submitted_at=item.created_at,
+        score=score,
+        psm_score=psm,
+        innovation_score=innovation,
+    )

@@ -239,3 +239,37 @@ def test_a_conflict_cannot_be_declared_on_a_submitted_review(
         "You already submitted your review; ask the chair to reopen it first.",
     )
     assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_connect_keeps_only_swaps_that_join_groups():
+    """Two groups, {r, x, y, v} and {s, t, u, w}. Swapping r and s, each of
+    whom sits on one nomination only, just trades places (both groups stay):
+    it is undone, and a swap that joins them is kept. Before, the first swap
+    was kept and the next one swapped back, for ever."""
+    from collections import Counter
+
+    from nominations.assignment import connect, design_quality
+
+    a, a2, b, b2 = 1, 2, 3, 4
+    r, x, y, v, s_, t, u, w = range(10, 18)
+    members = [r, x, y, v, s_, t, u, w]
+
+    def problem(per):
+        return Problem.from_dicts(
+            needs=dict.fromkeys((a, a2, b, b2), per),
+            candidates=dict.fromkeys((a, a2, b, b2), members),
+            capacity=dict.fromkeys(members, 4),
+            matches=set(),
+        )
+
+    chosen = {a: [r, x, y], a2: [x, y, v], b: [s_, t, u], b2: [t, u, w]}
+    joined, swaps = connect(problem(3), chosen, existing={})
+    assert swaps == 1
+    assert design_quality(list(joined.values()))["groups"] == 1
+    assert all(len(set(panel)) == 3 for panel in joined.values())
+    loads = Counter(m for panel in joined.values() for m in panel)
+    assert loads == Counter(m for panel in chosen.values() for m in panel)
+    # Two paths of two nominations each (4 pairs for 6 people) cannot be
+    # joined by any swap: connect says so instead of trying for ever.
+    pairs = {a: [r, x], a2: [x, y], b: [s_, t], b2: [t, u]}
+    assert connect(problem(2), pairs, existing={}) == (pairs, 0)

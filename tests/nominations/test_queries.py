@@ -4,7 +4,7 @@ import pytest
 
 from nominations.models import Assignment, Nomination, Review
 
-from .helpers import move_to, nomination
+from .helpers import move_to, nomination, submitted_review
 
 
 def make(cycle, supervisor, subordinate, n):
@@ -57,15 +57,7 @@ def test_ranking(
     members = list(cycle.committee.filter(is_chair=False))
     for i, item in enumerate(make(cycle, supervisor, subordinate, rows)):
         for j, member in enumerate(members):
-            a = Assignment.objects.create(nomination=item, member=member, status="submitted")
-            Review.objects.create(
-                assignment=a,
-                scores={},
-                submitted_at=item.created_at,
-                score=50 + i % 40 + j,
-                psm_score=60,
-                innovation_score=40,
-            )
+            submitted_review(item, member, 50 + i % 40 + j)
     Nomination.objects.update(status="reviewed")
     move_to(cycle, "deciding")
     with django_assert_max_num_queries(15):

@@ -8,7 +8,7 @@ from nominations import services
 from nominations.selectors import cycle_ranking, ranking_payload
 from tests.fixtures import _person
 
-from .helpers import ALL_FIVE, move_to, nomination
+from .helpers import ALL_FIVE, move_to, nomination, submitted_review
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_groups_of_reviewers_that_share_nothing_are_named(
 ):
     """Two panels that never meet: the ranking says that their adjusted
     scores cannot be compared across them."""
-    from nominations.models import Assignment, Nomination, Review
+    from nominations.models import Nomination
 
     more = [_person(f"reviewer{i}", committee_unit) for i in (4, 5)]
     members = [*cycle.committee.filter(is_chair=False).order_by("pk")]
@@ -134,15 +134,7 @@ def test_groups_of_reviewers_that_share_nothing_are_named(
     for i, item in enumerate(items):
         panel = members[:2] if i < 2 else members[3:5]
         for j, member in enumerate(panel):
-            a = Assignment.objects.create(nomination=item, member=member, status="submitted")
-            Review.objects.create(
-                assignment=a,
-                scores={},
-                submitted_at=item.created_at,
-                score=40 + 10 * i + 5 * j,
-                psm_score=50,
-                innovation_score=50,
-            )
+            submitted_review(item, member, 40 + 10 * i + 5 * j)
     Nomination.objects.update(status="reviewed")
     move_to(cycle, "deciding")
     ranking = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking").json()

@@ -51,10 +51,11 @@ def demo(transactional_db):
 
 @pytest.fixture
 def login(browser, live_server):
-    """``login("supervisor")`` → a page logged in as that demo user (Indonesian)."""
+    """``login("supervisor")`` → a page logged in as that demo user (Indonesian;
+    ``password=`` for the users of the test factories)."""
     contexts = []
 
-    def as_(username, *, locale="id-ID"):
+    def as_(username, *, locale="id-ID", password=PASSWORD):
         context = browser.new_context(
             locale=locale, accept_downloads=True, viewport={"width": 1280, "height": 900}
         )
@@ -63,7 +64,7 @@ def login(browser, live_server):
         page.set_default_timeout(20_000)
         page.goto(f"{live_server.url}/login")
         page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
+        page.fill("#id_password", password)
         page.click("main form button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
         return page

@@ -189,7 +189,7 @@ def test_the_language_switch_turns_the_pages_english_and_back(demo, login, live_
 
 
 def test_the_chair_sees_adjusted_scores_leniency_and_the_flag_in_both_languages(
-    transactional_db, reviewed, browser, live_server
+    transactional_db, reviewed, login, live_server
 ):
     """Twelve nominations, six reviewers, one of them lenient and one split
     decision (``tests.nominations.test_ranking_adjusted``)."""
@@ -202,13 +202,7 @@ def test_the_chair_sees_adjusted_scores_leniency_and_the_flag_in_both_languages(
         ("id-ID", ("Disesuaikan", "Kelonggaran penilai", "ketidaksepakatan")),
         ("en-GB", ("Adjusted", "Reviewer leniency", "disagreement")),
     ):
-        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login")
-        page.fill("#id_username", "chair")
-        page.fill("#id_password", FACTORY_PASSWORD)
-        page.click("main form button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        page = login("chair", locale=locale, password=FACTORY_PASSWORD)
         page.goto(f"{live_server.url}/cycles/{cycle.pk}/ranking")
         text = page.inner_text("main")
         for word in words:
@@ -219,19 +213,11 @@ def test_the_chair_sees_adjusted_scores_leniency_and_the_flag_in_both_languages(
         assert chart.locator("text").first.text_content() == lenient.name
         assert chart.locator("line").count() > 1
         screenshot(page, f"chair-ranking-adjusted-{locale[:2]}")
-        # sorting by the plain mean, and back
+        # sorting by the plain mean
         page.get_by_role("button", name=re.compile("rata-rata|mean")).click()
         page.wait_for_url(re.compile("view=raw"))
-        context.close()
     # The secretariat sees how well the panel is mixed.
-    context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/login")
-    page.fill("#id_username", "secretariat")
-    page.fill("#id_password", FACTORY_PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page = login("secretariat", password=FACTORY_PASSWORD)
     page.goto(f"{live_server.url}/cycles/{cycle.pk}/assignment")
     assert "ya: setiap penilai terhubung" in page.inner_text("main")
     screenshot(page, "secretariat-assignment-design")
-    context.close()
