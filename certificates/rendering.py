@@ -62,7 +62,7 @@ def certificate_context(certificate: Certificate) -> dict:
         "unit": certificate.recipient.org_unit.name,
         "award_id": level.name_id if level else "",
         "award_en": level.name_en if level else "",
-        "category": nomination.category.name,
+        "category": f"{nomination.category.name_id} / {nomination.category.name_en}",
         "title": nomination.title,
         "cycle": nomination.cycle.name,
         "date_id": date_id,

@@ -9,12 +9,19 @@ its own job:
   awarded nominee, and the jobs that issue them;
 - ``rewards.events.start_rewards``: the rewards job (incentive records, award
   career events, recognition posts, webhook deliveries, award e-mails).
+
+When a cycle is set up as a copy of another (``nominations.services.cycle_create``
+emits ``CycleCopied``):
+
+- ``rewards.events.copy_incentive_policy``: the incentives per award level and
+  the bonus budget of the cycle it copies.
 """
 
 from certificates.events import create_certificates
-from nominations.events import ResultsPublished
-from rewards.events import start_rewards
+from nominations.events import CycleCopied, ResultsPublished
+from rewards.events import copy_incentive_policy, start_rewards
 
 HANDLERS = {
     ResultsPublished: [create_certificates, start_rewards],
+    CycleCopied: [copy_incentive_policy],
 }

@@ -38,12 +38,16 @@ class ApplicationError(Exception):
         message: StrOrPromise,
         *,
         fields: Mapping[str, Sequence[StrOrPromise]] | None = None,
+        details: Mapping[str, Any] | None = None,
     ):
         super().__init__(message)
         self.message = str(message)
         self.fields = {
             name: [str(m) for m in messages] for name, messages in (fields or {}).items()
         }
+        # More for the caller to act on, beside message/code/fields (e.g. the
+        # problems that keep a cycle from opening).
+        self.details = dict(details or {})
 
 
 class ConflictError(ApplicationError):
@@ -83,7 +87,12 @@ def _first_message(fields: dict[str, list[str]]) -> str:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF exception handler producing the one JSON error shape."""
     if isinstance(exc, ApplicationError):
-        body: dict[str, Any] = {"message": exc.message, "code": exc.code, "fields": exc.fields}
+        body: dict[str, Any] = {
+            "message": exc.message,
+            "code": exc.code,
+            "fields": exc.fields,
+            **exc.details,
+        }
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import i18n
+
 
 class TimeStampedModel(models.Model):
     """Base model with creation and last-modification times."""
@@ -13,6 +15,25 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class BilingualName(models.Model):
+    """A name users see, stored in Indonesian and English (``core.i18n``);
+    ``name`` is the one in the active language."""
+
+    name_id = models.CharField(_("name (Indonesian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {"id": self.name_id, "en": self.name_en}
+
+    @property
+    def name(self) -> str:
+        return i18n.pick(self.names)
 
 
 class MailAttempts(models.Model):

@@ -25,6 +25,15 @@ ERROR_SCHEMA = {
             "type": "object",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
+        "problems": {
+            "type": "array",
+            "description": "with code `not_ready`: what keeps the cycle from opening",
+            "items": {
+                "type": "object",
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["code", "message"],
+            },
+        },
     },
     "required": ["message", "code", "fields"],
 }

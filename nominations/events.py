@@ -41,6 +41,17 @@ class ResultsPublished(Event):
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class CycleCopied(Event):
+    """A cycle was set up as a copy of ``source_id`` (``services.cycle_create``):
+    the apps that keep per-cycle policies copy theirs. Handlers: ``config/events.py``."""
+
+    kind = "nominations.cycle_copied"
+
+    cycle_id: int
+    source_id: int
+
+
 def results_published(*, cycle_id: int, published_at: dt.datetime) -> ResultsPublished:
     """The event, built from the one selector of awarded nominees."""
     return ResultsPublished(

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from core import i18n
 from core.db import fetch_prepared
 from core.types import Viewer
 from nominations import selectors
@@ -30,7 +31,8 @@ FIELDS = (
     "cycle_id",
     "category_id",
     "category__code",
-    "category__name",
+    "category__name_id",
+    "category__name_en",
     "category__team",
     "status",
     "nominator_id",
@@ -76,7 +78,7 @@ WITH page AS (
      ORDER BY s.created_at DESC, s.id DESC
      LIMIT %s OFFSET %s
 )
-SELECT n.id, n.cycle_id, n.category_id, c.code, c.name, c.team, n.status,
+SELECT n.id, n.cycle_id, n.category_id, c.code, c.name_id, c.name_en, c.team, n.status,
        n.nominator_id, p.name, n.title, n.problem, n.solution, n.impact,
        n.started_on, n.psm_statements, n.submitted_at, n.screening_reason,
        n.created_at, n.updated_at, n.decided_at, a.code, n.decision_rationale,
@@ -297,7 +299,8 @@ def _payload(r: dict, nominees, lead, evidence, decisions_of, hidden, tz) -> dic
         "category": {
             "id": r["category_id"],
             "code": r["category__code"],
-            "name": r["category__name"],
+            "name": i18n.pick({"id": r["category__name_id"], "en": r["category__name_en"]}),
+            "names": {"id": r["category__name_id"], "en": r["category__name_en"]},
             "team": r["category__team"],
         },
         "status": r["status"],

@@ -7,7 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import MailAttempts, TimeStampedModel
+from core import i18n
+from core.models import BilingualName, MailAttempts, TimeStampedModel
 
 
 class Rubric(TimeStampedModel):
@@ -29,19 +30,19 @@ class Rubric(TimeStampedModel):
         return f"{self.name} v{self.version}"
 
 
-class Criterion(models.Model):
+class Criterion(BilingualName):
     class Group(models.TextChoices):
         PSM = "psm", _("Public Service Motivation")
         INNOVATION = "innovation", _("innovation")
 
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
     code = models.SlugField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=200)
     group = models.CharField(_("group"), max_length=16, choices=Group.choices)
     weight = models.PositiveSmallIntegerField(_("weight"))
     scale_min = models.SmallIntegerField(_("lowest score"), default=1)
     scale_max = models.SmallIntegerField(_("highest score"), default=5)
-    # [{"value": 1, "descriptor": "…"}, …], one per level of the scale.
+    # [{"value": 1, "descriptors": {"id": "…", "en": "…"}}, …], one per
+    # level of the scale (a level without a descriptor may be left out).
     levels = models.JSONField(_("level descriptors"), default=list, blank=True)
     # A PSM criterion asks the nominator for a statement about it.
     asks_statement = models.BooleanField(_("asks for a PSM statement"), default=False)
@@ -61,6 +62,11 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.weight})"
+
+    def scale(self) -> list[tuple[int, str]]:
+        """Each score of the scale with its descriptor in the active language."""
+        texts = {level["value"]: i18n.pick(level.get("descriptors")) for level in self.levels}
+        return [(v, texts.get(v, "")) for v in range(self.scale_min, self.scale_max + 1)]
 
 
 class Cycle(TimeStampedModel):
@@ -92,6 +98,16 @@ class Cycle(TimeStampedModel):
             "A daily job moves the cycle into a phase whose planned date has passed "
             "(never into publication, which the secretariat does)."
         ),
+    )
+    # Only employees of this unit and the units below it may be nominated.
+    scope_unit = models.ForeignKey(
+        "people.OrgUnit",
+        verbose_name=_("org unit the cycle is for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Only employees of this unit and the units below it can be nominated."),
     )
     blind_review = models.BooleanField(_("blind review"), default=False)
     reviewers_per_nomination = models.PositiveSmallIntegerField(
@@ -145,10 +161,9 @@ class Cycle(TimeStampedModel):
         return getattr(self, field) if field else None
 
 
-class Category(models.Model):
+class Category(BilingualName):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="categories")
     code = models.SlugField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=200)
     team = models.BooleanField(_("for teams"), default=False)
 
     class Meta:
@@ -163,11 +178,9 @@ class Category(models.Model):
         return self.name
 
 
-class AwardLevel(models.Model):
+class AwardLevel(BilingualName):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="award_levels")
     code = models.SlugField(_("code"), max_length=40)
-    name_id = models.CharField(_("name (Indonesian)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
     min_score = models.DecimalField(_("minimum score"), max_digits=5, decimal_places=2)
     quota = models.PositiveSmallIntegerField(_("quota per category"))
 
@@ -180,7 +193,7 @@ class AwardLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name_en
+        return self.name
 
 
 class CommitteeMember(models.Model):

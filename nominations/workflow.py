@@ -27,14 +27,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import lifecycle
+from core.errors import ConflictError
 from core.lifecycle import Lifecycle
 from core.types import Actor
 
+from . import readiness
 from .models import Assignment, Cycle, Nomination
 
 S = Nomination.Status
 P = Cycle.Phase
 A = Assignment.Status
+
+
+class NotReadyError(ConflictError):
+    code = "not_ready"
+
 
 PHASES: list[str] = [P.DRAFT, P.NOMINATING, P.REVIEWING, P.DECIDING, P.PUBLISHED, P.CLOSED]
 
@@ -93,10 +100,17 @@ NOMINATION = Lifecycle(
 )
 
 
-def _has_chair(cycle: Cycle) -> str | None:
-    if cycle.committee.filter(is_chair=True).exists():
+def _ready(cycle: Cycle) -> str | None:
+    """Leaving draft: the set-up is complete (``readiness``); refused with
+    every problem listed."""
+    problems = readiness.cycle_problems(cycle)
+    if not problems:
         return None
-    return _("The committee needs a chair before nominations open.")
+    raise NotReadyError(
+        _("The cycle is not ready to open: %(problems)s")
+        % {"problems": " ".join(p.message for p in problems)},
+        details={"problems": [p.as_dict() for p in problems]},
+    )
 
 
 def _all_decided(cycle: Cycle) -> str | None:
@@ -111,7 +125,7 @@ CYCLE = Lifecycle(
     field="phase",
     table={phase: {nxt} for phase, nxt in itertools.pairwise(PHASES)} | {P.CLOSED: set()},
     permissions=dict.fromkeys(PHASES, "nominations.manage_cycle"),
-    rules={P.NOMINATING: _has_chair, P.PUBLISHED: _all_decided},
+    rules={P.NOMINATING: _ready, P.PUBLISHED: _all_decided},
     refused=gettext_lazy("A cycle in the %(status)s phase cannot move to %(to)s."),
     refused_moves={
         P.PUBLISHED: gettext_lazy("Only a cycle in the deciding phase can be published.")

@@ -108,6 +108,13 @@ def user_roles(user: Viewer) -> list[str]:
     return sorted(roles)
 
 
+def employee_search(queryset: QuerySet[Employee], text: str) -> QuerySet[Employee]:
+    """Employees whose name contains ``text`` or whose NIP starts with it
+    (spaces in a NIP ignored)."""
+    text = text.strip()
+    return queryset.filter(Q(name__icontains=text) | Q(nip__startswith=text.replace(" ", "")))
+
+
 def employee_list(*, user: Viewer) -> QuerySet[Employee]:
     """Employees the user may see: all for secretariat and HR, the own reporting
     line for a supervisor, nothing for anyone else."""

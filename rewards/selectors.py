@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from certificates.models import group_code
 from certificates.selectors import live_certificate_code
+from core import i18n
 from core.errors import NotFoundError
 from core.types import Viewer
 from nominations.models import Cycle
@@ -67,11 +68,16 @@ def recognition_payload(post: RecognitionPost) -> dict:
         "unit": post.org_unit.name,
         "award": {
             "code": post.award_level.code,
-            "name": post.award_level.name_id,
+            "name": post.award_level.name,
+            "names": post.award_level.names,
             "name_en": post.award_level.name_en,
         },
         "cycle": {"id": post.cycle_id, "name": post.cycle.name},
-        "category": {"code": post.category.code, "name": post.category.name},
+        "category": {
+            "code": post.category.code,
+            "name": post.category.name,
+            "names": post.category.names,
+        },
         "published_at": post.published_at.isoformat(),
         "url": absolute_url(reverse("recognition-detail", args=[post.pk])),
         "verification_url": (
@@ -173,11 +179,12 @@ def recognition_filter_options() -> dict:
         "cycles": list(
             posts.order_by("-cycle_id").values_list("cycle_id", "cycle__name").distinct()
         ),
-        "categories": list(
-            posts.order_by("category__code")
-            .values_list("category__code", "category__name")
+        "categories": [
+            (code, i18n.pick({"id": name_id, "en": name_en}))
+            for code, name_id, name_en in posts.order_by("category__code")
+            .values_list("category__code", "category__name_id", "category__name_en")
             .distinct()
-        ),
+        ],
         "units": list(
             posts.order_by("org_unit__code")
             .values_list("org_unit__code", "org_unit__name")

@@ -117,6 +117,28 @@ def incentive_policy_set(
         IncentiveRule.objects.bulk_create(rules)
 
 
+def incentive_policy_copy(*, source_id: int, cycle_id: int) -> int:
+    """Copy the incentives per award level (matched by code) and the bonus
+    budget's amount of cycle ``source_id`` into ``cycle_id``, set up as its
+    copy. Idempotent (the unique constraints keep what is already there).
+    Returns how many incentive lines were copied."""
+    levels = dict(AwardLevel.objects.filter(cycle_id=cycle_id).values_list("code", "pk"))
+    rules = [
+        IncentiveRule(award_level_id=levels[code], kind=kind, amount=amount)
+        for code, kind, amount in IncentiveRule.objects.filter(
+            award_level__cycle_id=source_id
+        ).values_list("award_level__code", "kind", "amount")
+        if code in levels
+    ]
+    IncentiveRule.objects.bulk_create(rules, ignore_conflicts=True)
+    budget = BonusBudget.objects.filter(cycle_id=source_id).first()
+    if budget is not None:
+        BonusBudget.objects.bulk_create(
+            [BonusBudget(cycle_id=cycle_id, amount=budget.amount)], ignore_conflicts=True
+        )
+    return len(rules)
+
+
 # --- the publication job ----------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -68,3 +68,140 @@ class StatementsForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- cycle set-up (secretariat) -------------------------------------------------------------
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CycleDatesForm(forms.Form):
+    nominating_on = forms.DateField(label=_("Nominations open"), required=False, widget=DATE_INPUT)
+    reviewing_on = forms.DateField(label=_("Review starts"), required=False, widget=DATE_INPUT)
+    deciding_on = forms.DateField(label=_("Decisions start"), required=False, widget=DATE_INPUT)
+    publishing_on = forms.DateField(label=_("Publication"), required=False, widget=DATE_INPUT)
+    closing_on = forms.DateField(label=_("Closing"), required=False, widget=DATE_INPUT)
+
+
+class ScopeUnitField(forms.CharField):
+    """An org unit given by its code (a select of every unit does not scale)."""
+
+    def clean(self, value):
+        from people.models import OrgUnit
+
+        code = (super().clean(value) or "").strip()
+        if not code:
+            return None
+        unit = OrgUnit.objects.filter(code__iexact=code).first()
+        if unit is None:
+            raise forms.ValidationError(_("No org unit has the code “%(code)s”.") % {"code": code})
+        return unit
+
+
+class CycleNewForm(CycleDatesForm):
+    """A new cycle: empty (the default set-up) or a copy of an earlier one."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    copy_from = forms.TypedChoiceField(
+        label=_("Start from"), coerce=int, required=False, empty_value=None
+    )
+    scope_unit = ScopeUnitField(
+        label=_("Only for this org unit (code, optional)"),
+        required=False,
+        help_text=_("Only employees of this unit and the units below it can be nominated."),
+    )
+    field_order = ["name", "copy_from", "scope_unit"]
+
+    def __init__(self, *args, cycles, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[Any, Any]] = [("", _("the default set-up"))]
+        choices += [(c.pk, _("a copy of %(name)s") % {"name": c.name}) for c in cycles]
+        cast(forms.ChoiceField, self.fields["copy_from"]).choices = choices
+
+
+class CycleSettingsForm(CycleDatesForm):
+    """The name, dates and rules of a cycle (rules disabled once it leaves draft)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    auto_advance = forms.BooleanField(
+        label=_("Advance phases on their planned dates"), required=False
+    )
+    scope_unit = ScopeUnitField(label=_("Only for this org unit (code)"), required=False)
+    blind_review = forms.BooleanField(label=_("Blind review"), required=False)
+    reviewers_per_nomination = forms.IntegerField(
+        label=_("Reviewers per nomination"), min_value=1, max_value=20
+    )
+    min_innovation_months = forms.IntegerField(
+        label=_("Minimum months the innovation has run"), min_value=0, max_value=600
+    )
+    max_nominations_per_unit = forms.IntegerField(
+        label=_("Nominations per org unit"), min_value=1, max_value=10000, required=False
+    )
+    adjust_scores = forms.BooleanField(
+        label=_("Adjust scores for reviewer leniency"), required=False
+    )
+    disagreement_rate = forms.DecimalField(
+        label=_("Disagreement flag rate (%)"), min_value=0.1, max_value=50, decimal_places=1
+    )
+    field_order = ["name"]
+    RULES = (
+        "scope_unit",
+        "blind_review",
+        "reviewers_per_nomination",
+        "min_innovation_months",
+        "max_nominations_per_unit",
+    )
+
+    def __init__(self, *args, cycle, **kwargs):
+        kwargs["initial"] = {
+            name: getattr(cycle, name) for name in self.base_fields if name != "scope_unit"
+        }
+        kwargs["initial"]["scope_unit"] = cycle.scope_unit.code if cycle.scope_unit else ""
+        super().__init__(*args, **kwargs)
+        if cycle.phase != "draft":
+            for name in self.RULES:
+                self.fields[name].disabled = True
+
+
+class NamesForm(forms.Form):
+    name_id = forms.CharField(label=_("Name in Indonesian"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200)
+
+    def names(self) -> dict[str, str]:
+        return {"id": self.cleaned_data["name_id"], "en": self.cleaned_data["name_en"]}
+
+
+class CategoryForm(NamesForm):
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    team = forms.BooleanField(label=_("For teams"), required=False)
+
+
+class AwardLevelForm(NamesForm):
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    min_score = forms.DecimalField(
+        label=_("Minimum score"), min_value=0, max_value=100, decimal_places=2
+    )
+    quota = forms.IntegerField(label=_("Quota per category"), min_value=0, max_value=1000)
+
+
+ROLES = [
+    ("member", _("member (reviews)")),
+    ("chair", _("chair")),
+    ("deputy_chair", _("deputy chair")),
+]
+
+
+class CommitteeMemberForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=ROLES)
+    load_cap = forms.IntegerField(
+        label=_("Most nominations to review"), min_value=0, max_value=1000, initial=20
+    )
+    expertise = forms.MultipleChoiceField(
+        label=_("Expertise"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["expertise"]).choices = [
+            (c.code, c.name) for c in categories
+        ]

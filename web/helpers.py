@@ -70,7 +70,7 @@ def form_errors_from(form, error: ValidationError) -> None:
 
 def criteria_names(cycle) -> dict[str, str]:
     """Rubric criterion code → name, to show PSM statements under their names."""
-    return dict(cycle.rubric.criteria.values_list("code", "name"))
+    return {c.code: c.name for c in cycle.rubric.criteria.all()}
 
 
 def status_labels() -> dict[str, str]:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import cycles, home, manage, public, review, staff, supervisor
+from .views import cycles, home, manage, public, review, setup, staff, supervisor
 
 urlpatterns = [
     # public
@@ -45,7 +45,21 @@ urlpatterns = [
     path("reviews/<int:pk>/reopen", review.reopen, name="web-review-reopen"),
     # secretariat and chair
     path("cycles", cycles.cycles, name="web-cycles"),
+    path("cycles/new", setup.cycle_new, name="web-cycle-new"),
     path("cycles/<int:pk>", cycles.cycle_detail, name="web-cycle"),
+    path("cycles/<int:pk>/setup", setup.setup, name="web-setup"),
+    path("cycles/<int:pk>/setup/settings", setup.setup_settings, name="web-setup-settings"),
+    path("cycles/<int:pk>/setup/categories", setup.category_add, name="web-category-add"),
+    path(
+        "cycles/<int:pk>/setup/categories/<int:category_pk>",
+        setup.category_change,
+        name="web-category",
+    ),
+    path("cycles/<int:pk>/setup/levels", setup.level_add, name="web-level-add"),
+    path("cycles/<int:pk>/setup/levels/<slug:code>", setup.level_change, name="web-level"),
+    path("cycles/<int:pk>/setup/committee", setup.member_add, name="web-member-add"),
+    path("cycles/<int:pk>/setup/committee/<int:member_pk>", setup.member_change, name="web-member"),
+    path("cycles/<int:pk>/rubric", setup.rubric, name="web-rubric"),
     path("cycles/<int:pk>/phase", cycles.cycle_phase, name="web-cycle-phase"),
     path("cycles/<int:pk>/screening", cycles.screening, name="web-screening"),
     path("cycles/<int:pk>/screening/<int:nomination_pk>", cycles.screen, name="web-screen"),

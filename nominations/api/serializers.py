@@ -1,12 +1,15 @@
 """Input serializers validate shapes; output serializers shape answers. No
 business rules here: those live in services, workflow and rules."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from core import i18n
 from core import serializers as strict
 from core.fields import UploadField
 from nominations.models import (
@@ -18,24 +21,61 @@ from nominations.models import (
     Evidence,
     Nomination,
 )
-from people.models import Employee
+from nominations.services.setup import member_role
+from people.models import Employee, OrgUnit
 from people.selectors import employee_reporting_line, user_employee
 
 # --- cycles -----------------------------------------------------------------------------
 
 
+class NamesSerializer(strict.Serializer):
+    """A text users see, in Indonesian and English (both required on input)."""
+
+    id = serializers.CharField(max_length=200)
+    en = serializers.CharField(max_length=200)
+
+
 class CategorySerializer(strict.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="in the request's language")
+    names = NamesSerializer()
+
     class Meta:
         model = Category
-        fields = ["id", "code", "name", "team"]
+        fields = ["id", "code", "name", "names", "team"]
+
+
+class CategoryInputSerializer(strict.Serializer):
+    code = serializers.SlugField(max_length=40)
+    names = NamesSerializer()
+    team = serializers.BooleanField(default=False)
+
+
+class CategoryPatchSerializer(CategoryInputSerializer):
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+
+
+class LevelSerializer(strict.Serializer):
+    value = serializers.IntegerField(min_value=-1000, max_value=1000)
+    descriptor = serializers.SerializerMethodField(help_text="in the request's language")
+    descriptors = NamesSerializer()
+
+    def get_descriptor(self, obj) -> str:
+        return i18n.pick(obj.get("descriptors"))
 
 
 class CriterionSerializer(strict.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="in the request's language")
+    names = NamesSerializer()
+    levels = LevelSerializer(many=True)
+
     class Meta:
         model = Criterion
         fields = [
             "code",
             "name",
+            "names",
             "group",
             "weight",
             "scale_min",
@@ -45,6 +85,42 @@ class CriterionSerializer(strict.ModelSerializer):
         ]
 
 
+class LevelInputSerializer(strict.Serializer):
+    value = serializers.IntegerField(min_value=-1000, max_value=1000)
+    descriptors = NamesSerializer()
+
+
+class CriterionInputSerializer(strict.Serializer):
+    code = serializers.SlugField(max_length=40)
+    names = NamesSerializer()
+    group = serializers.ChoiceField(choices=Criterion.Group.choices)
+    weight = serializers.IntegerField(min_value=1, max_value=100)
+    scale_min = serializers.IntegerField(min_value=-1000, max_value=1000, default=1)
+    scale_max = serializers.IntegerField(min_value=-1000, max_value=1000, default=5)
+    asks_statement = serializers.BooleanField(
+        required=False, help_text="ask the nominator for a statement (default: PSM criteria)"
+    )
+    levels = LevelInputSerializer(many=True, required=False, default=list)
+
+    def validate(self, attrs):
+        if attrs["scale_max"] <= attrs["scale_min"]:
+            raise serializers.ValidationError({"scale_max": _("Must be above the lowest score.")})
+        outside = [
+            lv["value"]
+            for lv in attrs["levels"]
+            if not attrs["scale_min"] <= lv["value"] <= attrs["scale_max"]
+        ]
+        if outside:
+            raise serializers.ValidationError(
+                {"levels": _("A level is outside the scale: %(v)s.") % {"v": outside[0]}}
+            )
+        return attrs
+
+
+class RubricInputSerializer(strict.Serializer):
+    criteria = CriterionInputSerializer(many=True, allow_empty=False)
+
+
 class RubricSerializer(strict.Serializer):
     version = serializers.IntegerField()
     name = serializers.CharField()
@@ -52,20 +128,112 @@ class RubricSerializer(strict.Serializer):
 
 
 class AwardLevelSerializer(strict.ModelSerializer):
-    name = serializers.CharField(source="name_id")
+    name = serializers.CharField(read_only=True, help_text="in the request's language")
+    names = NamesSerializer()
 
     class Meta:
         model = AwardLevel
-        fields = ["code", "name", "name_id", "name_en", "min_score", "quota"]
+        fields = ["code", "name", "names", "name_id", "name_en", "min_score", "quota"]
+
+
+class AwardLevelInputSerializer(strict.Serializer):
+    code = serializers.SlugField(max_length=40)
+    names = NamesSerializer()
+    min_score = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100)
+    )
+    quota = serializers.IntegerField(min_value=0, max_value=1000)
+
+
+class AwardLevelPatchSerializer(AwardLevelInputSerializer):
+    code = None  # type: ignore[assignment]  # the code names the level in the URL
+
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+
+
+class CommitteeMemberSerializer(strict.Serializer):
+    id = serializers.IntegerField()
+    employee = serializers.SerializerMethodField()
+    role = serializers.SerializerMethodField()
+    load_cap = serializers.IntegerField()
+    expertise = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "nip": {"type": "string"},
+                "name": {"type": "string"},
+                "org_unit": {"type": "string"},
+            },
+        }
+    )
+    def get_employee(self, obj) -> dict:
+        e = obj.employee
+        return {"id": e.pk, "nip": e.nip, "name": e.name, "org_unit": e.org_unit.name}
+
+    @extend_schema_field(serializers.ChoiceField(choices=["chair", "deputy_chair", "member"]))
+    def get_role(self, obj) -> str:
+        return member_role(obj)
+
+    def get_expertise(self, obj) -> list[str]:
+        return [c.code for c in obj.expertise.all()]
+
+
+class CommitteeMemberInputSerializer(strict.Serializer):
+    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all())
+    role = serializers.ChoiceField(choices=["chair", "deputy_chair", "member"], default="member")
+    load_cap = serializers.IntegerField(min_value=0, max_value=1000, default=20)
+    expertise = serializers.ListField(
+        child=serializers.SlugField(max_length=40), required=False, default=list
+    )
+
+
+class CommitteeMemberPatchSerializer(CommitteeMemberInputSerializer):
+    employee = None  # type: ignore[assignment]
+
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+
+
+class ProblemSerializer(strict.Serializer):
+    code = serializers.ChoiceField(
+        choices=[
+            "no_categories",
+            "weights",
+            "no_award_levels",
+            "no_chair",
+            "too_few_reviewers",
+            "dates",
+        ]
+    )
+    message = serializers.CharField()
+
+
+class ReadinessSerializer(strict.Serializer):
+    ready = serializers.BooleanField(help_text="no problems: the cycle can open")
+    problems = ProblemSerializer(many=True, help_text="each stops the cycle opening")
+    warnings = ProblemSerializer(
+        many=True, help_text="to fix before review (e.g. too few reviewers); they do not stop it"
+    )
 
 
 class CycleSerializer(strict.ModelSerializer):
+    scope_unit: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
+
     class Meta:
         model = Cycle
         fields = [
             "id",
             "name",
             "phase",
+            "scope_unit",
             "nominating_on",
             "reviewing_on",
             "deciding_on",
@@ -76,8 +244,51 @@ class CycleSerializer(strict.ModelSerializer):
             "reviewers_per_nomination",
             "min_innovation_months",
             "max_nominations_per_unit",
+            "adjust_scores",
+            "disagreement_rate",
             "published_at",
         ]
+
+
+class CycleInputSerializer(strict.Serializer):
+    """A new cycle (``copy_from``: an earlier cycle whose set-up it copies),
+    or, partially, a change to one."""
+
+    name = serializers.CharField(max_length=200)
+    copy_from = serializers.PrimaryKeyRelatedField(
+        queryset=Cycle.objects.all(), required=False, allow_null=True
+    )
+    scope_unit = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.all(), required=False, allow_null=True
+    )
+    nominating_on = serializers.DateField(required=False, allow_null=True)
+    reviewing_on = serializers.DateField(required=False, allow_null=True)
+    deciding_on = serializers.DateField(required=False, allow_null=True)
+    publishing_on = serializers.DateField(required=False, allow_null=True)
+    closing_on = serializers.DateField(required=False, allow_null=True)
+    auto_advance = serializers.BooleanField(required=False)
+    blind_review = serializers.BooleanField(required=False)
+    reviewers_per_nomination = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    min_innovation_months = serializers.IntegerField(min_value=0, max_value=600, required=False)
+    max_nominations_per_unit = serializers.IntegerField(
+        min_value=1, max_value=10000, required=False, allow_null=True
+    )
+    adjust_scores = serializers.BooleanField(required=False)
+    disagreement_rate = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        max_value=Decimal(50),
+        required=False,
+    )
+
+
+class CyclePatchSerializer(CycleInputSerializer):
+    copy_from = None  # type: ignore[assignment]
+
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
 
 
 class CycleDetailSerializer(CycleSerializer):

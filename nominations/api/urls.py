@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import setup, views
 
 router = SimpleRouter(trailing_slash=False)
 router.register("cycles", views.CycleViewSet, basename="cycle")
@@ -9,6 +9,12 @@ router.register("nominations", views.NominationViewSet, basename="nomination")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")
 
 urlpatterns = [
+    path("cycles/<int:cycle_pk>/categories", setup.CategoriesView.as_view()),
+    path("cycles/<int:cycle_pk>/categories/<int:pk>", setup.CategoryView.as_view()),
+    path("cycles/<int:cycle_pk>/award-levels", setup.AwardLevelsView.as_view()),
+    path("cycles/<int:cycle_pk>/award-levels/<slug:code>", setup.AwardLevelView.as_view()),
+    path("cycles/<int:cycle_pk>/committee", setup.CommitteeView.as_view()),
+    path("cycles/<int:cycle_pk>/committee/<int:pk>", setup.CommitteeMemberView.as_view()),
     path(
         "nominations/<int:nomination_pk>/evidence/<int:pk>",
         views.EvidenceDownloadView.as_view(),

@@ -23,11 +23,12 @@ from core.errors import NotFoundError
 from core.filters import IdFilter
 from core.jobs import task_payload
 from core.pagination import PageNumberPagination
-from nominations import assignment, evidence, listing, selectors, services
+from nominations import assignment, evidence, listing, readiness, selectors, services
 from nominations.models import Cycle, Evidence, Nomination
 from people.selectors import user_employee
 
 from . import serializers as s
+from .setup import managed_cycle
 
 
 class CycleViewSet(viewsets.ReadOnlyModelViewSet):
@@ -44,6 +45,58 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
             return selectors.cycle_list().get(pk=pk)
         except (Cycle.DoesNotExist, ValueError):
             raise NotFoundError() from None
+
+    @extend_schema(request=s.CycleInputSerializer, responses={201: s.CycleDetailSerializer})
+    def create(self, request):
+        """Set a new cycle up, in ``draft`` (secretariat): with the default
+        categories and award levels, or copied from ``copy_from`` (its rules,
+        categories, rubric, award levels with their incentive policies, and
+        committee; never its dates)."""
+        if not request.user.has_perm("nominations.manage_cycle"):
+            raise NotFoundError()
+        data = s.CycleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cycle = services.cycle_create(**data.validated_data)
+        return Response(
+            s.CycleDetailSerializer(self._cycle(cycle.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.CyclePatchSerializer, responses=s.CycleDetailSerializer)
+    def partial_update(self, request, pk=None):
+        """Change the name, dates and rules (secretariat). Dates stay in order;
+        the rules nominating depends on are frozen once the cycle leaves
+        ``draft``, the ranking settings at publication."""
+        cycle = managed_cycle(request, pk)
+        data = s.CyclePatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.cycle_update(cycle_id=cycle.pk, **data.validated_data)
+        return Response(s.CycleDetailSerializer(self._cycle(pk)).data)
+
+    @extend_schema(request=s.RubricInputSerializer, responses=s.CycleDetailSerializer)
+    @action(detail=True, methods=["put"])
+    def rubric(self, request, pk=None):
+        """Replace the cycle's rubric with a new version of it (secretariat,
+        in ``draft``): weights are whole numbers adding up to 100."""
+        cycle = managed_cycle(request, pk)
+        data = s.RubricInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.cycle_rubric_replace(cycle_id=cycle.pk, **data.validated_data)
+        return Response(s.CycleDetailSerializer(self._cycle(pk)).data)
+
+    @extend_schema(responses=s.ReadinessSerializer)
+    @action(detail=True, methods=["get"])
+    def readiness(self, request, pk=None):
+        """What is missing before the cycle can open for nominations
+        (secretariat); moving it out of ``draft`` refuses with the same problems."""
+        cycle = managed_cycle(request, pk)
+        problems = readiness.cycle_problems(cycle)
+        return Response(
+            {
+                "ready": not problems,
+                "problems": [p.as_dict() for p in problems],
+                "warnings": [w.as_dict() for w in readiness.cycle_warnings(cycle)],
+            }
+        )
 
     @extend_schema(request=s.PhaseInputSerializer, responses=s.CycleDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -1,5 +1,6 @@
 """Writes of the nominations app, by concern: ``rubrics``, ``cycles``,
-``drafts`` (nominations by supervisors, submission, screening),
+``setup`` (a cycle, its categories, rubric, award levels
+and committee), ``drafts`` (nominations by supervisors, submission, screening),
 ``evidence_files``, ``reviews`` (conflicts, scoring, reopening) and
 ``results`` (decisions, publication). Other apps and the views call them as
 ``nominations.services.<name>``.
@@ -7,7 +8,7 @@
 Every nomination state change goes through ``workflow.nomination_transition``.
 """
 
-from .cycles import committee_member_add, cycle_create, cycle_set_phase, cycles_advance_due
+from .cycles import cycle_set_phase, cycles_advance_due
 from .drafts import (
     nomination_create,
     nomination_delete,
@@ -21,13 +22,37 @@ from .evidence_files import evidence_add, evidence_delete
 from .results import cycle_publish, nomination_decide, publication_jobs_message
 from .reviews import conflict_declare, review_reopen, review_save
 from .rubrics import rubric_create, rubric_default, rubric_in_use, rubric_new_version
+from .setup import (
+    award_level_add,
+    award_level_delete,
+    award_level_update,
+    category_add,
+    category_delete,
+    category_update,
+    committee_member_add,
+    committee_member_remove,
+    committee_member_update,
+    cycle_create,
+    cycle_rubric_replace,
+    cycle_update,
+)
 
 __all__ = [
+    "award_level_add",
+    "award_level_delete",
+    "award_level_update",
+    "category_add",
+    "category_delete",
+    "category_update",
     "committee_member_add",
+    "committee_member_remove",
+    "committee_member_update",
     "conflict_declare",
     "cycle_create",
     "cycle_publish",
+    "cycle_rubric_replace",
     "cycle_set_phase",
+    "cycle_update",
     "cycles_advance_due",
     "evidence_add",
     "evidence_delete",

@@ -15,7 +15,7 @@ from core.types import Actor
 from nominations.models import Category, Cycle, Nomination, Nominee
 from nominations.workflow import S, nomination_transition
 from people.models import Employee
-from people.selectors import employee_reporting_line_ids
+from people.selectors import employee_reporting_line_ids, orgunit_subtree
 
 P = Cycle.Phase
 
@@ -23,8 +23,24 @@ P = Cycle.Phase
 NOMINATION_FIELDS = ("title", "problem", "solution", "impact", "started_on", "psm_statements")
 
 
+def _outside_scope(cycle: Cycle, nominees: list[Employee]) -> list[str]:
+    """The ids of nominees outside the cycle's org unit (and the units below it)."""
+    if cycle.scope_unit is None:
+        return []
+    units = {n.org_unit_id for n in nominees}
+    inside = set(
+        orgunit_subtree(unit=cycle.scope_unit).filter(pk__in=units).values_list("pk", flat=True)
+    )
+    return [str(n.pk) for n in nominees if n.org_unit_id not in inside]
+
+
 def _check_nominees(
-    *, nominator: Employee, category: Category, nominees: list[Employee], lead: Employee | None
+    *,
+    nominator: Employee,
+    cycle: Cycle,
+    category: Category,
+    nominees: list[Employee],
+    lead: Employee | None,
 ) -> None:
     errors: dict[str, list[str]] = {}
     if not nominees:
@@ -40,6 +56,11 @@ def _check_nominees(
             # The ids the caller gave, never the people's NIPs or names.
             errors["nominees"] = [
                 _("Not in your reporting line: employee id %(ids)s.") % {"ids": ", ".join(outside)}
+            ]
+        elif outside := _outside_scope(cycle, nominees):
+            errors["nominees"] = [
+                _("Not in the org unit this cycle is for: employee id %(ids)s.")
+                % {"ids": ", ".join(outside)}
             ]
         elif not category.team and len(nominees) > 1:
             errors["nominees"] = [_("This category is for one person; choose a team category.")]
@@ -77,7 +98,9 @@ def nomination_create(
         raise ConflictError(_("This cycle is not taking nominations."))
     if category.cycle_id != cycle.pk:
         raise ValidationError({"category": _("This category belongs to another cycle.")})
-    _check_nominees(nominator=nominator, category=category, nominees=nominees, lead=lead)
+    _check_nominees(
+        nominator=nominator, cycle=cycle, category=category, nominees=nominees, lead=lead
+    )
     _check_statements(cycle, fields.get("psm_statements") or {})
     with transaction.atomic():
         nomination = Nomination.objects.create(
@@ -122,7 +145,11 @@ def nomination_update(
             current = [n.employee for n in nomination.nominees.select_related("employee")]
             new_nominees = nominees if nominees is not None else current
             _check_nominees(
-                nominator=nomination.nominator, category=category, nominees=new_nominees, lead=lead
+                nominator=nomination.nominator,
+                cycle=nomination.cycle,
+                category=category,
+                nominees=new_nominees,
+                lead=lead,
             )
             if nominees is not None or lead is not None:
                 lead = lead or new_nominees[0]

@@ -57,12 +57,13 @@ def rubric_default() -> Rubric:
         criteria=[
             {
                 "code": code,
-                "name": name,
+                "name_id": names[0],
+                "name_en": names[1],
                 "group": group,
                 "weight": weight,
                 "asks_statement": asks,
                 "levels": levels,
             }
-            for code, name, group, weight, asks, levels in defaults.DEFAULT_CRITERIA
+            for code, names, group, weight, asks, levels in defaults.DEFAULT_CRITERIA
         ],
     )

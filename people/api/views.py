@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 import django_filters
 from django.contrib.auth import authenticate
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions
@@ -201,8 +200,7 @@ class EmployeeFilter(django_filters.FilterSet):
         fields = ["search", "unit", "active"]
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(nip__startswith=value.replace(" ", "")))
+        return selectors.employee_search(queryset, value)
 
     def filter_unit(self, queryset, name, value):
         unit = OrgUnit.objects.filter(pk=value).first()

@@ -214,7 +214,13 @@ def test_a_rubric_in_use_is_immutable_and_changes_make_a_new_version(cycle, admi
     response = admin_client.post(f"/admin/nominations/rubric/{rubric.pk}/change/", {})
     assert response.status_code == 403
     criteria = [
-        {"code": c.code, "name": c.name, "group": c.group, "weight": c.weight}
+        {
+            "code": c.code,
+            "name_id": c.name_id,
+            "name_en": c.name_en,
+            "group": c.group,
+            "weight": c.weight,
+        }
         for c in rubric.criteria.all()
     ]
     newer = services.rubric_new_version(rubric=rubric, criteria=criteria)

@@ -11,20 +11,44 @@ from .conftest import screenshot
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
-def test_nomination_to_downloaded_certificate_in_the_browser(
+def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     demo, login, live_server, celery_worker, tmp_path
 ):
     from nominations.models import Cycle
 
     base = live_server.url
-    cycle = Cycle.objects.get().pk
+
+    # Secretariat: a new cycle copied from the demo one, a weight changed, a
+    # deputy chair added, opened — all through the web.
+    page = login("secretariat")
+    page.goto(f"{base}/cycles")
+    page.click("a[href='/cycles/new']")
+    page.fill("#id_name", "Anugerah Inovasi 2027")
+    page.select_option("#id_copy_from", str(Cycle.objects.get(name="Anugerah Inovasi 2026").pk))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#checklist")
+    cycle = Cycle.objects.get(name="Anugerah Inovasi 2027").pk
+    screenshot(page, "secretariat-setup")
+    page.goto(f"{base}/cycles/{cycle}/rubric")
+    page.fill("input[name=c0-weight]", "14")  # public interest 12 → 14
+    page.fill("input[name=c4-weight]", "13")  # novelty 15 → 13
+    page.get_by_role("button", name=re.compile("versi baru|new version")).click()
+    page.wait_for_selector("text=/Bobot berjumlah 100|Weights add up to 100/")
+    assert Cycle.objects.get(pk=cycle).rubric.criteria.get(code="public_interest").weight == 14
+    page.goto(f"{base}/cycles/{cycle}/setup?q=Yusuf#add-member")
+    adding = page.locator("#committee form", has_text="Yusuf Ramadhan")
+    adding.locator("select").select_option("deputy_chair")
+    adding.get_by_role("button").click()
+    page.wait_for_selector("#committee >> text=Yusuf Ramadhan")
+    page.goto(f"{base}/cycles/{cycle}")
+    page.click("form[action$='/phase'] button")
+    page.wait_for_selector("main [role=status]")
+    assert Cycle.objects.get(pk=cycle).phase == "nominating"
 
     # Supervisor: a nomination in steps, with an evidence file, submitted.
     page = login("supervisor")
     page.goto(f"{base}/nominations/new")
-    page.select_option(
-        "#id_category", label="Anugerah Inovasi 2026 — Teknologi baru / New technology"
-    )
+    page.select_option("#id_category", label="Anugerah Inovasi 2027 — Teknologi baru")
     page.get_by_label(re.compile("Budi Santoso")).check()
     page.click("main button[type=submit]")
     page.fill("#id_title", "Layanan izin satu hari")
@@ -134,9 +158,7 @@ def test_bad_input_shows_the_error_beside_the_field_and_keeps_what_was_typed(
 ):
     page = login("supervisor")
     page.goto(f"{live_server.url}/nominations/new")
-    page.select_option(
-        "#id_category", label="Anugerah Inovasi 2026 — Teknologi baru / New technology"
-    )
+    page.select_option("#id_category", label="Anugerah Inovasi 2026 — Teknologi baru")
     page.get_by_label(re.compile("Budi Santoso")).check()
     page.click("main button[type=submit]")
     page.fill("#id_title", "Antrian daring puskesmas")

@@ -30,6 +30,9 @@ MAIN_PAGES = [
     ("/nominations/new", "supervisor", 8),
     ("/reviews", "reviewers", 7),
     ("/cycles", "secretariat", 7),
+    ("/cycles/new", "secretariat", 7),
+    ("/cycles/{cycle}/setup", "secretariat", 18),
+    ("/cycles/{cycle}/rubric", "secretariat", 8),
     ("/cycles/{cycle}/screening", "secretariat", 10),
     # + 1 since the page also waits for the results-published event's handlers
     ("/cycles/{cycle}/publication", "secretariat", 14),
@@ -114,6 +117,9 @@ def test_a_reviewer_cannot_open_someone_elses_review(published, reviewers, cycle
     ("url", "who"),
     [
         ("/cycles/{cycle}/screening", "supervisor"),
+        ("/cycles/{cycle}/setup", "chair"),
+        ("/cycles/{cycle}/rubric", "chair"),
+        ("/cycles/new", "supervisor"),
         ("/cycles/{cycle}/publication", "hr"),
         ("/incentives", "secretariat"),
         ("/webhooks", "outsider"),

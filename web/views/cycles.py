@@ -20,7 +20,7 @@ from core import events, jobs
 from core.errors import ApplicationError, NotFoundError
 from core.jobs import task_payload, task_visible
 from nominations import assignment as assignment_service
-from nominations import services
+from nominations import readiness, services
 from nominations.events import ResultsPublished
 from nominations.listing import FIELDS, nomination_payloads
 from nominations.models import Assignment, Cycle, Nomination
@@ -87,6 +87,7 @@ def cycle_detail(request, pk):
     )
     statuses = [(label, counts.get(value, 0), value) for value, label in Nomination.Status.choices]
     manage = request.user.has_perm("nominations.manage_cycle", cycle)
+    problems = readiness.cycle_problems(cycle) if manage and cycle.phase == P.DRAFT else []
     return render(
         request,
         "web/cycles/detail.html",
@@ -96,6 +97,7 @@ def cycle_detail(request, pk):
             "next_phase": NEXT_PHASE.get(cycle.phase),
             "next_label": P(NEXT_PHASE[cycle.phase]).label if cycle.phase in NEXT_PHASE else "",
             "manage": manage,
+            "problems": problems,
             "undelivered": (
                 undelivered_mail(cycle_id=cycle.pk) + undelivered_award_mail(cycle_id=cycle.pk)
                 if manage
@@ -293,7 +295,7 @@ def ranking(request, pk):
     for row in data["results"]:
         row["status_label"] = labels.get(row["status"], row["status"])
         by_category[row["category"]].append(row)
-    names = dict(cycle.categories.values_list("code", "name"))
+    names = {c.code: c.name for c in cycle.categories.all()}
     groups = []
     for code, rows in by_category.items():
         rows.sort(key=lambda r: -(r[key] if r[key] is not None else -1))

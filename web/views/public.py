@@ -108,7 +108,7 @@ class RecognitionFeed(Feed):
         return item.names
 
     def item_categories(self, item):
-        return [item.award_level.name_id, item.category.name, item.cycle.name]
+        return [item.award_level.name, item.category.name, item.cycle.name]
 
 
 def _verify_throttled(request) -> bool:

@@ -49,19 +49,10 @@ def queue(request):
 def _criteria_rows(assignment, scores, comments, errors):
     rows = []
     for criterion in assignment.nomination.cycle.rubric.criteria.all():
-        descriptors = {
-            level.get("value"): level.get("descriptor", "")
-            for level in criterion.levels or []
-            if isinstance(level, dict)
-        }
-        scale = [
-            (value, descriptors.get(value, ""))
-            for value in range(criterion.scale_min, criterion.scale_max + 1)
-        ]
         rows.append(
             {
                 "criterion": criterion,
-                "scale": scale,
+                "scale": criterion.scale(),
                 "score": scores.get(criterion.code),
                 "comment": comments.get(criterion.code, ""),
                 "errors": errors.get(f"scores.{criterion.code}", [])
