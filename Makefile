@@ -23,6 +23,8 @@ var/static/staticfiles.json: requirements-dev.lock $(shell find . -path ./var -p
 
 ## Embedded default: SQLite, jobs in-process, demo data, http://127.0.0.1:8000
 run: export SECRET_KEY_FILE = $(CURDIR)/var/secret-key
+# Links on certificates, in e-mails and webhooks point where this server runs.
+run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: setup var/secret-key var/static/staticfiles.json
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py init_signing_key

@@ -53,6 +53,23 @@ def review_scores(values: dict[str, int], specs: list[CriterionSpec]) -> ReviewS
     )
 
 
+def criterion_specs(criteria) -> list[CriterionSpec]:
+    """The scoring facts of rubric criteria (model rows or anything alike)."""
+    return [CriterionSpec(c.code, c.group, c.weight, c.scale_min, c.scale_max) for c in criteria]
+
+
+def review_preview(values: dict[str, int], criteria) -> ReviewScores | None:
+    """The scores a review would get, once every criterion has a valid score
+    (a reviewer sees their own total while scoring); ``None`` before that."""
+    specs = criterion_specs(criteria)
+    if any(
+        not isinstance(values.get(s.code), int) or not s.scale_min <= values[s.code] <= s.scale_max
+        for s in specs
+    ):
+        return None
+    return review_scores(values, specs)
+
+
 def krippendorff_alpha(units: np.ndarray, values: np.ndarray) -> float | None:
     """Krippendorff's alpha for interval data, from long-form ratings
     (``values[i]`` is a rating of unit ``units[i]``); ``None`` where undefined.

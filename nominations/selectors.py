@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import i18n
 from core.db import fetch_prepared
 from core.errors import NotFoundError
 from core.types import Viewer
@@ -343,6 +344,34 @@ def screening_findings(*, cycle: Cycle) -> dict[int, list[dict]]:
                 }
             )
     return dict(findings)
+
+
+def screening_report(*, cycle: Cycle) -> dict:
+    """The submitted nominations waiting for screening, each with its
+    automatic findings, and one sentence that sums them up."""
+    findings = screening_findings(cycle=cycle)
+    waiting = list(
+        cycle.nominations.filter(status=S.SUBMITTED)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", "title")
+    )
+    flagged = sum(1 for pk, _title in waiting if findings.get(pk))
+    if not waiting:
+        message = _("No submitted nominations wait for screening.")
+    elif not flagged:
+        message = _("No findings: every submitted nomination passes the automatic checks.")
+    else:
+        message = _("%(flagged)d of %(total)d submitted nominations have findings.") % {
+            "flagged": flagged,
+            "total": len(waiting),
+        }
+    return {
+        "message": message,
+        "results": [
+            {"nomination": pk, "title": title, "findings": findings.get(pk, [])}
+            for pk, title in waiting
+        ],
+    }
 
 
 # --- ranking ---------------------------------------------------------------------
@@ -690,12 +719,12 @@ def nominations_per_unit(*, cycle: Cycle) -> list[tuple[str, int, int]]:
 
 
 def award_level_names(*, cycle_ids: Iterable[int]) -> dict[tuple[int, str], str]:
-    """``{(cycle id, level code): Indonesian name}`` (one query)."""
+    """``{(cycle id, level code): name in the active language}`` (one query)."""
     return {
-        (cycle, code): name
-        for cycle, code, name in AwardLevel.objects.filter(cycle_id__in=cycle_ids).values_list(
-            "cycle_id", "code", "name_id"
-        )
+        (cycle, code): i18n.pick({"id": name_id, "en": name_en})
+        for cycle, code, name_id, name_en in AwardLevel.objects.filter(
+            cycle_id__in=cycle_ids
+        ).values_list("cycle_id", "code", "name_id", "name_en")
     }
 
 

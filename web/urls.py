@@ -10,6 +10,7 @@ urlpatterns = [
     path("recognitions/<int:pk>", public.post_detail, name="recognition-detail"),
     path("verify/<str:code>", public.verify_page, name="verify-page"),
     path("", home.home, name="home"),
+    path("favicon.ico", public.favicon),
     path("login", home.LoginView.as_view(), name="login"),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
     # staff

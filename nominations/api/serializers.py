@@ -214,6 +214,24 @@ class ProblemSerializer(strict.Serializer):
     message = serializers.CharField()
 
 
+class FindingSerializer(strict.Serializer):
+    code = serializers.ChoiceField(
+        choices=["too_young", "inactive_nominee", "duplicate_title", "unit_over_quota"]
+    )
+    message = serializers.CharField()
+
+
+class ScreeningRowSerializer(strict.Serializer):
+    nomination = serializers.IntegerField()
+    title = serializers.CharField()
+    findings = FindingSerializer(many=True, help_text="empty: no findings")
+
+
+class ScreeningReportSerializer(strict.Serializer):
+    message = serializers.CharField(help_text="e.g. “No findings: …” or “2 of 5 … have findings.”")
+    results = ScreeningRowSerializer(many=True)
+
+
 class ReadinessSerializer(strict.Serializer):
     ready = serializers.BooleanField(help_text="no problems: the cycle can open")
     problems = ProblemSerializer(many=True, help_text="each stops the cycle opening")

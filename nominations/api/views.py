@@ -155,20 +155,15 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotFoundError()
         return Response(selectors.ranking_payload(selectors.cycle_ranking(cycle=cycle)))
 
-    @extend_schema(
-        responses={
-            200: OpenApiResponse(
-                description="{nomination id: [{code, message}, …]} for submitted nominations"
-            )
-        }
-    )
+    @extend_schema(responses=s.ScreeningReportSerializer)
     @action(detail=True, methods=["get"])
     def screening(self, request, pk=None):
-        """The automatic screening findings of the cycle's submitted nominations."""
+        """The submitted nominations waiting for screening, each with its
+        automatic findings (an empty list: none), and a sentence summing up."""
         cycle = self._cycle(pk)
         if not request.user.has_perm("nominations.manage_cycle", cycle):
             raise NotFoundError()
-        return Response({str(k): v for k, v in selectors.screening_findings(cycle=cycle).items()})
+        return Response(s.ScreeningReportSerializer(selectors.screening_report(cycle=cycle)).data)
 
     @HISTORY_SCHEMA
     @action(detail=True, methods=["get"])

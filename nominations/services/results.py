@@ -99,7 +99,9 @@ def cycle_publish(*, cycle_id: int, actor: Actor) -> Cycle:
     Within the transaction: the ``ResultsPublished`` event is recorded
     (``core.events.emit``: its handlers in ``config/events.py`` — certificates
     and rewards — run after the commit, each in its own job), and one
-    ``ResultNotice`` row per nominee and nominator. After the commit: the
+    ``ResultNotice`` row per nominator, and per nominee of a nomination
+    without an award (an awarded nominee gets the award e-mail instead: one
+    e-mail at publication). After the commit: the
     event's jobs and the result e-mail job are queued; the e-mail job is
     idempotent (a notice is claimed before it is sent).
     """
@@ -116,7 +118,9 @@ def cycle_publish(*, cycle_id: int, actor: Actor) -> Cycle:
         events.emit(results_published(cycle_id=cycle.pk, published_at=published_at))
         people = set()
         for nomination in cycle.nominations.filter(status=S.PUBLISHED).prefetch_related("nominees"):
-            people |= {(nomination.pk, n.employee_id) for n in nomination.nominees.all()}
+            # An awarded nominee hears once, from the award e-mail (rewards).
+            if nomination.award_level_id is None:
+                people |= {(nomination.pk, n.employee_id) for n in nomination.nominees.all()}
             people.add((nomination.pk, nomination.nominator_id))
         ResultNotice.objects.bulk_create(
             [ResultNotice(nomination_id=n, employee_id=e) for n, e in sorted(people)],

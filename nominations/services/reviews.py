@@ -46,11 +46,7 @@ def conflict_declare(*, nomination: Nomination, actor: Actor, reason: str) -> De
 
 def _compute(review: Review, criteria: list[Criterion]) -> None:
     result = scoring.review_scores(
-        {c.code: review.scores[c.code] for c in criteria},
-        [
-            scoring.CriterionSpec(c.code, c.group, c.weight, c.scale_min, c.scale_max)
-            for c in criteria
-        ],
+        {c.code: review.scores[c.code] for c in criteria}, scoring.criterion_specs(criteria)
     )
     review.score = Decimal(str(round(result.total, 3)))
     review.psm_score = Decimal(str(round(result.psm, 3)))

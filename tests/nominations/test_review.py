@@ -181,12 +181,30 @@ def test_screening_findings(api, supervisor, subordinate, junior, secretariat, c
     junior.save()
     for item in (young, twin):
         services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
-    findings = api.as_(secretariat).get(f"/api/v1/cycles/{cycle.pk}/screening").json()
-    assert {k: sorted(f["code"] for f in v) for k, v in findings.items()} == {
-        str(young.pk): ["duplicate_title", "too_young", "unit_over_quota"],
-        str(twin.pk): ["duplicate_title", "inactive_nominee", "unit_over_quota"],
+    report = api.as_(secretariat).get(f"/api/v1/cycles/{cycle.pk}/screening").json()
+    assert report["message"] == "2 of 2 submitted nominations have findings."
+    assert {
+        r["nomination"]: sorted(f["code"] for f in r["findings"]) for r in report["results"]
+    } == {
+        young.pk: ["duplicate_title", "too_young", "unit_over_quota"],
+        twin.pk: ["duplicate_title", "inactive_nominee", "unit_over_quota"],
     }
     assert api.as_(supervisor).get(f"/api/v1/cycles/{cycle.pk}/screening").status_code == 404
+
+
+def test_screening_says_so_when_there_is_nothing_to_find(
+    api, supervisor, subordinate, secretariat, cycle
+):
+    url = f"/api/v1/cycles/{cycle.pk}/screening"
+    empty = api.as_(secretariat).get(url).json()
+    assert empty == {"message": "No submitted nominations wait for screening.", "results": []}
+    item = nomination(cycle, supervisor, [subordinate])
+    services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+    report = api.as_(secretariat).get(url).json()
+    assert report["message"] == (
+        "No findings: every submitted nomination passes the automatic checks."
+    )
+    assert report["results"] == [{"nomination": item.pk, "title": item.title, "findings": []}]
 
 
 def test_rubric_weights_must_sum_to_100(db):

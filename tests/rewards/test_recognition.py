@@ -4,6 +4,7 @@ import json
 
 import feedparser
 from django.core import mail
+from django.utils import timezone
 
 from certificates.models import Certificate
 from certificates.services import certificate_issue
@@ -212,3 +213,26 @@ def test_publication_queues_each_post_for_each_active_endpoint_and_counts_it(
     assert set(WebhookDelivery.objects.values_list("endpoint_id", flat=True)) == {active.pk}
     assert set(WebhookDelivery.objects.values_list("post__cycle_id", flat=True)) == {cycle.pk}
     assert services.publication_process(cycle_id=cycle.pk) is None  # done once
+
+
+def test_a_post_shows_its_date_and_carries_open_graph_tags(published):
+    from django.test import Client
+
+    post = RecognitionPost.objects.get(nomination=published["gold"])
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/recognitions/{post.pk}").content.decode()
+    day = timezone.localtime(post.published_at)
+    assert f"{day.day} {day:%B %Y}</time>" in page
+    assert f'<meta property="og:title" content="{post.title}">' in page
+    assert (
+        f'<meta property="og:url" content="http://127.0.0.1:8000/recognitions/{post.pk}">' in page
+    )
+    wall = Client(HTTP_ACCEPT_LANGUAGE="en").get("/recognitions").content.decode()
+    assert f"{day.day} {day:%B %Y}</time>" in wall
+
+
+def test_the_favicon_is_served(db):
+    from django.test import Client
+
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301
+    assert Client().get(response["Location"]).status_code == 200

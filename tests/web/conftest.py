@@ -11,6 +11,9 @@ from tests.nominations.helpers import move_to
 # A reviewed cycle with a lenient reviewer and a split decision.
 from tests.nominations.test_ranking_adjusted import reviewed  # noqa: F401 - a fixture
 
+# A nomination in review with three assigned reviewers.
+from tests.nominations.test_review import in_review  # noqa: F401 - a fixture
+
 # The published cycle of the rewards tests, for pages that show its results.
 from tests.rewards.conftest import policy, published  # noqa: F401 - fixtures
 

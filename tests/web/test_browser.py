@@ -65,6 +65,9 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     page.set_input_files("#files", str(evidence))
     page.click("form[hx-post] button[type=submit]")
     page.wait_for_selector("#evidence >> text=laporan.pdf")
+    # Listed in the table at once (not only in the upload's outcome).
+    assert "laporan.pdf" in page.inner_text("#evidence tbody")
+    assert "Belum ada bukti" not in page.inner_text("#evidence")
     page.get_by_role("button", name=re.compile("^(Lanjutkan|Continue)$")).click()
     page.get_by_role("button", name=re.compile("Ajukan|Submit")).click()
     page.wait_for_selector("text=Layanan izin satu hari")

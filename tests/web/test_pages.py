@@ -225,3 +225,34 @@ def test_publication_progress_finishes_only_when_every_handler_has_run(
     assert "Finished" not in status()  # the certificate is still to be issued
     certificate_issue(certificate_id=Certificate.objects.get().pk)
     assert status() == "<strong>Finished"
+
+
+def test_an_uploaded_file_is_listed_at_once(cycle, supervisor, subordinate):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.nominations.helpers import PDF_BYTES, nomination
+
+    draft = nomination(cycle, supervisor, [subordinate])
+    response = client_for(supervisor).post(
+        f"/nominations/{draft.pk}/evidence",
+        {"files": [SimpleUploadedFile("laporan.pdf", PDF_BYTES)]},
+        HTTP_HX_REQUEST="true",
+    )
+    table = response.content.decode().split("<tbody>")[1]
+    assert "laporan.pdf" in table
+    assert "No evidence yet." not in table
+
+
+def test_a_reviewer_sees_their_own_total_once_every_criterion_is_scored(in_review, reviewers):
+    from tests.nominations.helpers import ALL_FIVE
+    from tests.nominations.test_review import assignment_of
+
+    assignment = assignment_of(reviewers[0], in_review)
+    client = client_for(reviewers[0])
+    page = client.get(f"/reviews/{assignment.pk}").content.decode()
+    assert "once every criterion is scored" in page
+    form = {f"score-{code}": "5" for code in ALL_FIVE} | {"score-novelty": "1", "action": "draft"}
+    client.post(f"/reviews/{assignment.pk}", form)
+    page = client.get(f"/reviews/{assignment.pk}").content.decode()
+    # Novelty (weight 15) at the bottom of its scale, everything else at the top.
+    assert "Your score: <strong>85.0</strong> of 100 (PSM 100.0, innovation 75.0)." in page

@@ -36,8 +36,19 @@ def get(mapping, key):
 @register.filter
 def level_name(level):
     """An award level's name in the active language."""
-    from django.utils.translation import get_language
+    return "" if level is None else level.name
 
-    if level is None:
+
+@register.filter
+def iso_date(value):
+    """An ISO 8601 text (as the JSON payloads carry it) as a datetime in the
+    current time zone, for the ``date`` filter; empty when it is not one."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
         return ""
-    return level.name_en if (get_language() or "").startswith("en") else level.name_id
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment

@@ -317,7 +317,7 @@ def ranking(request, pk):
         "groups": groups,
         "adjusted": adjusted,
         "key": key,
-        "levels": {lv.code: lv.name_id for lv in cycle.award_levels.all()},
+        "levels": {lv.code: lv.name for lv in cycle.award_levels.all()},
         "leniency_chart": charts.diverging_bars(
             # xgettext:no-python-format
             _("Reviewer leniency: points above or below the panel, with a 95% interval"),

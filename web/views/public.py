@@ -56,6 +56,14 @@ def wall(request):
     )
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("web/favicon.svg"), permanent=True)
+
+
 def post_detail(request, pk):
     try:
         post = selectors.recognition_post_get(pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError, NotFoundError
 from nominations import services
 from nominations.models import Assignment
+from nominations.scoring import review_preview
 from nominations.selectors import assignment_get, assignment_list, reviewer_view
 from web.helpers import (
     criteria_names,
@@ -115,6 +116,7 @@ def scoring(request, pk):
             "evidence": view["evidence"],
             "others": view["other_reviews"],
             "rows": _criteria_rows(assignment, scores, comments, errors),
+            "total": review_preview(scores, assignment.nomination.cycle.rubric.criteria.all()),
             "locked": assignment.status == Assignment.Status.SUBMITTED,
             "blind": view["blind"],
             "criteria_names": criteria_names(assignment.nomination.cycle),

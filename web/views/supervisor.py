@@ -186,7 +186,7 @@ def _step_evidence(request, nomination, me, context):
     return render(
         request,
         "web/supervisor/step_evidence.html",
-        {"evidence": nomination.evidence.all(), **context},
+        {"evidence": Evidence.objects.filter(nomination=nomination), **context},
     )
 
 
@@ -252,7 +252,11 @@ def evidence_upload(request, pk):
             results.append((upload.name, []))
     if not results:
         results.append(("", [_("Choose at least one file.")]))
-    context = {"nomination": nomination, "evidence": nomination.evidence.all(), "results": results}
+    context = {
+        "nomination": nomination,
+        "evidence": Evidence.objects.filter(nomination=nomination),
+        "results": results,
+    }
     if request.htmx:
         return render(request, "web/supervisor/_evidence.html", context)
     for name, texts in results:
@@ -275,7 +279,7 @@ def evidence_delete(request, pk, evidence_pk):
         return render(
             request,
             "web/supervisor/_evidence.html",
-            {"nomination": nomination, "evidence": nomination.evidence.all()},
+            {"nomination": nomination, "evidence": Evidence.objects.filter(nomination=nomination)},
         )
     return redirect("web-nomination-step", pk, "evidence")
 
