@@ -395,6 +395,8 @@ class RankingRow:
     disagreement: float | None = None
     reviews: int = 0
     proposed_award_level: str | None = None
+    # The chair's decision (an award level's code), once decided.
+    decided_award_level: str | None = None
     submitted_at: dt.datetime | None = None
     status: str = ""
     # Set when the chair may not decide (assignment.chair_conflicts).
@@ -449,8 +451,10 @@ def ranking_inputs(*, cycle: Cycle) -> tuple[Any, Any, list[scoring.LevelRule]]:
     nominations = pd.DataFrame.from_records(
         cycle.nominations.filter(
             status__in=[S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.PUBLISHED]
-        ).values_list("id", "title", "category__code", "submitted_at", "status"),
-        columns=["nomination", "title", "category", "submitted_at", "status"],
+        ).values_list(
+            "id", "title", "category__code", "submitted_at", "status", "award_level__code"
+        ),
+        columns=["nomination", "title", "category", "submitted_at", "status", "decided"],
     ).set_index("nomination")
     levels = [
         scoring.LevelRule(lv.code, float(lv.min_score), lv.quota)
@@ -503,6 +507,7 @@ def cycle_ranking(*, cycle: Cycle) -> Ranking:
             disagreement=d,
             reviews=int(f.reviews),
             proposed_award_level=proposed,
+            decided_award_level=f.decided if isinstance(f.decided, str) else None,
             submitted_at=f.submitted_at,
             status=f.status,
         )
@@ -621,6 +626,7 @@ def ranking_payload(ranking: Ranking) -> dict:
                 "normalised_score": r.adjusted_score,
                 "reviews": r.reviews,
                 "proposed_award_level": r.proposed_award_level,
+                "decided_award_level": r.decided_award_level,
                 "decided_by": r.decided_by,
                 "chair_conflict": r.chair_conflict,
             }

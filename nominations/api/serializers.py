@@ -652,6 +652,9 @@ class RankingRowSerializer(strict.Serializer):
     normalised_score = serializers.FloatField(help_text="the adjusted score (its former name)")
     reviews = serializers.IntegerField()
     proposed_award_level = serializers.CharField(allow_null=True)
+    decided_award_level = serializers.CharField(
+        allow_null=True, help_text="the chair's decision (a level's code); null until decided"
+    )
     decided_by = serializers.ChoiceField(
         choices=["chair", "deputy_chair", "none"],
         help_text="who may decide: the deputy chair where the chair is in conflict; "

@@ -1,19 +1,23 @@
-"""The cycle set-up API (DESIGN §7.2), for the secretariat: a cycle's
-categories, award levels and committee. The cycle itself (create, change,
-rubric, readiness) is on ``CycleViewSet``. Everyone else gets 404."""
+"""The cycle set-up and oversight API (DESIGN §7.2): a cycle's categories,
+award levels and committee for the secretariat (the cycle itself — create,
+change, rubric, readiness — is on ``CycleViewSet``); the ranking and review
+exports for the secretariat and the chair. Everyone else gets 404."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.csv import XLSX_TYPE, csv_response, xlsx_response
 from core.errors import NotFoundError
-from nominations import selectors, services
+from nominations import exports, selectors, services
 from nominations.models import AwardLevel, Category, CommitteeMember, Cycle
 
 from . import serializers as s
@@ -175,3 +179,55 @@ class CommitteeMemberView(APIView):
         cycle = managed_cycle(request, cycle_pk)
         services.committee_member_remove(member=_one(_members(cycle), pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _ExportView(APIView):
+    """A spreadsheet of the cycle (secretariat, chair), ``csv`` or ``xlsx``."""
+
+    name = ""
+    columns: list[str] = []
+
+    def rows(self, cycle: Cycle):
+        raise NotImplementedError
+
+    @extend_schema(
+        parameters=[OpenApiParameter("ext", str, OpenApiParameter.PATH, enum=["csv", "xlsx"])],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="the CSV"),
+            (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="the workbook"),
+        },
+    )
+    def get(self, request, cycle_pk, ext):
+        cycle = selectors.cycle_list().filter(pk=cycle_pk).first()
+        if (
+            ext not in ("csv", "xlsx")
+            or cycle is None
+            or not request.user.has_perm("nominations.view_ranking", cycle)
+        ):
+            raise NotFoundError()
+        filename = f"{self.name}-{cycle.pk}-{timezone.localdate():%Y%m%d}.{ext}"
+        if ext == "csv":
+            return csv_response(filename, self.columns, self.rows(cycle))
+        return xlsx_response(filename, self.name, self.columns, self.rows(cycle))
+
+
+class RankingExportView(_ExportView):
+    """The ranking, one row per nomination: its scores, the proposed and the
+    decided award level (secretariat, chair)."""
+
+    name = "ranking"
+    columns = exports.RANKING_COLUMNS
+
+    def rows(self, cycle):
+        return exports.ranking_rows(cycle=cycle)
+
+
+class ReviewsExportView(_ExportView):
+    """Every review of the cycle, one row per review and criterion: the
+    reviewer, the score and the comment (secretariat, chair)."""
+
+    name = "reviews"
+    columns = exports.REVIEW_COLUMNS
+
+    def rows(self, cycle):
+        return exports.review_rows(cycle=cycle)

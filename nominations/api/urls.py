@@ -16,6 +16,16 @@ urlpatterns = [
     path("cycles/<int:cycle_pk>/committee", setup.CommitteeView.as_view()),
     path("cycles/<int:cycle_pk>/committee/<int:pk>", setup.CommitteeMemberView.as_view()),
     path(
+        "cycles/<int:cycle_pk>/ranking.<str:ext>",
+        setup.RankingExportView.as_view(),
+        name="api-ranking-export",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/reviews.<str:ext>",
+        setup.ReviewsExportView.as_view(),
+        name="api-reviews-export",
+    ),
+    path(
         "nominations/<int:nomination_pk>/evidence/<int:pk>",
         views.EvidenceDownloadView.as_view(),
         name="api-evidence-download",

@@ -327,6 +327,8 @@ def ranking(request, pk):
         else None,
         "can_decide": request.user.has_perm("nominations.decide_nomination", cycle)
         or cycle.pk in roles_for(request)["chair_of"],
+        # Whoever sees the ranking page may download it (view_ranking).
+        "exports": bool(groups),
     }
     template = "web/cycles/_ranking.html" if request.htmx else "web/cycles/ranking.html"
     return render(request, template, context)
