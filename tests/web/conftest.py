@@ -58,9 +58,9 @@ def login(browser, live_server):
     ``password=`` for the users of the test factories)."""
     contexts = []
 
-    def as_(username, *, locale="id-ID", password=PASSWORD):
+    def as_(username, *, locale="id-ID", password=PASSWORD, width=1280, height=900):
         context = browser.new_context(
-            locale=locale, accept_downloads=True, viewport={"width": 1280, "height": 900}
+            locale=locale, accept_downloads=True, viewport={"width": width, "height": height}
         )
         contexts.append(context)
         page = context.new_page()

@@ -246,3 +246,48 @@ def test_the_chair_sees_adjusted_scores_leniency_and_the_flag_in_both_languages(
     page.goto(f"{live_server.url}/cycles/{cycle.pk}/assignment")
     assert "ya: setiap penilai terhubung" in page.inner_text("main")
     screenshot(page, "secretariat-assignment-design")
+
+
+PHONE_PAGES = {
+    "supervisor": ["/", "/team", "/nominations/new", "/my/nominations"],
+    "staff": ["/my/nominations", "/my/certificates", "/my/career"],
+    "reviewer1": ["/reviews"],
+    "chair": ["/cycles", "/cycles/{cycle}", "/cycles/{cycle}/ranking", "/cycles/{cycle}/charts"],
+    "secretariat": [
+        "/cycles/new",
+        "/cycles/{cycle}/setup",
+        "/cycles/{cycle}/rubric",
+        "/cycles/{cycle}/screening",
+        "/cycles/{cycle}/assignment",
+        "/cycles/{cycle}/publication",
+        "/certificates",
+        "/webhooks",
+    ],
+    "hr": ["/incentives"],
+}
+
+
+def test_no_page_is_wider_than_a_phone_and_the_menu_opens(demo, login, live_server):
+    from nominations.models import Cycle
+
+    cycle = Cycle.objects.get().pk
+    wide = []
+    for username, paths in PHONE_PAGES.items():
+        page = login(username, width=390, height=844)
+        for path in ["/recognitions", "/verify", *paths]:
+            page.goto(live_server.url + path.format(cycle=cycle))
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                wide.append((username, path, width))
+    assert wide == []
+    # The links are folded into the menu, which opens on a tap.
+    page = login("secretariat", width=390, height=844)
+    assert not page.get_by_role("link", name="Siklus", exact=True).is_visible()
+    page.click("label[for=menu-toggle]")
+    page.get_by_role("link", name="Siklus", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/cycles")
+    screenshot(page, "secretariat-cycles-phone")
+    # On a desktop the links show without a menu.
+    desktop = login("secretariat")
+    assert desktop.get_by_role("link", name="Siklus", exact=True).is_visible()
+    assert not desktop.locator("label[for=menu-toggle]").is_visible()
