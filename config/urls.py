@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core.api import TaskView
 from core.views import health
+from web.views import home as web_home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,6 +19,8 @@ urlpatterns = [
     # script, for the Content-Security-Policy).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),
+    # The language switch, remembered on the employee for their e-mails.
+    path("i18n/setlang/", web_home.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("web.urls")),
 ]

@@ -406,3 +406,33 @@ class ResultNotice(MailAttempts):
 
     def __str__(self) -> str:
         return f"{self.employee_id} ← {self.nomination_id}"
+
+
+class Reminder(MailAttempts):
+    """One deadline reminder to one person (``nominations.reminders``): the
+    unique constraint makes the daily job send each at most once."""
+
+    class Kind(models.TextChoices):
+        DRAFTS = "drafts", _("drafts before nominations close")
+        REVIEWS_3 = "reviews_3", _("reviews, three days before review closes")
+        REVIEWS_1 = "reviews_1", _("reviews, one day before review closes")
+        DECISIONS = "decisions", _("decisions before deciding closes")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reminders")
+    employee = models.ForeignKey("people.Employee", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    deadline = models.DateField(_("deadline"))
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "employee", "kind", "deadline"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.employee_id} ({self.cycle_id})"

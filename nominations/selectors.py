@@ -374,6 +374,32 @@ def screening_report(*, cycle: Cycle) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Deadline:
+    cycle: Cycle
+    what: str  # "nominating", "reviewing" or "deciding": the phase that closes
+    on: dt.date
+    days: int  # from today; negative when past
+
+
+def upcoming_deadlines(*, today: dt.date | None = None) -> list[Deadline]:
+    """For every cycle taking nominations, reviewing or deciding: the planned
+    day its current phase closes (the next phase's planned start), soonest
+    first; one query."""
+    today = today or timezone.localdate()
+    closes = {
+        Cycle.Phase.NOMINATING: "reviewing_on",
+        Cycle.Phase.REVIEWING: "deciding_on",
+        Cycle.Phase.DECIDING: "publishing_on",
+    }
+    found = []
+    for cycle in Cycle.objects.filter(phase__in=list(closes)).order_by("pk"):
+        day = getattr(cycle, closes[Cycle.Phase(cycle.phase)])
+        if day is not None:
+            found.append(Deadline(cycle, cycle.phase, day, (day - today).days))
+    return sorted(found, key=lambda d: d.on)
+
+
 # --- ranking ---------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import notifications, services
+from . import notifications, reminders, services
 
 
 @shared_task(name="nominations.notify_nominees")
@@ -18,6 +18,11 @@ def send_result_notices(*, cycle_id: int) -> int:
 @shared_task(name="nominations.sweep_notices")
 def sweep_notices() -> int:
     return notifications.notices_sweep()
+
+
+@shared_task(name="nominations.send_reminders")
+def send_reminders() -> int:
+    return reminders.reminders_run()
 
 
 @shared_task(name="nominations.advance_due_cycles")

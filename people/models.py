@@ -94,6 +94,9 @@ class Employee(TimeStampedModel):
     # The employee's own choice, changeable at any time: when False, posts
     # naming them disappear from the public wall, API and feed at once.
     public_recognition = models.BooleanField(_("show me in public recognition"), default=True)
+    # The language of the pages they last chose; their e-mails are written in
+    # it (empty: the site's default, Indonesian).
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login account"),

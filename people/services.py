@@ -30,6 +30,16 @@ def employee_set_public_recognition(*, employee: Employee, public: bool) -> Empl
     return employee
 
 
+def employee_set_language(*, employee: Employee, language: str) -> None:
+    """Remember the language an employee chose for the pages (their e-mails
+    follow it); an unknown code is ignored."""
+    from django.conf import settings
+
+    if language in dict(settings.LANGUAGES) and employee.language != language:
+        employee.language = language
+        employee.save(update_fields=["language", "updated_at"])
+
+
 def _five_years_ago(today: dt.date) -> dt.date:
     try:
         return today.replace(year=today.year - AWARD_WINDOW_YEARS)

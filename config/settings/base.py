@@ -355,6 +355,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "nominations.advance_due_cycles",
         "schedule": 60 * 60,
     },
+    # Deadline reminders, each sent once (nominations.reminders); hourly so a
+    # worker that was down catches up the same day.
+    "send-reminders": {
+        "task": "nominations.send_reminders",
+        "schedule": 60 * 60,
+    },
 }
 
 # Background jobs (core.jobs): a job renews its claim on its rows every

@@ -9,9 +9,6 @@ from openpyxl import load_workbook
 
 from nominations.exports import RANKING_COLUMNS, REVIEW_COLUMNS
 from nominations.models import Review
-from tests.nominations.test_ranking_adjusted import reviewed  # noqa: F401 - a fixture
-
-# ``reviewed``: twelve nominations of ``cycle`` reviewed by six reviewers.
 
 
 def _csv(response) -> list[dict]:
@@ -25,7 +22,7 @@ def _xlsx(response) -> list[dict]:
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
-def test_the_ranking_exports_as_the_api_ranks_it(reviewed, cycle, api, chair, secretariat):  # noqa: F811
+def test_the_ranking_exports_as_the_api_ranks_it(reviewed, cycle, api, chair, secretariat):
     items, _lenient = reviewed
     ranking = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking").json()["results"]
     response = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking.csv")
@@ -48,7 +45,7 @@ def test_the_ranking_exports_as_the_api_ranks_it(reviewed, cycle, api, chair, se
 
 
 def test_after_a_decision_the_ranking_shows_the_decided_level_beside_the_proposed_one(
-    reviewed,  # noqa: F811
+    reviewed,
     cycle,
     api,
     chair,
@@ -83,7 +80,7 @@ def test_after_a_decision_the_ranking_shows_the_decided_level_beside_the_propose
 
 
 def test_every_review_exports_criterion_by_criterion_with_comments(
-    reviewed,  # noqa: F811
+    reviewed,
     cycle,
     api,
     secretariat,
@@ -114,7 +111,7 @@ def test_every_review_exports_criterion_by_criterion_with_comments(
 
 @pytest.mark.parametrize("path", ["ranking.csv", "reviews.xlsx"])
 def test_only_the_secretariat_and_the_chair_download_them(
-    reviewed,  # noqa: F811
+    reviewed,
     cycle,
     api,
     reviewers,

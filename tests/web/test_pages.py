@@ -22,7 +22,7 @@ MAIN_PAGES = [
     ("/", None, 0),
     ("/recognitions", None, 5),
     ("/verify", None, 0),
-    ("/", "subordinate", 14),
+    ("/", "subordinate", 15),
     ("/my/nominations", "subordinate", 11),
     ("/my/certificates", "subordinate", 7),
     ("/my/career", "subordinate", 10),
@@ -256,3 +256,20 @@ def test_a_reviewer_sees_their_own_total_once_every_criterion_is_scored(in_revie
     page = client.get(f"/reviews/{assignment.pk}").content.decode()
     # Novelty (weight 15) at the bottom of its scale, everything else at the top.
     assert "Your score: <strong>85.0</strong> of 100 (PSM 100.0, innovation 75.0)." in page
+
+
+def test_every_role_sees_when_the_current_phase_closes(cycle, subordinate, reviewers):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from nominations.models import Cycle
+
+    Cycle.objects.filter(pk=cycle.pk).update(
+        reviewing_on=timezone.localdate() + dt.timedelta(days=4)
+    )
+    for person in (subordinate, reviewers[0]):
+        page = client_for(person).get("/").content.decode()
+        assert "Anugerah Inovasi Uji: nominations close in 4 days" in page
+    page = client_for(subordinate, language="id").get("/").content.decode()
+    assert "Anugerah Inovasi Uji: nominasi ditutup dalam 4 hari" in page

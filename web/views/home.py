@@ -4,10 +4,17 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from certificates.selectors import certificate_list
 from nominations.models import Assignment, Cycle, Nomination
-from nominations.selectors import assignment_list, cycle_list, nomination_scope
+from nominations.selectors import (
+    assignment_list,
+    cycle_list,
+    nomination_scope,
+    upcoming_deadlines,
+)
 from people.login_limits import login_blocked
 from people.selectors import user_employee
 from rewards.selectors import incentive_list
@@ -92,8 +99,36 @@ def home(request):
             "cards": cards,
             "employee": employee,
             "cycles": cycle_list().prefetch_related(None).order_by("-created_at")[:5],
+            "deadlines": [_deadline_text(d) for d in upcoming_deadlines()],
         },
     )
+
+
+def _deadline_text(deadline) -> str:
+    """“Review closes in 4 days (6 December 2026)” in the active language."""
+    from django.utils import formats
+    from django.utils.translation import gettext, ngettext
+
+    what = {
+        Cycle.Phase.NOMINATING: gettext("nominations close"),
+        Cycle.Phase.REVIEWING: gettext("review closes"),
+        Cycle.Phase.DECIDING: gettext("the results are planned"),
+    }[deadline.what]
+    n = deadline.days
+    if n == 0:
+        when = gettext("today")
+    elif n == 1:
+        when = gettext("tomorrow")
+    elif n > 0:
+        when = ngettext("in %(n)d day", "in %(n)d days", n) % {"n": n}
+    else:
+        when = ngettext("%(n)d day ago", "%(n)d days ago", -n) % {"n": -n}
+    return gettext("%(cycle)s: %(what)s %(when)s (%(date)s).") % {
+        "cycle": deadline.cycle.name,
+        "what": what,
+        "when": when,
+        "date": formats.date_format(deadline.on, "j F Y"),
+    }
 
 
 class LoginView(auth_views.LoginView):
@@ -109,3 +144,16 @@ class LoginView(auth_views.LoginView):
                 status=429,
             )
         return super().post(request, *args, **kwargs)
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, remembering the choice on the employee so
+    their e-mails (reminders) come in it too."""
+    from people.services import employee_set_language
+
+    response = django_set_language(request)
+    employee = user_employee(request.user) if request.user.is_authenticated else None
+    if employee is not None:
+        employee_set_language(employee=employee, language=request.POST.get("language", ""))
+    return response
