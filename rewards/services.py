@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import lifecycle
-from core.errors import ConflictError, NotFoundError
+from core.errors import ApplicationError, ConflictError, NotFoundError
 from core.formats import idr
 from core.jobs import dispatch
 from core.types import Actor
@@ -372,6 +372,63 @@ def incentive_approve(*, record_id: int, actor: Actor, reason: str = "") -> Ince
         )
         _append_career_event(record)
     return record
+
+
+def incentives_decide_many(
+    *, ids: list[int], action: str, actor: Actor, reason: str = ""
+) -> list[dict]:
+    """HR approves or rejects many records at once; one outcome per id, in
+    the order given: ``{id, status, error}`` (``error`` null when done).
+
+    The bonus budget is checked for the batch as a whole: when the pending
+    bonuses of the batch add up to more than a cycle has left, none of that
+    cycle's bonuses in the batch is approved (each says why) and the other
+    records go ahead — so the outcome never depends on the order of the ids.
+    Each record is then decided on its own, as one approval would be (an
+    approval made meanwhile by someone else still cannot overspend)."""
+    if action not in ("approve", "reject"):
+        raise ValidationError({"action": [_("Choose approve or reject.")]})
+    if action == "reject" and not reason.strip():
+        raise ValidationError({"reason": [_("Say why the incentives are rejected.")]})
+    if not actor.has_perm("rewards.decide_incentive"):
+        raise NotFoundError()
+    records = {r.pk: r for r in IncentiveRecord.objects.filter(pk__in=ids)}
+    refused = _over_budget(list(records.values())) if action == "approve" else {}
+    decide = incentive_approve if action == "approve" else incentive_reject
+    results = []
+    for pk in ids:
+        record = records.get(pk)
+        error = _("Not found.") if record is None else refused.get(pk)
+        if error is None:
+            try:
+                record = decide(record_id=pk, actor=actor, reason=reason)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            except ApplicationError as exc:
+                error = exc.message
+        results.append({"id": pk, "status": record.status if record else None, "error": error})
+    return results
+
+
+def _over_budget(records: list[IncentiveRecord]) -> dict[int, str]:
+    """The pending bonuses of a batch whose cycle's budget cannot pay them
+    all, each with the reason."""
+    bonuses: dict[int, list[IncentiveRecord]] = {}
+    for r in records:
+        if r.status == R.PENDING and r.kind == IncentiveKind.BONUS and r.amount > 0:
+            bonuses.setdefault(r.cycle_id, []).append(r)
+    budgets = {b.cycle_id: b.left for b in BonusBudget.objects.filter(cycle_id__in=bonuses)}
+    refused: dict[int, str] = {}
+    for cycle_id, items in bonuses.items():
+        total = sum((r.amount for r in items), Decimal(0))
+        left = budgets.get(cycle_id, Decimal(0))
+        if total > left:
+            message = _(
+                "The bonuses of this batch add up to %(total)s; the cycle's budget has "
+                "%(left)s left. Approve fewer at once."
+            ) % {"total": idr(total), "left": idr(left)}
+            refused.update((r.pk, message) for r in items)
+    return refused
 
 
 def incentive_reject(*, record_id: int, actor: Actor, reason: str) -> IncentiveRecord:

@@ -85,6 +85,7 @@ urlpatterns = [
     path("webhooks/<int:pk>", manage.webhook, name="web-webhook"),
     # HR
     path("incentives", manage.incentives, name="web-incentives"),
+    path("incentives/bulk", manage.incentives_bulk, name="web-incentives-bulk"),
     path("incentives/<int:pk>/<str:action>", manage.incentive_action, name="web-incentive-action"),
     path("career-events.csv", manage.career_export, name="web-career-export"),
     # public

@@ -53,6 +53,24 @@ class IncentiveSerializer(strict.ModelSerializer):
         return {"id": obj.nomination_id, "title": obj.nomination.title}
 
 
+class BulkDecisionSerializer(strict.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=1000
+    )
+    action = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class BulkOutcomeSerializer(strict.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField(allow_null=True, help_text="null: no such record of yours")
+    error = serializers.CharField(allow_null=True, help_text="why this one was not done")
+
+
+class BulkResultSerializer(strict.Serializer):
+    results = BulkOutcomeSerializer(many=True)
+
+
 class IncentiveItemSerializer(strict.Serializer):
     kind = serializers.ChoiceField(choices=IncentiveKind.choices)
     amount = serializers.DecimalField(

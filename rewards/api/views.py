@@ -16,6 +16,8 @@ from rewards import selectors, services
 from rewards.models import IncentiveRecord, RecognitionPost
 
 from .serializers import (
+    BulkDecisionSerializer,
+    BulkResultSerializer,
     IncentiveSerializer,
     PolicyInputSerializer,
     PolicySerializer,
@@ -49,6 +51,18 @@ class IncentiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(
             IncentiveSerializer(selectors.incentive_get(user=self.request.user, pk=record.pk)).data,
             status=code,
+        )
+
+    @extend_schema(request=BulkDecisionSerializer, responses=BulkResultSerializer)
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """Approve or reject many records at once (HR); one outcome per id. The
+        bonus budget is checked for the batch: when the batch's bonuses exceed
+        what a cycle has left, none of them is approved (each says why)."""
+        data = BulkDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(
+            {"results": services.incentives_decide_many(actor=request.user, **data.validated_data)}
         )
 
     @extend_schema(request=OptionalReasonSerializer, responses=IncentiveSerializer)

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from certificates import services as certificate_services
@@ -165,6 +166,61 @@ def incentives(request):
             "policy": incentive_policy(cycle=cycle) if cycle else None,
         },
     )
+
+
+@login_required
+@require_POST
+def incentives_bulk(request):
+    """Approve or reject the ticked records (or every one awaiting approval in
+    the cycle) at once; the outcome of each is listed."""
+    _require(request, "hr")
+    action = request.POST.get("action", "")
+    visible = incentive_list(user=request.user)
+    if request.POST.get("all"):
+        ids = list(
+            visible.filter(cycle_id=_int(request.POST.get("cycle")) or 0, status="pending")
+            .order_by("employee__name", "kind")
+            .values_list("pk", flat=True)
+        )
+    else:
+        ids = [n for n in (_int(v) for v in request.POST.getlist("ids")) if n]
+    if not ids:
+        messages.error(request, _("Tick the records to decide first."))
+        return back(request, "web-incentives")
+    try:
+        results = reward_services.incentives_decide_many(
+            ids=ids, action=action, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except (ValidationError, ApplicationError) as exc:
+        for text in error_messages(exc):
+            messages.error(request, text)
+        return back(request, "web-incentives")
+    names = {
+        r.pk: f"{r.employee.name} ({r.get_kind_display()})"
+        for r in visible.filter(pk__in=ids).select_related("employee")
+    }
+    done = [r for r in results if r["error"] is None]
+    if done:
+        messages.success(
+            request,
+            ngettext("%(n)d record approved.", "%(n)d records approved.", len(done))
+            % {"n": len(done)}
+            if action == "approve"
+            else ngettext("%(n)d record rejected.", "%(n)d records rejected.", len(done))
+            % {"n": len(done)},
+        )
+    for r in results:
+        if r["error"] is not None:
+            messages.error(request, f"{names.get(r['id'], r['id'])}: {r['error']}")
+    return back(request, "web-incentives")
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
 
 
 @login_required
