@@ -64,6 +64,7 @@ urlpatterns = [
     path("cycles/<int:pk>/phase", cycles.cycle_phase, name="web-cycle-phase"),
     path("cycles/<int:pk>/screening", cycles.screening, name="web-screening"),
     path("cycles/<int:pk>/screening/<int:nomination_pk>", cycles.screen, name="web-screen"),
+    path("cycles/<int:pk>/screening/eligible", cycles.screen_many, name="web-screen-many"),
     path("cycles/<int:pk>/assignment", cycles.assignment_page, name="web-assignment"),
     path("cycles/<int:pk>/ranking", cycles.ranking, name="web-ranking"),
     path("cycles/<int:pk>/decide/<int:nomination_pk>", cycles.decide, name="web-decide"),

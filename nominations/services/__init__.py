@@ -17,6 +17,7 @@ from .drafts import (
     nomination_submit,
     nomination_update,
     nomination_withdraw,
+    nominations_screen_eligible,
 )
 from .evidence_files import evidence_add, evidence_delete
 from .results import cycle_publish, nomination_decide, publication_jobs_message
@@ -64,6 +65,7 @@ __all__ = [
     "nomination_submit",
     "nomination_update",
     "nomination_withdraw",
+    "nominations_screen_eligible",
     "publication_jobs_message",
     "review_reopen",
     "review_save",

@@ -250,3 +250,24 @@ def nomination_screen(
         note=reason,
         apply=record,
     )
+
+
+def nominations_screen_eligible(*, nomination_ids: list[int], actor: Actor) -> list[dict]:
+    """Mark several submitted nominations eligible at once (the secretariat),
+    each through ``nomination_screen``: one outcome per id, in the order
+    given — ``{id, status, error}`` — so one refused nomination (withdrawn
+    meanwhile, another's cycle phase) does not hold the others back."""
+    results = []
+    for pk in nomination_ids:
+        try:
+            item = nomination_screen(nomination_id=pk, actor=actor, eligible=True)
+        except NotFoundError:
+            results.append({"id": pk, "status": None, "error": _("Not found.")})
+        except (ValidationError, ConflictError) as error:
+            message = (
+                " ".join(error.messages) if isinstance(error, ValidationError) else error.message
+            )
+            results.append({"id": pk, "status": None, "error": message})
+        else:
+            results.append({"id": pk, "status": item.status, "error": None})
+    return results

@@ -225,3 +225,41 @@ def test_only_the_secretariat_changes_the_set_up(draft, chair, path):
     response = client_for(chair).post(f"/cycles/{draft.pk}/{path}", {"name": "x", "code": "x"})
     assert response.status_code == 404
     assert Cycle.objects.get(pk=draft.pk).name == "Anugerah 2027"
+
+
+def test_the_secretariat_marks_several_nominations_eligible_at_once(
+    cycle, supervisor, subordinate, junior, secretariat
+):
+    from nominations.models import Nomination
+    from tests.nominations.helpers import nomination
+
+    items = [
+        nomination(cycle, supervisor, [person], title=f"Inovasi {i}")
+        for i, person in enumerate((subordinate, junior, subordinate))
+    ]
+    for item in items[:2]:
+        services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+    client = client_for(secretariat)
+    page = client.get(f"/cycles/{cycle.pk}/screening").content.decode()
+    assert page.count('form="screen-many"') == 2
+    response = client.post(
+        f"/cycles/{cycle.pk}/screening/eligible",
+        {"ids": [items[0].pk, items[1].pk, items[2].pk]},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[0] == "2 nominations marked eligible."
+    assert shown[1].startswith("“Inovasi 2”: ")  # still a draft: refused, and said so
+    statuses = dict(Nomination.objects.filter(cycle=cycle).values_list("title", "status"))
+    assert statuses == {"Inovasi 0": "eligible", "Inovasi 1": "eligible", "Inovasi 2": "draft"}
+
+
+def test_only_the_secretariat_screens_in_bulk(cycle, supervisor, subordinate, chair):
+    from tests.nominations.helpers import nomination
+
+    item = nomination(cycle, supervisor, [subordinate])
+    services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+    response = client_for(chair).post(f"/cycles/{cycle.pk}/screening/eligible", {"ids": [item.pk]})
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert item.status == "submitted"

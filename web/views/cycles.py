@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from certificates.selectors import certificate_list
@@ -134,7 +135,12 @@ def screening(request, pk):
     for item in items:
         item["findings"] = findings.get(item["id"], [])
         item["status_label"] = labels.get(item["status"], item["status"])
-    return render(request, "web/cycles/screening.html", {"cycle": cycle, "items": items})
+    waiting = any(item["status"] == "submitted" for item in items)
+    return render(
+        request,
+        "web/cycles/screening.html",
+        {"cycle": cycle, "items": items, "waiting": waiting},
+    )
 
 
 @login_required
@@ -161,6 +167,32 @@ def screen(request, pk, nomination_pk):
                 else Nomination.Status.INELIGIBLE.label,
             },
         )
+    return redirect("web-screening", cycle.pk)
+
+
+@login_required
+@require_POST
+def screen_many(request, pk):
+    """Mark the ticked submitted nominations eligible at once."""
+    cycle = _cycle(request, pk, manage=True)
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) < 19]
+    if not ids:
+        messages.error(request, _("Tick the nominations to mark eligible first."))
+        return redirect("web-screening", cycle.pk)
+    results = services.nominations_screen_eligible(nomination_ids=ids, actor=request.user)
+    done = sum(1 for r in results if r["error"] is None)
+    if done:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d nomination marked eligible.", "%(n)d nominations marked eligible.", done
+            )
+            % {"n": done},
+        )
+    titles = dict(nomination_scope(user=request.user).filter(pk__in=ids).values_list("pk", "title"))
+    for r in results:
+        if r["error"] is not None:
+            messages.error(request, f"“{titles.get(r['id'], r['id'])}”: {r['error']}")
     return redirect("web-screening", cycle.pk)
 
 
