@@ -374,6 +374,46 @@ def screening_report(*, cycle: Cycle) -> dict:
     }
 
 
+def cycle_assignments(*, cycle: Cycle, today: dt.date | None = None) -> list[dict]:
+    """Who reviews what in the cycle, with each review's state and whether it
+    is overdue (not submitted after the planned end of review); one query."""
+    today = today or timezone.localdate()
+    late = cycle.deciding_on is not None and today > cycle.deciding_on
+    rows = (
+        Assignment.objects.filter(nomination__cycle=cycle)
+        .select_related("member__employee", "nomination")
+        .order_by("nomination_id", "member__employee__name", "pk")
+    )
+    return [
+        {
+            "id": a.pk,
+            "nomination": a.nomination_id,
+            "title": a.nomination.title,
+            "reviewer": {"id": a.member_id, "name": a.member.employee.name},
+            "status": a.status,
+            "conflict": a.conflict,
+            "overdue": late and a.status != Assignment.Status.SUBMITTED and not a.conflict,
+        }
+        for a in rows
+    ]
+
+
+def cycle_progress(*, cycle: Cycle, today: dt.date | None = None) -> list[dict]:
+    """Per reviewer: how many nominations are assigned to them, and of those
+    how many reviews are drafts, submitted and overdue."""
+    per: dict[int, dict] = {}
+    for row in cycle_assignments(cycle=cycle, today=today):
+        counts = per.setdefault(
+            row["reviewer"]["id"],
+            {"reviewer": row["reviewer"], "assigned": 0, "draft": 0, "submitted": 0, "overdue": 0},
+        )
+        counts["assigned"] += 1  # all of theirs; draft and submitted are among them
+        if row["status"] != Assignment.Status.ASSIGNED:
+            counts[row["status"]] += 1
+        counts["overdue"] += row["overdue"]
+    return sorted(per.values(), key=lambda c: c["reviewer"]["name"])
+
+
 @dataclass(frozen=True)
 class Deadline:
     cycle: Cycle

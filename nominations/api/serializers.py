@@ -619,6 +619,29 @@ class ReviewInputSerializer(strict.Serializer):
     submit = serializers.BooleanField(default=False)
 
 
+class AssignmentRowSerializer(strict.Serializer):
+    id = serializers.IntegerField()
+    nomination = serializers.IntegerField()
+    title = serializers.CharField()
+    reviewer = PersonSerializer()
+    status = serializers.ChoiceField(choices=["assigned", "draft", "submitted"])
+    conflict = serializers.CharField(help_text="a conflict found after assignment, or empty")
+    overdue = serializers.BooleanField(help_text="not submitted after the planned end of review")
+
+
+class AssignmentAddSerializer(strict.Serializer):
+    nomination = serializers.IntegerField(min_value=1)
+    reviewer = serializers.IntegerField(min_value=1, help_text="a committee member's id")
+
+
+class ProgressSerializer(strict.Serializer):
+    reviewer = PersonSerializer()
+    assigned = serializers.IntegerField()
+    draft = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
 # --- ranking and tasks ------------------------------------------------------------------
 
 

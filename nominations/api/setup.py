@@ -231,3 +231,45 @@ class ReviewsExportView(_ExportView):
 
     def rows(self, cycle):
         return exports.review_rows(cycle=cycle)
+
+
+def _overseen_cycle(request, pk) -> Cycle:
+    """The cycle, for the secretariat and the chair (deputy); else 404."""
+    cycle = selectors.cycle_list().filter(pk=pk).first()
+    if cycle is None or not request.user.has_perm("nominations.view_ranking", cycle):
+        raise NotFoundError()
+    return cycle
+
+
+class CycleAssignmentsView(APIView):
+    """Who reviews what, with each review's state (secretariat, chair); the
+    secretariat adds a reviewer to a nomination in review (409 with the
+    reason when they are in conflict or at their cap)."""
+
+    @extend_schema(responses=s.AssignmentRowSerializer(many=True))
+    def get(self, request, cycle_pk):
+        cycle = _overseen_cycle(request, cycle_pk)
+        return Response(selectors.cycle_assignments(cycle=cycle))
+
+    @extend_schema(request=s.AssignmentAddSerializer, responses={201: s.AssignmentRowSerializer})
+    def post(self, request, cycle_pk):
+        cycle = managed_cycle(request, cycle_pk)
+        data = s.AssignmentAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not cycle.nominations.filter(pk=data.validated_data["nomination"]).exists():
+            raise ValidationError({"nomination": _("No such nomination in this cycle.")})
+        added = services.assignment_add(
+            nomination_id=data.validated_data["nomination"],
+            member_id=data.validated_data["reviewer"],
+            actor=request.user,
+        )
+        row = next(r for r in selectors.cycle_assignments(cycle=cycle) if r["id"] == added.pk)
+        return Response(row, status=status.HTTP_201_CREATED)
+
+
+class CycleProgressView(APIView):
+    """Per reviewer: assigned, draft, submitted and overdue (secretariat, chair)."""
+
+    @extend_schema(responses=s.ProgressSerializer(many=True))
+    def get(self, request, cycle_pk):
+        return Response(selectors.cycle_progress(cycle=_overseen_cycle(request, cycle_pk)))

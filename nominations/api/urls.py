@@ -15,6 +15,8 @@ urlpatterns = [
     path("cycles/<int:cycle_pk>/award-levels/<slug:code>", setup.AwardLevelView.as_view()),
     path("cycles/<int:cycle_pk>/committee", setup.CommitteeView.as_view()),
     path("cycles/<int:cycle_pk>/committee/<int:pk>", setup.CommitteeMemberView.as_view()),
+    path("cycles/<int:cycle_pk>/assignments", setup.CycleAssignmentsView.as_view()),
+    path("cycles/<int:cycle_pk>/progress", setup.CycleProgressView.as_view()),
     path(
         "cycles/<int:cycle_pk>/ranking.<str:ext>",
         setup.RankingExportView.as_view(),

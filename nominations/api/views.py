@@ -421,6 +421,19 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return s.AssignmentDetailSerializer if self.action == "retrieve" else s.AssignmentSerializer
 
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        """Take a reviewer off a nomination before they submit (secretariat);
+        a submitted review stays (409)."""
+        try:
+            assignment_id = int(pk)
+        except (TypeError, ValueError):
+            raise NotFoundError() from None
+        if not 0 < assignment_id < 2**63:
+            raise NotFoundError()
+        services.assignment_remove(assignment_id=assignment_id, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     def retrieve(self, request, pk=None):
         item = selectors.assignment_get(user=request.user, pk=pk)
         context = {

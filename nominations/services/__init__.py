@@ -21,7 +21,13 @@ from .drafts import (
 )
 from .evidence_files import evidence_add, evidence_delete
 from .results import cycle_publish, nomination_decide, publication_jobs_message
-from .reviews import conflict_declare, review_reopen, review_save
+from .reviews import (
+    assignment_add,
+    assignment_remove,
+    conflict_declare,
+    review_reopen,
+    review_save,
+)
 from .rubrics import rubric_create, rubric_default, rubric_in_use, rubric_new_version
 from .setup import (
     award_level_add,
@@ -39,6 +45,8 @@ from .setup import (
 )
 
 __all__ = [
+    "assignment_add",
+    "assignment_remove",
     "award_level_add",
     "award_level_delete",
     "award_level_update",

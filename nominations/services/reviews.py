@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,15 @@ from core import lifecycle
 from core.errors import ConflictError, NotFoundError
 from core.types import Actor
 from nominations import scoring
-from nominations.models import Assignment, Criterion, Cycle, DeclaredConflict, Nomination, Review
+from nominations.models import (
+    Assignment,
+    CommitteeMember,
+    Criterion,
+    Cycle,
+    DeclaredConflict,
+    Nomination,
+    Review,
+)
 from nominations.workflow import ASSIGNMENT, REOPEN_FROM, REVIEW_FROM, S, nomination_transition
 
 P = Cycle.Phase
@@ -213,3 +221,81 @@ def review_reopen(*, assignment_id: int, actor: Actor) -> Assignment:
         apply=unlock,
         from_states=REOPEN_FROM,
     )
+
+
+# --- manual changes to the panel (secretariat) -----------------------------------------------
+
+
+def _managed_nomination(nomination_id: int, actor: Actor) -> Nomination:
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("cycle")
+        .filter(pk=nomination_id)
+        .first()
+    )
+    if nomination is None or not actor.has_perm("nominations.manage_cycle", nomination.cycle):
+        raise NotFoundError()
+    return nomination
+
+
+@transaction.atomic
+def assignment_add(*, nomination_id: int, member_id: int, actor: Actor) -> Assignment:
+    """Give a nomination in review one more reviewer by hand (a replacement
+    for one who declared a conflict or was found in one): a committee member
+    who reviews, not in conflict with it, under their load cap."""
+    from nominations.assignment import cycle_conflicts
+
+    nomination = _managed_nomination(nomination_id, actor)
+    if nomination.status != S.IN_REVIEW or nomination.cycle.phase not in ("reviewing", "deciding"):
+        raise ConflictError(_("Reviewers are added to nominations in review only."))
+    member = (
+        CommitteeMember.objects.filter(
+            cycle=nomination.cycle, pk=member_id, is_chair=False, is_deputy_chair=False
+        )
+        .select_related("employee")
+        .first()
+    )
+    if member is None:
+        raise ValidationError({"reviewer": _("Choose a reviewing member of this committee.")})
+    reason = (
+        cycle_conflicts(cycle=nomination.cycle, nomination_ids=[nomination.pk], members=[member.pk])
+        .get(nomination.pk, {})
+        .get(member.pk)
+    )
+    if reason:
+        raise ConflictError(
+            _("%(name)s is in conflict with this nomination: %(reason)s.")
+            % {"name": member.employee.name, "reason": reason}
+        )
+    load = Assignment.objects.filter(member=member).count()
+    if load >= member.load_cap:
+        raise ConflictError(
+            _("%(name)s already reviews %(load)d nominations, their cap.")
+            % {"name": member.employee.name, "load": load}
+        )
+    try:
+        with transaction.atomic():
+            return Assignment.objects.create(
+                nomination=nomination,
+                member=member,
+                expertise_match=member.expertise.filter(pk=nomination.category_id).exists(),
+            )
+    except IntegrityError:
+        raise ConflictError(
+            _("%(name)s already reviews this nomination.") % {"name": member.employee.name}
+        ) from None
+
+
+@transaction.atomic
+def assignment_remove(*, assignment_id: int, actor: Actor) -> None:
+    """Take a reviewer off a nomination before they submit (their draft goes
+    with them); the nomination is reviewed if every remaining review is in."""
+    assignment = Assignment.objects.select_related("nomination").filter(pk=assignment_id).first()
+    if assignment is None:
+        raise NotFoundError()
+    nomination = _managed_nomination(assignment.nomination_id, actor)
+    if assignment.status == Assignment.Status.SUBMITTED:
+        raise ConflictError(_("A submitted review stays; the chair may reopen it."))
+    assignment.delete()
+    if nomination.status == S.IN_REVIEW:
+        _mark_reviewed_if_complete(nomination)
