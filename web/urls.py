@@ -66,6 +66,12 @@ urlpatterns = [
     path("cycles/<int:pk>/screening/<int:nomination_pk>", cycles.screen, name="web-screen"),
     path("cycles/<int:pk>/screening/eligible", cycles.screen_many, name="web-screen-many"),
     path("cycles/<int:pk>/assignment", cycles.assignment_page, name="web-assignment"),
+    path("cycles/<int:pk>/assignment/add", cycles.assignment_add, name="web-assignment-add"),
+    path(
+        "cycles/<int:pk>/assignment/<int:assignment_pk>/remove",
+        cycles.assignment_remove,
+        name="web-assignment-remove",
+    ),
     path("cycles/<int:pk>/ranking", cycles.ranking, name="web-ranking"),
     path("cycles/<int:pk>/decide/<int:nomination_pk>", cycles.decide, name="web-decide"),
     path("cycles/<int:pk>/publication", cycles.publication, name="web-publication"),

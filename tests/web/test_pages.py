@@ -37,6 +37,7 @@ MAIN_PAGES = [
     # + 1 since the page also waits for the results-published event's handlers
     ("/cycles/{cycle}/publication", "secretariat", 14),
     ("/cycles/{cycle}/ranking", "secretariat", 18),
+    ("/cycles/{cycle}/assignment", "secretariat", 12),
     ("/cycles/{cycle}/charts", "secretariat", 8),
     ("/certificates", "secretariat", 9),
     ("/webhooks", "secretariat", 7),

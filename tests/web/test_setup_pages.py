@@ -263,3 +263,29 @@ def test_only_the_secretariat_screens_in_bulk(cycle, supervisor, subordinate, ch
     assert response.status_code == 404
     item.refresh_from_db()
     assert item.status == "submitted"
+
+
+def test_the_assignment_page_shows_progress_and_replaces_a_reviewer(
+    in_review, cycle, secretariat, reviewers, committee_unit, subordinate
+):
+    from nominations.models import Assignment, CommitteeMember
+
+    client = client_for(secretariat)
+    page = client.get(f"/cycles/{cycle.pk}/assignment").content.decode()
+    assert "Progress per reviewer" in page
+    assert page.count('<progress value="0" max="1"') == 3
+    boss = EmployeeFactory(org_unit=committee_unit)
+    subordinate.supervisor = boss
+    subordinate.save()
+    seat = CommitteeMember.objects.create(cycle=cycle, employee=boss, load_cap=5)
+    response = client.post(
+        f"/cycles/{cycle.pk}/assignment/add",
+        {"nomination": in_review.pk, "reviewer": seat.pk},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{boss.name} is in conflict with this nomination: is in the nominee's supervisor chain."
+    ]
+    first = Assignment.objects.get(nomination=in_review, member__employee=reviewers[0])
+    client.post(f"/cycles/{cycle.pk}/assignment/{first.pk}/remove")
+    assert not Assignment.objects.filter(pk=first.pk).exists()

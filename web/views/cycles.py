@@ -236,8 +236,75 @@ def assignment_page(request, pk):
             "assigned": assigned,
             "flagged": flagged,
             "design": assignment_service.panel_design(cycle=cycle) if assigned else None,
+            **_panel(cycle),
         },
     )
+
+
+def _panel(cycle) -> dict:
+    """Who reviews what, grouped by nomination, each reviewer's progress and
+    the members who may be added by hand."""
+    from nominations.selectors import cycle_assignments, cycle_progress
+
+    by_nomination: dict[int, dict] = {}
+    labels = dict(Assignment.Status.choices)
+    for row in cycle_assignments(cycle=cycle):
+        row["status_label"] = labels.get(row["status"], row["status"])
+        item = by_nomination.setdefault(
+            row["nomination"], {"id": row["nomination"], "title": row["title"], "rows": []}
+        )
+        item["rows"].append(row)
+    return {
+        "panel": list(by_nomination.values()),
+        "progress": cycle_progress(cycle=cycle),
+        "members": list(
+            cycle.committee.filter(is_chair=False, is_deputy_chair=False)
+            .select_related("employee")
+            .order_by("employee__name")
+        ),
+        "open": cycle.phase in (P.REVIEWING, P.DECIDING),
+    }
+
+
+@login_required
+@require_POST
+def assignment_add(request, pk):
+    cycle = _cycle(request, pk, manage=True)
+    nomination = _int(request.POST.get("nomination"))
+    if not cycle.nominations.filter(pk=nomination or 0).exists():
+        raise Http404
+    with flash_errors(request):
+        added = services.assignment_add(
+            nomination_id=nomination or 0,
+            member_id=_int(request.POST.get("reviewer")) or 0,
+            actor=request.user,
+        )
+        messages.success(
+            request,
+            _("%(name)s now reviews this nomination.") % {"name": added.member.employee.name},
+        )
+    return redirect(f"{reverse('web-assignment', args=[cycle.pk])}#nomination-{nomination}")
+
+
+@login_required
+@require_POST
+def assignment_remove(request, pk, assignment_pk):
+    cycle = _cycle(request, pk, manage=True)
+    item = Assignment.objects.filter(nomination__cycle=cycle, pk=assignment_pk).first()
+    if item is None:
+        raise Http404
+    with flash_errors(request):
+        services.assignment_remove(assignment_id=item.pk, actor=request.user)
+        messages.success(request, _("The reviewer is taken off the nomination."))
+    return redirect(f"{reverse('web-assignment', args=[cycle.pk])}#nomination-{item.nomination_id}")
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
 
 
 @login_required
