@@ -50,6 +50,15 @@ def flash_errors(request):
             messages.error(request, text)
 
 
+def form_id(value) -> int | None:
+    """A posted id: a positive integer that fits the database, else None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
 def back(request, fallback: str, *args):
     """Redirect to the ``next`` field if it is a local path, else to ``fallback``."""
     target = request.POST.get("next") or ""

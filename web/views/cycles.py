@@ -41,6 +41,7 @@ from web.context_processors import roles_for
 from web.helpers import (
     error_messages,
     flash_errors,
+    form_id,
     not_found_as_404,
     status_labels,
 )
@@ -175,7 +176,7 @@ def screen(request, pk, nomination_pk):
 def screen_many(request, pk):
     """Mark the ticked submitted nominations eligible at once."""
     cycle = _cycle(request, pk, manage=True)
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) < 19]
+    ids = [n for n in (form_id(v) for v in request.POST.getlist("ids")) if n]
     if not ids:
         messages.error(request, _("Tick the nominations to mark eligible first."))
         return redirect("web-screening", cycle.pk)
@@ -270,13 +271,13 @@ def _panel(cycle) -> dict:
 @require_POST
 def assignment_add(request, pk):
     cycle = _cycle(request, pk, manage=True)
-    nomination = _int(request.POST.get("nomination"))
+    nomination = form_id(request.POST.get("nomination"))
     if not cycle.nominations.filter(pk=nomination or 0).exists():
         raise Http404
     with flash_errors(request):
         added = services.assignment_add(
             nomination_id=nomination or 0,
-            member_id=_int(request.POST.get("reviewer")) or 0,
+            member_id=form_id(request.POST.get("reviewer")) or 0,
             actor=request.user,
         )
         messages.success(
@@ -297,14 +298,6 @@ def assignment_remove(request, pk, assignment_pk):
         services.assignment_remove(assignment_id=item.pk, actor=request.user)
         messages.success(request, _("The reviewer is taken off the nomination."))
     return redirect(f"{reverse('web-assignment', args=[cycle.pk])}#nomination-{item.nomination_id}")
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 @login_required

@@ -28,7 +28,7 @@ from rewards.selectors import (
     webhook_endpoint_list,
 )
 from web.context_processors import roles_for
-from web.helpers import back, error_messages, flash_errors, not_found_as_404
+from web.helpers import back, error_messages, flash_errors, form_id, not_found_as_404
 
 
 def _require(request, role):
@@ -178,12 +178,12 @@ def incentives_bulk(request):
     visible = incentive_list(user=request.user)
     if request.POST.get("all"):
         ids = list(
-            visible.filter(cycle_id=_int(request.POST.get("cycle")) or 0, status="pending")
+            visible.filter(cycle_id=form_id(request.POST.get("cycle")) or 0, status="pending")
             .order_by("employee__name", "kind")
             .values_list("pk", flat=True)
         )
     else:
-        ids = [n for n in (_int(v) for v in request.POST.getlist("ids")) if n]
+        ids = [n for n in (form_id(v) for v in request.POST.getlist("ids")) if n]
     if not ids:
         messages.error(request, _("Tick the records to decide first."))
         return back(request, "web-incentives")
@@ -213,14 +213,6 @@ def incentives_bulk(request):
         if r["error"] is not None:
             messages.error(request, f"{names.get(r['id'], r['id'])}: {r['error']}")
     return back(request, "web-incentives")
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 @login_required

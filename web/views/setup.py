@@ -25,7 +25,7 @@ from nominations.selectors import cycle_list
 from nominations.services.setup import member_role
 from people.selectors import employee_list, employee_search
 from web import forms
-from web.helpers import form_errors_from
+from web.helpers import form_errors_from, form_id
 
 P = Cycle.Phase
 SEARCH_RESULTS = 20
@@ -308,7 +308,7 @@ def level_change(request, pk, code):
 def member_add(request, pk):
     cycle = _managed(request, pk)
     categories = list(cycle.categories.all())
-    chosen = _int(request.POST.get("employee"))
+    chosen = form_id(request.POST.get("employee"))
     employee = employee_list(user=request.user).filter(pk=chosen or 0).first()
     form = forms.CommitteeMemberForm(request.POST, categories=categories, prefix="new")
     if employee is None:
@@ -369,14 +369,6 @@ def member_change(request, pk, member_pk):
             _("The seat of %(name)s is saved.") % {"name": member.employee.name},
         )
     return _to(cycle, "committee")
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 # --- the rubric editor ----------------------------------------------------------------------
