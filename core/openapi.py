@@ -81,6 +81,10 @@ def document_errors(result, generator, request, public):
             if (path, method) in throttled:
                 codes.add("429")
             responses = operation.setdefault("responses", {})
+            if any(p.get("in") == "query" for p in operation.get("parameters") or []):
+                # The HTTP server's own answer to an over-long URL (gunicorn
+                # allows a 4094-byte request line), before the application.
+                responses.setdefault("414", {"description": "The URL is too long."})
             for code in sorted(codes):
                 responses.setdefault(
                     code,
@@ -130,8 +134,12 @@ class AutoSchema(_AutoSchema):
             schema["pattern"] = NO_NUL if field.allow_blank else NON_BLANK
             if not field.allow_blank:
                 schema.setdefault("minLength", 1)
-        if isinstance(field, serializers.ManyRelatedField | serializers.ListField) and not (
-            field.allow_empty
+        if (
+            isinstance(
+                field,
+                serializers.ManyRelatedField | serializers.ListField | serializers.ListSerializer,
+            )
+            and not field.allow_empty
         ):
             schema.setdefault("minItems", 1)
         return schema

@@ -35,6 +35,10 @@ class NamesSerializer(strict.Serializer):
     en = serializers.CharField(max_length=200)
 
 
+class NamesInputSerializer(NamesSerializer):
+    """``names`` in a request: both languages, neither blank."""
+
+
 class CategorySerializer(strict.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="in the request's language")
     names = NamesSerializer()
@@ -46,7 +50,7 @@ class CategorySerializer(strict.ModelSerializer):
 
 class CategoryInputSerializer(strict.Serializer):
     code = serializers.SlugField(max_length=40)
-    names = NamesSerializer()
+    names = NamesInputSerializer()
     team = serializers.BooleanField(default=False)
 
 
@@ -87,12 +91,12 @@ class CriterionSerializer(strict.ModelSerializer):
 
 class LevelInputSerializer(strict.Serializer):
     value = serializers.IntegerField(min_value=-1000, max_value=1000)
-    descriptors = NamesSerializer()
+    descriptors = NamesInputSerializer()
 
 
 class CriterionInputSerializer(strict.Serializer):
     code = serializers.SlugField(max_length=40)
-    names = NamesSerializer()
+    names = NamesInputSerializer()
     group = serializers.ChoiceField(choices=Criterion.Group.choices)
     weight = serializers.IntegerField(min_value=1, max_value=100)
     scale_min = serializers.IntegerField(min_value=-1000, max_value=1000, default=1)
@@ -138,7 +142,7 @@ class AwardLevelSerializer(strict.ModelSerializer):
 
 class AwardLevelInputSerializer(strict.Serializer):
     code = serializers.SlugField(max_length=40)
-    names = NamesSerializer()
+    names = NamesInputSerializer()
     min_score = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100)
     )
@@ -242,7 +246,7 @@ class ReadinessSerializer(strict.Serializer):
 
 class CycleSerializer(strict.ModelSerializer):
     scope_unit: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
 
     class Meta:

@@ -23,9 +23,20 @@ from nominations.models import AwardLevel, Category, CommitteeMember, Cycle
 from . import serializers as s
 
 
+def _cycle_id(pk) -> int:
+    """A cycle id from the URL (the router's accepts any text); else 404."""
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        raise NotFoundError() from None
+    if not 0 < number < 2**63:
+        raise NotFoundError()
+    return number
+
+
 def managed_cycle(request, pk) -> Cycle:
     """The cycle, if the caller runs cycles (secretariat); else 404."""
-    cycle = selectors.cycle_list().filter(pk=pk).first()
+    cycle = selectors.cycle_list().filter(pk=_cycle_id(pk)).first()
     if cycle is None or not request.user.has_perm("nominations.manage_cycle", cycle):
         raise NotFoundError()
     return cycle

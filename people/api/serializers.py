@@ -97,7 +97,9 @@ class CareerFeedSerializer(strict.Serializer):
 
 
 class TokenRequestSerializer(strict.Serializer):
-    username = serializers.CharField()
+    # No longer than a username can be: a longer one is refused here, before
+    # the login limits record it (their column holds 255 characters).
+    username = serializers.CharField(max_length=150)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 

@@ -427,9 +427,22 @@ def test_nominator_removes_evidence_from_a_draft_only(
     assert not item.file.storage.exists(item.file.name)
 
 
-@pytest.mark.parametrize("path", ["", "/ranking", "/screening", "/history"])
+@pytest.mark.parametrize(
+    "path", ["", "/ranking", "/screening", "/history", "/readiness", "/assignments", "/progress"]
+)
 def test_an_unknown_cycle_is_404_on_every_cycle_endpoint(api, secretariat, cycle, path):
     response = api.as_(secretariat).get(f"/api/v1/cycles/{cycle.pk + 1000}{path}")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+@pytest.mark.parametrize("cycle_id", ["null", "x", "9223372036854775808", "-1"])
+@pytest.mark.parametrize(
+    ("method", "path"), [("get", "/readiness"), ("patch", ""), ("put", "/rubric")]
+)
+def test_a_cycle_id_that_is_no_id_is_404_not_an_error(api, secretariat, cycle_id, method, path):
+    response = getattr(api.as_(secretariat), method)(
+        f"/api/v1/cycles/{cycle_id}{path}", {}, format="json"
+    )
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
 
 

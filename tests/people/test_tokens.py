@@ -133,3 +133,11 @@ def test_one_username_attacked_from_many_addresses_is_stopped(db, settings, supe
     assert "Too many failed log-in attempts" in page.content.decode()
     assert person.user.username == "supervisor"
     cache.clear()
+
+
+def test_a_username_longer_than_any_is_refused_before_the_login_limits_record_it(db):
+    response = APIClient().post(
+        "/api/v1/auth/token", {"username": "x" * 300, "password": "pw"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "username" in response.json()["fields"]
