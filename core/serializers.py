@@ -140,6 +140,15 @@ class StrictTypes:
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
+class Partial:
+    """A PATCH body: the fields of the serializer it is mixed into, each
+    optional (first in the bases)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+
+
 class Serializer(StrictTypes, serializers.Serializer):
     pass
 

@@ -374,15 +374,19 @@ def screening_report(*, cycle: Cycle) -> dict:
     }
 
 
-def cycle_assignments(*, cycle: Cycle, today: dt.date | None = None) -> list[dict]:
-    """Who reviews what in the cycle, with each review's state and whether it
-    is overdue (not submitted after the planned end of review); one query."""
+def cycle_assignments(
+    *, cycle: Cycle, today: dt.date | None = None, pk: int | None = None
+) -> list[dict]:
+    """Who reviews what in the cycle (or the one assignment ``pk``), with each
+    review's state and whether it is overdue (not submitted after the
+    planned end of review); one query."""
     today = today or timezone.localdate()
     late = cycle.deciding_on is not None and today > cycle.deciding_on
-    rows = (
-        Assignment.objects.filter(nomination__cycle=cycle)
-        .select_related("member__employee", "nomination")
-        .order_by("nomination_id", "member__employee__name", "pk")
+    rows = Assignment.objects.filter(nomination__cycle=cycle)
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    rows = rows.select_related("member__employee", "nomination").order_by(
+        "nomination_id", "member__employee__name", "pk"
     )
     return [
         {
@@ -398,11 +402,12 @@ def cycle_assignments(*, cycle: Cycle, today: dt.date | None = None) -> list[dic
     ]
 
 
-def cycle_progress(*, cycle: Cycle, today: dt.date | None = None) -> list[dict]:
-    """Per reviewer: how many nominations are assigned to them, and of those
-    how many reviews are drafts, submitted and overdue."""
+def cycle_progress(assignments: list[dict]) -> list[dict]:
+    """Per reviewer, from the rows of ``cycle_assignments``: how many
+    nominations are assigned to them, and of those how many reviews are
+    drafts, submitted and overdue."""
     per: dict[int, dict] = {}
-    for row in cycle_assignments(cycle=cycle, today=today):
+    for row in assignments:
         counts = per.setdefault(
             row["reviewer"]["id"],
             {"reviewer": row["reviewer"], "assigned": 0, "draft": 0, "submitted": 0, "overdue": 0},

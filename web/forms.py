@@ -144,13 +144,6 @@ class CycleSettingsForm(CycleDatesForm):
         label=_("Disagreement flag rate (%)"), min_value=0.1, max_value=50, decimal_places=1
     )
     field_order = ["name"]
-    RULES = (
-        "scope_unit",
-        "blind_review",
-        "reviewers_per_nomination",
-        "min_innovation_months",
-        "max_nominations_per_unit",
-    )
 
     def __init__(self, *args, cycle, **kwargs):
         kwargs["initial"] = {
@@ -158,8 +151,10 @@ class CycleSettingsForm(CycleDatesForm):
         }
         kwargs["initial"]["scope_unit"] = cycle.scope_unit.code if cycle.scope_unit else ""
         super().__init__(*args, **kwargs)
+        from nominations.services.setup import RULE_FIELDS
+
         if cycle.phase != "draft":
-            for name in self.RULES:
+            for name in RULE_FIELDS:
                 self.fields[name].disabled = True
 
 

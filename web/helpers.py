@@ -4,6 +4,7 @@ answered as pages."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from functools import wraps
 
 from django.contrib import messages
@@ -27,10 +28,21 @@ def not_found_as_404(view):
     return wrapper
 
 
-def error_messages(error: Exception) -> list[str]:
+def error_messages(error: Exception, labels: Mapping[str, str] | None = None) -> list[str]:
+    """The texts of a service's error; with ``labels`` (field name → label)
+    each field error is prefixed with the label of its field (the last part
+    of a dotted name: ``criteria.0.names.en`` → ``en``)."""
     if isinstance(error, ValidationError):
         if hasattr(error, "error_dict"):
-            return [f"{m}" for messages_ in error.message_dict.values() for m in messages_]
+            if labels is None:
+                return [f"{m}" for messages_ in error.message_dict.values() for m in messages_]
+            return [
+                text
+                if field == "__all__"
+                else f"{labels.get(field.split('.')[-1]) or labels.get(field) or field}: {text}"
+                for field, texts in error.message_dict.items()
+                for text in texts
+            ]
         return list(error.messages)
     if isinstance(error, ApplicationError):
         return [error.message]
@@ -38,15 +50,16 @@ def error_messages(error: Exception) -> list[str]:
 
 
 @contextlib.contextmanager
-def flash_errors(request):
+def flash_errors(request, labels: Mapping[str, str] | None = None):
     """Around a service call in a POST handler: business-rule errors become
-    messages on the next page (NotFoundError still becomes a 404)."""
+    messages on the next page, naming their fields by ``labels`` when given
+    (NotFoundError still becomes a 404)."""
     try:
         yield
     except NotFoundError:
         raise Http404 from None
     except (ApplicationError, ValidationError) as error:
-        for text in error_messages(error):
+        for text in error_messages(error, labels):
             messages.error(request, text)
 
 

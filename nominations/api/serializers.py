@@ -54,10 +54,8 @@ class CategoryInputSerializer(strict.Serializer):
     team = serializers.BooleanField(default=False)
 
 
-class CategoryPatchSerializer(CategoryInputSerializer):
-    def __init__(self, *args, **kwargs):
-        kwargs["partial"] = True
-        super().__init__(*args, **kwargs)
+class CategoryPatchSerializer(strict.Partial, CategoryInputSerializer):
+    """Any of the category's fields."""
 
 
 class LevelSerializer(strict.Serializer):
@@ -149,12 +147,8 @@ class AwardLevelInputSerializer(strict.Serializer):
     quota = serializers.IntegerField(min_value=0, max_value=1000)
 
 
-class AwardLevelPatchSerializer(AwardLevelInputSerializer):
+class AwardLevelPatchSerializer(strict.Partial, AwardLevelInputSerializer):
     code = None  # type: ignore[assignment]  # the code names the level in the URL
-
-    def __init__(self, *args, **kwargs):
-        kwargs["partial"] = True
-        super().__init__(*args, **kwargs)
 
 
 class CommitteeMemberSerializer(strict.Serializer):
@@ -196,12 +190,8 @@ class CommitteeMemberInputSerializer(strict.Serializer):
     )
 
 
-class CommitteeMemberPatchSerializer(CommitteeMemberInputSerializer):
+class CommitteeMemberPatchSerializer(strict.Partial, CommitteeMemberInputSerializer):
     employee = None  # type: ignore[assignment]
-
-    def __init__(self, *args, **kwargs):
-        kwargs["partial"] = True
-        super().__init__(*args, **kwargs)
 
 
 class ProblemSerializer(strict.Serializer):
@@ -305,12 +295,8 @@ class CycleInputSerializer(strict.Serializer):
     )
 
 
-class CyclePatchSerializer(CycleInputSerializer):
+class CyclePatchSerializer(strict.Partial, CycleInputSerializer):
     copy_from = None  # type: ignore[assignment]
-
-    def __init__(self, *args, **kwargs):
-        kwargs["partial"] = True
-        super().__init__(*args, **kwargs)
 
 
 class CycleDetailSerializer(CycleSerializer):
@@ -406,12 +392,8 @@ class NominationInputSerializer(strict.Serializer):
     )
 
 
-class NominationPatchSerializer(NominationInputSerializer):
+class NominationPatchSerializer(strict.Partial, NominationInputSerializer):
     cycle = None  # type: ignore[assignment]  # DRF's way to drop an inherited field
-
-    def __init__(self, *args, **kwargs):
-        kwargs["partial"] = True
-        super().__init__(*args, **kwargs)
 
 
 class PersonSerializer(strict.Serializer):

@@ -274,7 +274,7 @@ class CycleAssignmentsView(APIView):
             member_id=data.validated_data["reviewer"],
             actor=request.user,
         )
-        row = next(r for r in selectors.cycle_assignments(cycle=cycle) if r["id"] == added.pk)
+        [row] = selectors.cycle_assignments(cycle=cycle, pk=added.pk)
         return Response(row, status=status.HTTP_201_CREATED)
 
 
@@ -283,4 +283,5 @@ class CycleProgressView(APIView):
 
     @extend_schema(responses=s.ProgressSerializer(many=True))
     def get(self, request, cycle_pk):
-        return Response(selectors.cycle_progress(cycle=_overseen_cycle(request, cycle_pk)))
+        cycle = _overseen_cycle(request, cycle_pk)
+        return Response(selectors.cycle_progress(selectors.cycle_assignments(cycle=cycle)))

@@ -249,7 +249,8 @@ def _panel(cycle) -> dict:
 
     by_nomination: dict[int, dict] = {}
     labels = dict(Assignment.Status.choices)
-    for row in cycle_assignments(cycle=cycle):
+    rows = cycle_assignments(cycle=cycle)
+    for row in rows:
         row["status_label"] = labels.get(row["status"], row["status"])
         item = by_nomination.setdefault(
             row["nomination"], {"id": row["nomination"], "title": row["title"], "rows": []}
@@ -257,7 +258,7 @@ def _panel(cycle) -> dict:
         item["rows"].append(row)
     return {
         "panel": list(by_nomination.values()),
-        "progress": cycle_progress(cycle=cycle),
+        "progress": cycle_progress(rows),
         "members": list(
             cycle.committee.filter(is_chair=False, is_deputy_chair=False)
             .select_related("employee")

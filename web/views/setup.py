@@ -5,7 +5,7 @@ of what keeps the cycle from opening."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -25,7 +25,7 @@ from nominations.selectors import cycle_list
 from nominations.services.setup import member_role
 from people.selectors import employee_list, employee_search
 from web import forms
-from web.helpers import form_errors_from, form_id
+from web.helpers import error_messages, flash_errors, form_errors_from, form_id
 
 P = Cycle.Phase
 SEARCH_RESULTS = 20
@@ -38,45 +38,30 @@ def _managed(request, pk) -> Cycle:
     return cycle
 
 
-def _flash(request, error: Exception, labels: Mapping[str, Any] | None = None) -> None:
-    """Each error as a message naming its field (by its label where known)."""
-    labels = labels or {}
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, texts in error.message_dict.items():
-            name = labels.get(field.split(".")[-1]) or labels.get(field) or field
+def _submit(request, form, call: Callable[[dict], Any], done: str) -> None:
+    """Validate ``form``, then run ``call(cleaned_data)``; either's errors
+    become messages naming their fields, success says ``done``."""
+    labels = _form_labels(form)
+    if not form.is_valid():
+        for field, texts in form.errors.items():
             for text in texts:
-                messages.error(request, text if field == "__all__" else f"{name}: {text}")
-    elif isinstance(error, ValidationError):
-        for text in error.messages:
-            messages.error(request, text)
-    elif isinstance(error, ApplicationError):
-        messages.error(request, error.message)
+                messages.error(request, text if field == "__all__" else f"{labels[field]}: {text}")
+        return
+    with flash_errors(request, labels):
+        call(form.cleaned_data)
+        messages.success(request, done)
 
 
-def _attempt(request, action: Callable[[], Any], labels, done: str) -> bool:
-    """Run a service call; its errors become messages. True when it worked."""
-    try:
-        action()
-    except NotFoundError:
-        raise Http404 from None
-    except (ApplicationError, ValidationError) as error:
-        _flash(request, error, labels)
-        return False
-    messages.success(request, done)
-    return True
+def _delete(request, call: Callable[[], Any], done: str) -> None:
+    with flash_errors(request):
+        call()
+        messages.success(request, done)
 
 
 def _form_labels(form) -> dict[str, str]:
     labels = {name: str(field.label) for name, field in form.fields.items()}
     labels.update({"id": labels.get("name_id", ""), "en": labels.get("name_en", "")})
     return labels
-
-
-def _invalid(request, form) -> None:
-    labels = _form_labels(form)
-    for field, texts in form.errors.items():
-        for text in texts:
-            messages.error(request, text if field == "__all__" else f"{labels[field]}: {text}")
 
 
 def _to(cycle: Cycle, section: str):
@@ -138,6 +123,7 @@ def setup(request, pk, settings_form=None):
         }
         for m in members
     ]
+    criteria = list(cycle.rubric.criteria.all())
     status = 400 if settings_form is not None else 200
     return render(
         request,
@@ -156,8 +142,8 @@ def setup(request, pk, settings_form=None):
             ),
             "query": query,
             "found": found,
-            "criteria": list(cycle.rubric.criteria.all()),
-            "weights": sum(c.weight for c in cycle.rubric.criteria.all()),
+            "criteria": criteria,
+            "weights": sum(c.weight for c in criteria),
             "draft": cycle.phase == P.DRAFT,
             "open": cycle.phase in (P.DRAFT, P.NOMINATING, P.REVIEWING, P.DECIDING),
             "levels_open": cycle.phase in (P.DRAFT, P.NOMINATING, P.REVIEWING),
@@ -195,20 +181,14 @@ def setup_settings(request, pk):
 def category_add(request, pk):
     cycle = _managed(request, pk)
     form = forms.CategoryForm(request.POST)
-    if not form.is_valid():
-        _invalid(request, form)
-    else:
-        _attempt(
-            request,
-            lambda: services.category_add(
-                cycle=cycle,
-                code=form.cleaned_data["code"],
-                names=form.names(),
-                team=form.cleaned_data["team"],
-            ),
-            _form_labels(form),
-            _("The category is added."),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: services.category_add(
+            cycle=cycle, code=data["code"], names=form.names(), team=data["team"]
+        ),
+        _("The category is added."),
+    )
     return _to(cycle, "categories")
 
 
@@ -220,28 +200,21 @@ def category_change(request, pk, category_pk):
     if category is None:
         raise Http404
     if "delete" in request.POST:
-        _attempt(
+        _delete(
             request,
             lambda: services.category_delete(category=category),
-            {},
             _("The category is deleted."),
         )
         return _to(cycle, "categories")
     form = forms.CategoryForm(request.POST)
-    if not form.is_valid():
-        _invalid(request, form)
-    else:
-        _attempt(
-            request,
-            lambda: services.category_update(
-                category=category,
-                code=form.cleaned_data["code"],
-                names=form.names(),
-                team=form.cleaned_data["team"],
-            ),
-            _form_labels(form),
-            _("The category is saved."),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: services.category_update(
+            category=category, code=data["code"], names=form.names(), team=data["team"]
+        ),
+        _("The category is saved."),
+    )
     return _to(cycle, "categories")
 
 
@@ -250,22 +223,18 @@ def category_change(request, pk, category_pk):
 def level_add(request, pk):
     cycle = _managed(request, pk)
     form = forms.AwardLevelForm(request.POST)
-    if not form.is_valid():
-        _invalid(request, form)
-    else:
-        data = form.cleaned_data
-        _attempt(
-            request,
-            lambda: services.award_level_add(
-                cycle=cycle,
-                code=data["code"],
-                names=form.names(),
-                min_score=data["min_score"],
-                quota=data["quota"],
-            ),
-            _form_labels(form),
-            _("The award level is added."),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: services.award_level_add(
+            cycle=cycle,
+            code=data["code"],
+            names=form.names(),
+            min_score=data["min_score"],
+            quota=data["quota"],
+        ),
+        _("The award level is added."),
+    )
     return _to(cycle, "levels")
 
 
@@ -277,29 +246,21 @@ def level_change(request, pk, code):
     if level is None:
         raise Http404
     if "delete" in request.POST:
-        _attempt(
+        _delete(
             request,
             lambda: services.award_level_delete(level=level),
-            {},
             _("The award level is deleted."),
         )
         return _to(cycle, "levels")
     form = forms.AwardLevelForm(request.POST)
-    if not form.is_valid():
-        _invalid(request, form)
-    else:
-        data = form.cleaned_data
-        _attempt(
-            request,
-            lambda: services.award_level_update(
-                level=level,
-                names=form.names(),
-                min_score=data["min_score"],
-                quota=data["quota"],
-            ),
-            _form_labels(form),
-            _("The award level is saved."),
-        )
+    _submit(
+        request,
+        form,
+        lambda data: services.award_level_update(
+            level=level, names=form.names(), min_score=data["min_score"], quota=data["quota"]
+        ),
+        _("The award level is saved."),
+    )
     return _to(cycle, "levels")
 
 
@@ -313,20 +274,17 @@ def member_add(request, pk):
     form = forms.CommitteeMemberForm(request.POST, categories=categories, prefix="new")
     if employee is None:
         messages.error(request, _("Choose someone from the search results."))
-    elif not form.is_valid():
-        _invalid(request, form)
     else:
-        data = form.cleaned_data
-        _attempt(
+        _submit(
             request,
-            lambda: services.committee_member_add(
+            form,
+            lambda data: services.committee_member_add(
                 cycle=cycle,
                 employee=employee,
                 role=data["role"],
                 load_cap=data["load_cap"],
                 expertise=[c for c in categories if c.code in data["expertise"]],
             ),
-            _form_labels(form),
             _("%(name)s is on the committee.") % {"name": employee.name},
         )
     return _to(cycle, "committee")
@@ -344,30 +302,25 @@ def member_change(request, pk, member_pk):
     if member is None:
         raise Http404
     if "remove" in request.POST:
-        _attempt(
+        _delete(
             request,
             lambda: services.committee_member_remove(member=member),
-            {},
             _("%(name)s is off the committee.") % {"name": member.employee.name},
         )
         return _to(cycle, "committee")
     categories = list(cycle.categories.all())
     form = forms.CommitteeMemberForm(request.POST, categories=categories, prefix=f"m{member.pk}")
-    if not form.is_valid():
-        _invalid(request, form)
-    else:
-        data = form.cleaned_data
-        _attempt(
-            request,
-            lambda: services.committee_member_update(
-                member=member,
-                role=data["role"],
-                load_cap=data["load_cap"],
-                expertise=[c for c in categories if c.code in data["expertise"]],
-            ),
-            _form_labels(form),
-            _("The seat of %(name)s is saved.") % {"name": member.employee.name},
-        )
+    _submit(
+        request,
+        form,
+        lambda data: services.committee_member_update(
+            member=member,
+            role=data["role"],
+            load_cap=data["load_cap"],
+            expertise=[c for c in categories if c.code in data["expertise"]],
+        ),
+        _("The seat of %(name)s is saved.") % {"name": member.employee.name},
+    )
     return _to(cycle, "committee")
 
 
@@ -503,7 +456,8 @@ def rubric(request, pk):
         except NotFoundError:
             raise Http404 from None
         except (ValidationError, ApplicationError) as error:
-            _flash(request, error, CRITERION_LABELS)
+            for text in error_messages(error, CRITERION_LABELS):
+                messages.error(request, text)
             rows.append(_rubric_rows([], blank=1)[0])
             status = 400
         else:
