@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +21,13 @@ from core import i18n
 from core.db import fetch_prepared
 from core.errors import NotFoundError
 from core.types import Viewer
-from people.selectors import SECRETARIAT, user_employee, user_group_names
+from people.selectors import (
+    SECRETARIAT,
+    employee_search_q,
+    orgunit_subtree,
+    user_employee,
+    user_group_names,
+)
 
 from . import scoring
 from .evidence import EXTENSIONS
@@ -813,3 +821,120 @@ def undelivered_mail(*, cycle_id: int) -> list[dict]:
     return undelivered(
         Nominee.objects.filter(nomination__cycle_id=cycle_id), what=_("Told of the nomination")
     ) + undelivered(ResultNotice.objects.filter(nomination__cycle_id=cycle_id), what=_("Result"))
+
+
+# --- oversight: the cycle's nomination list ----------------------------------
+
+OVERSIGHT_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    "submitted": (F("submitted_at").desc(nulls_last=True), "-id"),
+    "title": ("title", "id"),
+    "nominee": ("lead_name", "id"),
+    "unit": ("lead_unit", "lead_name", "id"),
+    "category": ("category__code", "title", "id"),
+    "status": ("status", "title", "id"),
+}
+
+
+def cycle_flags(*, cycle: Cycle) -> dict[int, list[str]]:
+    """``{nomination id: [why it is flagged]}``: the screening findings of
+    submitted nominations, and the reviewers' disagreement once reviews are in
+    (the ranking's flag)."""
+    flags: dict[int, list[str]] = defaultdict(list)
+    for pk, found in screening_findings(cycle=cycle).items():
+        flags[pk].extend(f["message"] for f in found)
+    if Review.objects.filter(
+        assignment__nomination__cycle=cycle, submitted_at__isnull=False
+    ).exists():
+        for row in cycle_ranking(cycle=cycle).rows:
+            if row.flagged:
+                flags[row.nomination_id].append(_("The reviewers disagree more than chance would."))
+    return dict(flags)
+
+
+def cycle_units(*, cycle: Cycle) -> list[tuple[int, str]]:
+    """The units of the cycle's nominees, ``[(id, name)]`` by name (one query)."""
+    return list(
+        Nominee.objects.filter(nomination__cycle=cycle)
+        .order_by("employee__org_unit__name")
+        .values_list("employee__org_unit_id", "employee__org_unit__name")
+        .distinct()
+    )
+
+
+def cycle_nominations(
+    *,
+    cycle: Cycle,
+    user: Viewer,
+    q: str = "",
+    category_id: int | None = None,
+    status: str = "",
+    unit_id: int | None = None,
+    only_ids: Iterable[int] | None = None,
+    sort: str = "submitted",
+) -> QuerySet:
+    """The cycle's nominations the user may see, as rows for the oversight
+    list: searched by title, nominee name, NIP or unit name; filtered by
+    category, status, the unit (and the units below it) of any nominee, and
+    ``only_ids`` (the flagged ones); sorted by one of ``OVERSIGHT_SORTS``.
+    Each row carries its lead nominee (name, NIP, unit) and counts of
+    nominees and of reviews assigned and submitted, as subqueries (no joins
+    that repeat a row)."""
+    rows = nomination_scope(user=user).filter(cycle=cycle)
+    if q := q.strip():
+        named = Nominee.objects.filter(nomination=OuterRef("pk")).filter(
+            employee_search_q(q, "employee__") | Q(employee__org_unit__name__icontains=q)
+        )
+        rows = rows.filter(Q(title__icontains=q) | Exists(named))
+    if category_id is not None:
+        rows = rows.filter(category_id=category_id)
+    if status:
+        rows = rows.filter(status=status)
+    if unit_id is not None:
+        units = orgunit_subtree(unit=unit_id)
+        rows = rows.filter(
+            Exists(Nominee.objects.filter(nomination=OuterRef("pk"), employee__org_unit__in=units))
+        )
+    if only_ids is not None:
+        rows = rows.filter(pk__in=sorted(only_ids))
+    lead = Nominee.objects.filter(nomination=OuterRef("pk")).order_by("-is_lead", "pk")
+    per_nomination = Assignment.objects.filter(nomination=OuterRef("pk")).order_by()
+    counted = per_nomination.values("nomination").annotate(n=Count("pk")).values("n")
+    submitted = (
+        per_nomination.filter(status=Assignment.Status.SUBMITTED)
+        .values("nomination")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    nominees = (
+        Nominee.objects.filter(nomination=OuterRef("pk"))
+        .order_by()
+        .values("nomination")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        rows.annotate(
+            lead_name=Subquery(lead.values("employee__name")[:1]),
+            lead_nip=Subquery(lead.values("employee__nip")[:1]),
+            lead_unit=Subquery(lead.values("employee__org_unit__name")[:1]),
+            nominee_count=Coalesce(Subquery(nominees), 0),
+            reviews_assigned=Coalesce(Subquery(counted), 0),
+            reviews_submitted=Coalesce(Subquery(submitted), 0),
+        )
+        .order_by(*OVERSIGHT_SORTS.get(sort, OVERSIGHT_SORTS["submitted"]))
+        .values(
+            "id",
+            "title",
+            "status",
+            "submitted_at",
+            "category__name_id",
+            "category__name_en",
+            "award_level__code",
+            "lead_name",
+            "lead_nip",
+            "lead_unit",
+            "nominee_count",
+            "reviews_assigned",
+            "reviews_submitted",
+        )
+    )

@@ -25,10 +25,12 @@ def orgunit_descendant_ids(*, unit: OrgUnit) -> set[int]:
     return set(OrgUnit.objects.filter(id__in=below).values_list("id", flat=True))
 
 
-def orgunit_subtree(*, unit: OrgUnit) -> QuerySet[OrgUnit]:
-    """The unit and every unit below it, at any depth, as one query."""
-    below = descendant_ids(OrgUnit, "parent", unit.pk)
-    return OrgUnit.objects.filter(Q(pk=unit.pk) | Q(id__in=below))
+def orgunit_subtree(*, unit: OrgUnit | int) -> QuerySet[OrgUnit]:
+    """The unit (or the unit of that id) and every unit below it, at any
+    depth, as one query."""
+    pk = unit if isinstance(unit, int) else unit.pk
+    below = descendant_ids(OrgUnit, "parent", pk)
+    return OrgUnit.objects.filter(Q(pk=pk) | Q(id__in=below))
 
 
 def orgunit_ancestors(*, unit: OrgUnit) -> list[OrgUnit]:
@@ -108,11 +110,19 @@ def user_roles(user: Viewer) -> list[str]:
     return sorted(roles)
 
 
+def employee_search_q(text: str, prefix: str = "") -> Q:
+    """The condition of ``employee_search``, on the employee at ``prefix``
+    (``"employee__"`` from a row that points to one)."""
+    text = text.strip()
+    return Q(**{f"{prefix}name__icontains": text}) | Q(
+        **{f"{prefix}nip__startswith": text.replace(" ", "")}
+    )
+
+
 def employee_search(queryset: QuerySet[Employee], text: str) -> QuerySet[Employee]:
     """Employees whose name contains ``text`` or whose NIP starts with it
     (spaces in a NIP ignored)."""
-    text = text.strip()
-    return queryset.filter(Q(name__icontains=text) | Q(nip__startswith=text.replace(" ", "")))
+    return queryset.filter(employee_search_q(text))
 
 
 def employee_list(*, user: Viewer) -> QuerySet[Employee]:

@@ -200,3 +200,39 @@ class CommitteeMemberForm(forms.Form):
         cast(forms.MultipleChoiceField, self.fields["expertise"]).choices = [
             (c.code, c.name) for c in categories
         ]
+
+
+class OversightForm(forms.Form):
+    """The filters of a cycle's nomination list (GET); a value that does not
+    fit is named by the form and left out of the filter."""
+
+    SORTS = [
+        ("submitted", _("Newest submitted")),
+        ("title", _("Title")),
+        ("nominee", _("Nominee")),
+        ("unit", _("Unit")),
+        ("category", _("Category")),
+        ("status", _("Status")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.TypedChoiceField(
+        label=_("Category"), coerce=int, required=False, empty_value=None
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False, empty_value=None)
+    flagged = forms.BooleanField(label=_("Flagged only"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
+
+    def __init__(self, *args, categories, statuses, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = cast(dict[str, forms.ChoiceField], self.fields)
+        everything = [("", _("All"))]
+        fields["category"].choices = everything + [(c.pk, c.name) for c in categories]
+        fields["status"].choices = everything + list(statuses)
+        fields["unit"].choices = everything + list(units)
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters, by field (an invalid one is left out)."""
+        self.is_valid()  # cleaned_data then holds the fields that are valid
+        return self.cleaned_data

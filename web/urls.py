@@ -48,6 +48,7 @@ urlpatterns = [
     path("cycles", cycles.cycles, name="web-cycles"),
     path("cycles/new", setup.cycle_new, name="web-cycle-new"),
     path("cycles/<int:pk>", cycles.cycle_detail, name="web-cycle"),
+    path("cycles/<int:pk>/nominations", cycles.nominations, name="web-cycle-nominations"),
     path("cycles/<int:pk>/setup", setup.setup, name="web-setup"),
     path("cycles/<int:pk>/setup/settings", setup.setup_settings, name="web-setup-settings"),
     path("cycles/<int:pk>/setup/categories", setup.category_add, name="web-category-add"),

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from certificates.selectors import certificate_list
-from core import events, jobs
+from core import events, i18n, jobs
 from core.errors import ApplicationError, NotFoundError
 from core.jobs import task_payload, task_visible
 from nominations import assignment as assignment_service
@@ -26,8 +27,11 @@ from nominations.events import ResultsPublished
 from nominations.listing import FIELDS, nomination_payloads
 from nominations.models import Assignment, Cycle, Nomination
 from nominations.selectors import (
+    cycle_flags,
     cycle_list,
+    cycle_nominations,
     cycle_ranking,
+    cycle_units,
     nomination_get,
     nomination_scope,
     nominations_per_unit,
@@ -38,6 +42,7 @@ from nominations.selectors import (
 from rewards.selectors import publication_progress, undelivered_award_mail
 from web import charts
 from web.context_processors import roles_for
+from web.forms import OversightForm
 from web.helpers import (
     error_messages,
     flash_errors,
@@ -100,6 +105,7 @@ def cycle_detail(request, pk):
             "next_label": P(NEXT_PHASE[cycle.phase]).label if cycle.phase in NEXT_PHASE else "",
             "manage": manage,
             "problems": problems,
+            "flagged": len(cycle_flags(cycle=cycle)),
             "undelivered": (
                 undelivered_mail(cycle_id=cycle.pk) + undelivered_award_mail(cycle_id=cycle.pk)
                 if manage
@@ -490,5 +496,49 @@ def stats(request, pk):
             )
             if per_unit
             else None,
+        },
+    )
+
+
+@login_required
+def nominations(request, pk):
+    """The cycle's nominations for the secretariat and the chair: search,
+    filters, sort, 50 a page, each linking to the nomination."""
+    cycle = _cycle(request, pk)
+    flags = cycle_flags(cycle=cycle)
+    form = OversightForm(
+        request.GET or None,
+        categories=cycle.categories.all(),
+        statuses=Nomination.Status.choices,
+        units=cycle_units(cycle=cycle),
+    )
+    chosen = form.filters() if form.is_bound else {}
+    rows = cycle_nominations(
+        cycle=cycle,
+        user=request.user,
+        q=chosen.get("q") or "",
+        category_id=chosen.get("category"),
+        status=chosen.get("status") or "",
+        unit_id=chosen.get("unit"),
+        only_ids=flags.keys() if chosen.get("flagged") else None,
+        sort=chosen.get("sort") or "submitted",
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    labels = status_labels()
+    levels = {lv.code: lv.name for lv in cycle.award_levels.all()}
+    for row in page:
+        names = {"id": row["category__name_id"], "en": row["category__name_en"]}
+        row["category"] = i18n.pick(names)
+        row["status_label"] = labels.get(row["status"], row["status"])
+        row["flags"] = flags.get(row["id"], [])
+        row["level"] = levels.get(row["award_level__code"])
+    return render(
+        request,
+        "web/cycles/nominations.html",
+        {
+            "cycle": cycle,
+            "form": form,
+            "page": page,
+            "manage": request.user.has_perm("nominations.manage_cycle", cycle),
         },
     )
