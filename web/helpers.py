@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, NotFoundError
 
@@ -47,6 +48,15 @@ def error_messages(error: Exception, labels: Mapping[str, str] | None = None) ->
     if isinstance(error, ApplicationError):
         return [error.message]
     return [str(error)]
+
+
+def confirmed(request) -> bool:
+    """Whether the confirmation box of a consequential step was ticked
+    (``confirm=yes``); if not, a message asks for it."""
+    if request.POST.get("confirm") == "yes":
+        return True
+    messages.error(request, _("Tick the box to confirm first."))
+    return False
 
 
 @contextlib.contextmanager

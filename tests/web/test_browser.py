@@ -11,6 +11,15 @@ from .conftest import screenshot
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
+def _confirm_phase(page):
+    """On the phase page: what will happen is shown; tick, move, and back on
+    the overview with the message."""
+    page.wait_for_selector("text=/Yang akan terjadi|What will happen/")
+    page.check("input[name=confirm]")
+    page.click("form[action$='/phase'] button")
+    page.wait_for_selector("main [role=status]")
+
+
 def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     demo, login, live_server, celery_worker, tmp_path
 ):
@@ -41,8 +50,8 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     adding.get_by_role("button").click()
     page.wait_for_selector("#committee >> text=Yusuf Ramadhan")
     page.goto(f"{base}/cycles/{cycle}")
-    page.click("form[action$='/phase'] button")
-    page.wait_for_selector("main [role=status]")
+    page.get_by_role("button", name=re.compile("Pindah ke tahap|Move to the")).click()
+    _confirm_phase(page)
     assert Cycle.objects.get(pk=cycle).phase == "nominating"
 
     # Supervisor: a nomination in steps, with an evidence file, submitted.
@@ -69,6 +78,7 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     assert "laporan.pdf" in page.inner_text("#evidence tbody")
     assert "Belum ada bukti" not in page.inner_text("#evidence")
     page.get_by_role("button", name=re.compile("^(Lanjutkan|Continue)$")).click()
+    page.check("input[name=confirm]")
     page.get_by_role("button", name=re.compile("Ajukan|Submit")).click()
     page.wait_for_selector("text=Layanan izin satu hari")
     assert "diajukan" in page.inner_text("main").lower()
@@ -79,8 +89,8 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     page = login("secretariat")
     page.goto(f"{base}/cycles/{cycle}/screening")
     page.get_by_role("button", name=re.compile("^Layak$|^Eligible$")).click()
-    page.goto(f"{base}/cycles/{cycle}")
-    page.click("form[action$='/phase'] button")
+    page.goto(f"{base}/cycles/{cycle}/phase")
+    _confirm_phase(page)
     page.goto(f"{base}/cycles/{cycle}/assignment")
     page.get_by_role("button", name=re.compile("Tugaskan|Assign")).click()
     page.wait_for_selector("text=/3 (penilaian|reviews)/")
@@ -100,8 +110,8 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
 
     # Secretariat: deciding phase. Chair: decides with the proposed level.
     page = login("secretariat")
-    page.goto(f"{base}/cycles/{cycle}")
-    page.click("form[action$='/phase'] button")
+    page.goto(f"{base}/cycles/{cycle}/phase")
+    _confirm_phase(page)
     page = login("chair")
     page.goto(f"{base}/cycles/{cycle}/ranking")
     screenshot(page, "chair-ranking")
@@ -114,6 +124,7 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     # Secretariat publishes and watches the progress bar finish.
     page = login("secretariat")
     page.goto(f"{base}/cycles/{cycle}/publication")
+    page.check("input[name=confirm]")
     page.get_by_role("button", name=re.compile("Umumkan|Publish")).click()
     page.wait_for_selector("#publication >> text=/Selesai|Finished/", timeout=90_000)
     progress = page.locator("#publication progress")
@@ -255,6 +266,8 @@ PHONE_PAGES = {
     "chair": ["/cycles", "/cycles/{cycle}", "/cycles/{cycle}/ranking", "/cycles/{cycle}/charts"],
     "secretariat": [
         "/cycles/new",
+        "/cycles/{cycle}/nominations",
+        "/cycles/{cycle}/phase",
         "/cycles/{cycle}/setup",
         "/cycles/{cycle}/rubric",
         "/cycles/{cycle}/screening",
@@ -280,6 +293,13 @@ def test_no_page_is_wider_than_a_phone_and_the_menu_opens(demo, login, live_serv
             if width > 390:
                 wide.append((username, path, width))
     assert wide == []
+    # A table with a header row is stacked: one card a row, each value labelled.
+    page = login("chair", width=390, height=844)
+    page.goto(f"{live_server.url}/cycles")
+    cell = page.locator("main table tbody td").first
+    assert cell.get_attribute("data-label") == "Siklus"
+    assert cell.evaluate("td => getComputedStyle(td).display") == "block"
+    assert page.locator("main table thead").bounding_box()["height"] <= 1
     # The links are folded into the menu, which opens on a tap.
     page = login("secretariat", width=390, height=844)
     assert not page.get_by_role("link", name="Siklus", exact=True).is_visible()

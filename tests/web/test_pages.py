@@ -34,6 +34,7 @@ MAIN_PAGES = [
     ("/cycles/{cycle}", "secretariat", 14),
     ("/cycles/{cycle}/nominations", "secretariat", 15),
     ("/cycles/{cycle}/nominations?q=a&flagged=on&sort=title", "secretariat", 15),
+    ("/cycles/{cycle}/phase", "secretariat", 7),
     ("/cycles/{cycle}/setup", "secretariat", 18),
     ("/cycles/{cycle}/rubric", "secretariat", 8),
     ("/cycles/{cycle}/screening", "secretariat", 10),

@@ -44,6 +44,7 @@ from web import charts
 from web.context_processors import roles_for
 from web.forms import OversightForm
 from web.helpers import (
+    confirmed,
     error_messages,
     flash_errors,
     form_id,
@@ -116,15 +117,27 @@ def cycle_detail(request, pk):
 
 
 @login_required
-@require_POST
 def cycle_phase(request, pk):
+    """What moving to the next phase will do and leave open (GET), and the
+    move once confirmed (POST)."""
     cycle = _cycle(request, pk, manage=True)
-    with flash_errors(request):
-        services.cycle_set_phase(
-            cycle_id=cycle.pk, phase=request.POST.get("phase", ""), actor=request.user
-        )
-        messages.success(request, _("The cycle moved to the next phase."))
-    return redirect("web-cycle", cycle.pk)
+    if request.method == "POST":
+        if confirmed(request):
+            with flash_errors(request):
+                services.cycle_set_phase(
+                    cycle_id=cycle.pk, phase=request.POST.get("phase", ""), actor=request.user
+                )
+                messages.success(request, _("The cycle moved to the next phase."))
+                return redirect("web-cycle", cycle.pk)
+        return redirect("web-cycle-phase", cycle.pk)
+    to = NEXT_PHASE.get(cycle.phase)
+    if to is None:  # deciding: publication has its own page
+        return redirect("web-publication" if cycle.phase == P.DECIDING else "web-cycle", cycle.pk)
+    return render(
+        request,
+        "web/cycles/phase.html",
+        {"cycle": cycle, "preview": readiness.phase_preview(cycle, to), "to_label": P(to).label},
+    )
 
 
 @login_required
@@ -320,19 +333,22 @@ def publication(request, pk):
     """Publish, then follow the certificates and rewards jobs to the end."""
     cycle = _cycle(request, pk, manage=True)
     if request.method == "POST":
-        with flash_errors(request), jobs.tracking() as refused:
-            services.cycle_publish(cycle_id=cycle.pk, actor=request.user)
-            message = services.publication_jobs_message(deferred=bool(refused))
-            (messages.warning if refused else messages.success)(request, message)
+        if confirmed(request):
+            with flash_errors(request), jobs.tracking() as refused:
+                services.cycle_publish(cycle_id=cycle.pk, actor=request.user)
+                message = services.publication_jobs_message(deferred=bool(refused))
+                (messages.warning if refused else messages.success)(request, message)
         return redirect("web-publication", cycle.pk)
+    deciding = cycle.phase == P.DECIDING
     return render(
         request,
         "web/cycles/publication.html",
         {
             "cycle": cycle,
-            "progress": _progress(request, cycle),
-            "waiting": cycle.nominations.filter(status__in=["in_review", "reviewed"]).count(),
-            "decided": cycle.nominations.filter(status="decided").count(),
+            "progress": (
+                _progress(request, cycle) if cycle.phase in (P.PUBLISHED, P.CLOSED) else None
+            ),
+            "preview": readiness.phase_preview(cycle, P.PUBLISHED) if deciding else None,
         },
     )
 

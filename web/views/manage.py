@@ -28,7 +28,14 @@ from rewards.selectors import (
     webhook_endpoint_list,
 )
 from web.context_processors import roles_for
-from web.helpers import back, error_messages, flash_errors, form_id, not_found_as_404
+from web.helpers import (
+    back,
+    confirmed,
+    error_messages,
+    flash_errors,
+    form_id,
+    not_found_as_404,
+)
 
 
 def _require(request, role):
@@ -69,6 +76,10 @@ def certificate_action(request, pk, action):
     _require(request, "secretariat")
     certificate = certificate_get(user=request.user, pk=pk)
     reason = request.POST.get("reason", "")
+    if action not in ("revoke", "reissue"):
+        raise Http404
+    if not confirmed(request):
+        return back(request, "web-certificates")
     with flash_errors(request):
         if action == "revoke":
             certificate_services.certificate_revoke(
@@ -82,8 +93,6 @@ def certificate_action(request, pk, action):
                 certificate_id=certificate.pk, actor=request.user, reason=reason
             )
             messages.success(request, _("Re-issued as %(serial)s.") % {"serial": new.serial})
-        else:
-            raise Http404
     return back(request, "web-certificates")
 
 

@@ -16,6 +16,7 @@ from nominations.models import Assignment
 from nominations.scoring import review_preview
 from nominations.selectors import assignment_get, assignment_list, reviewer_view
 from web.helpers import (
+    confirmed,
     criteria_names,
     error_messages,
     flash_errors,
@@ -153,7 +154,8 @@ def reopen(request, pk):
     from nominations.selectors import assignment_for_chair
 
     assignment = assignment_for_chair(user=request.user, pk=pk)
-    with flash_errors(request):
-        services.review_reopen(assignment_id=assignment.pk, actor=request.user)
-        messages.success(request, _("The review is open again."))
+    if confirmed(request):
+        with flash_errors(request):
+            services.review_reopen(assignment_id=assignment.pk, actor=request.user)
+            messages.success(request, _("The review is open again."))
     return redirect("web-decide", assignment.nomination.cycle_id, assignment.nomination_id)

@@ -20,6 +20,7 @@ from people.selectors import employee_reporting_line, user_employee
 from web.forms import InnovationForm, ReasonForm, StatementsForm, WhoForm
 from web.helpers import (
     back,
+    confirmed,
     criteria_names,
     error_messages,
     flash_errors,
@@ -289,6 +290,8 @@ def evidence_delete(request, pk, evidence_pk):
 @not_found_as_404
 def nomination_submit(request, pk):
     nomination = nomination_get(user=request.user, pk=pk)
+    if not confirmed(request):
+        return redirect("web-nomination-step", pk, "review")
     try:
         services.nomination_submit(nomination_id=nomination.pk, actor=request.user)
     except NotFoundError:
