@@ -119,10 +119,17 @@ def employee_search_q(text: str, prefix: str = "") -> Q:
     )
 
 
-def employee_search(queryset: QuerySet[Employee], text: str) -> QuerySet[Employee]:
+def employee_search(
+    queryset: QuerySet[Employee], text: str, *, wide: bool = False
+) -> QuerySet[Employee]:
     """Employees whose name contains ``text`` or whose NIP starts with it
-    (spaces in a NIP ignored)."""
-    return queryset.filter(employee_search_q(text))
+    (spaces in a NIP ignored); ``wide``: or whose position or unit name
+    contains it."""
+    found = employee_search_q(text)
+    if wide:
+        text = text.strip()
+        found |= Q(position__icontains=text) | Q(org_unit__name__icontains=text)
+    return queryset.filter(found)
 
 
 def employee_list(*, user: Viewer) -> QuerySet[Employee]:

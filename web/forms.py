@@ -10,11 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class WhoForm(forms.Form):
-    """Step 1: the cycle, the category and who is nominated."""
+    """Step 1: the cycle, the category and who is nominated. The nominees are
+    ids picked from a search over the supervisor's reporting line (``team``,
+    a queryset never loaded whole); the lead is one of them, for a team
+    category."""
 
     category = forms.TypedChoiceField(label=_("Category"), coerce=int)
     nominees = forms.TypedMultipleChoiceField(
-        label=_("Nominees"), coerce=int, widget=forms.CheckboxSelectMultiple
+        label=_("Nominees"), coerce=int, widget=forms.MultipleHiddenInput
     )
     lead = forms.TypedChoiceField(
         label=_("Lead (for a team)"), coerce=int, required=False, empty_value=None
@@ -22,11 +25,36 @@ class WhoForm(forms.Form):
 
     def __init__(self, *args, categories, team, **kwargs):
         super().__init__(*args, **kwargs)
+        self.team = team
+        self.categories = {c.pk: c for c in categories}
         fields = cast(dict[str, forms.ChoiceField], self.fields)
-        fields["category"].choices = [(c.pk, f"{c.cycle.name} — {c.name}") for c in categories]
-        people = [(e.pk, f"{e.name} ({e.position or e.org_unit.name})") for e in team]
-        fields["nominees"].choices = people
-        fields["lead"].choices = [("", _("the first one chosen")), *people]
+        fields["category"].choices = [("", "—")] + [
+            (c.pk, f"{c.cycle.name} — {c.name}") for c in categories
+        ]
+        # Any id is accepted by the field; clean_nominees checks it is in the team.
+        data = cast(Any, self.data)  # a QueryDict when bound
+        ids = [str(v) for v in (data.getlist("nominees") if self.is_bound else [])]
+        fields["nominees"].choices = [(v, v) for v in ids if v.isdigit()]
+        fields["lead"].choices = [(v, v) for v in ids if v.isdigit()]
+
+    def clean_nominees(self):
+        """The chosen employees, in the order chosen, each in the team."""
+        ids = list(dict.fromkeys(self.cleaned_data["nominees"]))
+        found = {e.pk: e for e in self.team.filter(pk__in=ids)}
+        if len(found) != len(ids):
+            raise forms.ValidationError(_("Choose people of your own reporting line."))
+        return [found[pk] for pk in ids]
+
+    def clean(self):
+        data = cast(dict[str, Any], super().clean())
+        category = self.categories.get(data.get("category"))
+        lead = data.get("lead")
+        people = data.get("nominees") or []
+        if category is not None and not category.team:
+            data["lead"] = None
+        elif lead is not None:
+            data["lead"] = next((e for e in people if e.pk == lead), None)
+        return data
 
 
 class InnovationForm(forms.Form):

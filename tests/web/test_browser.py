@@ -11,6 +11,14 @@ from .conftest import screenshot
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
+def _pick(page, typed, name):
+    """The nominee picker: type, the matches appear (htmx), add, save."""
+    page.fill("#id_q", typed)
+    page.get_by_role("button", name=re.compile(f"(Tambah|Add) {name}")).click()
+    page.wait_for_selector(f"#chosen >> text={name}")
+    page.get_by_role("button", name=re.compile("Simpan dan lanjutkan|Save and continue")).click()
+
+
 def _confirm_phase(page):
     """On the phase page: what will happen is shown; tick, move, and back on
     the overview with the message."""
@@ -58,8 +66,7 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     page = login("supervisor")
     page.goto(f"{base}/nominations/new")
     page.select_option("#id_category", label="Anugerah Inovasi 2027 — Teknologi baru")
-    page.get_by_label(re.compile("Budi Santoso")).check()
-    page.click("main button[type=submit]")
+    _pick(page, "Budi", "Budi Santoso")
     page.fill("#id_title", "Layanan izin satu hari")
     page.fill("#id_problem", "Izin usaha butuh 14 hari.")
     page.fill("#id_solution", "Formulir daring dengan pemeriksaan otomatis.")
@@ -173,8 +180,7 @@ def test_bad_input_shows_the_error_beside_the_field_and_keeps_what_was_typed(
     page = login("supervisor")
     page.goto(f"{live_server.url}/nominations/new")
     page.select_option("#id_category", label="Anugerah Inovasi 2026 — Teknologi baru")
-    page.get_by_label(re.compile("Budi Santoso")).check()
-    page.click("main button[type=submit]")
+    _pick(page, "Budi", "Budi Santoso")
     page.fill("#id_title", "Antrian daring puskesmas")
     page.fill("#id_problem", "Antrean panjang sejak subuh.")
     page.fill("#id_started_on", "2999-01-01")
@@ -184,6 +190,11 @@ def test_bad_input_shows_the_error_beside_the_field_and_keeps_what_was_typed(
     assert "masa depan" in error.inner_text()
     assert page.locator("#id_started_on + ul.field-error, #id_started_on ~ ul.field-error").count()
     assert page.locator("#id_solution-error").is_visible()
+    # …all of them are listed at the top, and the first one takes the focus.
+    summary = page.inner_text(".error-summary")
+    assert "masa depan" in summary
+    assert summary.count("\n") >= 3
+    assert page.evaluate("document.activeElement.id") == "id_solution"
     # …and everything typed is still there.
     assert page.input_value("#id_title") == "Antrian daring puskesmas"
     assert page.input_value("#id_problem") == "Antrean panjang sejak subuh."

@@ -16,7 +16,7 @@ from nominations import services
 from nominations.listing import FIELDS, nomination_payloads
 from nominations.models import Category, Evidence
 from nominations.selectors import cycle_list, nomination_get, nomination_scope
-from people.selectors import employee_reporting_line, user_employee
+from people.selectors import employee_reporting_line, employee_search, user_employee
 from web.forms import InnovationForm, ReasonForm, StatementsForm, WhoForm
 from web.helpers import (
     back,
@@ -25,6 +25,7 @@ from web.helpers import (
     error_messages,
     flash_errors,
     form_errors_from,
+    form_id,
     not_found_as_404,
 )
 
@@ -87,23 +88,83 @@ def _steps_context(nomination, current):
     }
 
 
+PICKER_RESULTS = 20
+
+
+def _who(request, me, categories, initial) -> tuple[WhoForm, dict]:
+    """Step 1's form and its nominee picker. A POST with ``add``, ``remove``
+    or ``action=search`` (the picker's buttons, or htmx as one types) only
+    shows the form again with the change; any other POST is the form to
+    save (bound, so that its errors show)."""
+    team = _team(me)
+    values = request.POST if request.method == "POST" else None
+    picking = values is not None and (
+        values.get("action") in ("search", "refresh") or "add" in values or "remove" in values
+    )
+    raw = initial if values is None else values
+    ids = initial.get("nominees", []) if values is None else values.getlist("nominees")
+    if values is not None and not picking:
+        form = WhoForm(values, categories=categories, team=team)
+    else:
+        form = WhoForm(initial={"category": raw.get("category")}, categories=categories, team=team)
+    # Changing the category shows or hides the choice of a lead.
+    form.fields["category"].widget.attrs.update(
+        {
+            "hx-post": request.path,
+            "hx-trigger": "change",
+            "hx-include": "closest form",
+            "hx-vals": '{"action": "refresh"}',
+            "hx-target": "#chosen",
+            "hx-select": "#chosen",
+            "hx-swap": "outerHTML",
+        }
+    )
+    chosen_ids = list(dict.fromkeys(n for n in map(form_id, ids) if n))
+    if values is not None:
+        if (add := form_id(values.get("add"))) and add not in chosen_ids:
+            chosen_ids.append(add)
+        if remove := form_id(values.get("remove")):
+            chosen_ids = [n for n in chosen_ids if n != remove]
+    by_id = team.select_related("org_unit").in_bulk(chosen_ids)
+    q = (values or request.GET).get("q", "").strip()
+    found = employee_search(team, q, wide=True).order_by("name", "pk") if q else None
+    results = list(found[: PICKER_RESULTS + 1]) if found is not None else None
+    category = next((c for c in categories if str(c.pk) == str(raw.get("category"))), None)
+    lead = form_id(raw.get("lead"))
+    return form, {
+        "form": form,
+        "chosen": [by_id[n] for n in chosen_ids if n in by_id],
+        "chosen_ids": set(chosen_ids),
+        "team_category": category is not None and category.team,
+        "lead": lead if lead in chosen_ids else (chosen_ids[0] if chosen_ids else None),
+        "q": q,
+        "results": results[:PICKER_RESULTS] if results is not None else None,
+        "more": results is not None and len(results) > PICKER_RESULTS,
+        "picking": picking,
+    }
+
+
+def _who_page(request, context):
+    if request.htmx and context["picking"]:
+        return render(request, "web/supervisor/_picker.html", context)
+    return render(request, "web/supervisor/step_who.html", context)
+
+
 @login_required
 def nomination_new(request):
     """Step 1 of a new nomination: category and nominees; saves a draft."""
     me = _me(request)
-    team = list(_team(me))
     categories = list(_categories())
-    form = WhoForm(request.POST or None, categories=categories, team=team)
-    if request.method == "POST" and form.is_valid():
-        by_id = {e.pk: e for e in team}
+    form, context = _who(request, me, categories, {})
+    if request.method == "POST" and not context["picking"] and form.is_valid():
         category = next(c for c in categories if c.pk == form.cleaned_data["category"])
         try:
             nomination = services.nomination_create(
                 nominator=me,
                 cycle=category.cycle,
                 category=category,
-                nominees=[by_id[pk] for pk in form.cleaned_data["nominees"]],
-                lead=by_id.get(form.cleaned_data["lead"]),
+                nominees=form.cleaned_data["nominees"],
+                lead=form.cleaned_data["lead"],
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -112,10 +173,8 @@ def nomination_new(request):
         else:
             messages.success(request, _("Draft saved."))
             return redirect("web-nomination-step", nomination.pk, "innovation")
-    return render(
-        request,
-        "web/supervisor/step_who.html",
-        {"form": form, "no_cycle": not categories, **_steps_context(None, "who")},
+    return _who_page(
+        request, {**context, "no_cycle": not categories, **_steps_context(None, "who")}
     )
 
 
@@ -136,7 +195,6 @@ def nomination_step(request, pk, step):
 
 
 def _step_who(request, nomination, me, context):
-    team = list(_team(me))
     categories = [c for c in _categories() if c.cycle_id == nomination.cycle_id]
     nominees = list(nomination.nominees.all())
     initial = {
@@ -144,21 +202,20 @@ def _step_who(request, nomination, me, context):
         "nominees": [n.employee_id for n in nominees],
         "lead": next((n.employee_id for n in nominees if n.is_lead), None),
     }
-    form = WhoForm(request.POST or None, initial=initial, categories=categories, team=team)
-    if request.method == "POST" and form.is_valid():
-        by_id = {e.pk: e for e in team}
+    form, picker = _who(request, me, categories, initial)
+    if request.method == "POST" and not picker["picking"] and form.is_valid():
         saved = _save(
             request,
             form,
             nomination,
             "innovation",
             category=next(c for c in categories if c.pk == form.cleaned_data["category"]),
-            nominees=[by_id[i] for i in form.cleaned_data["nominees"]],
-            lead=by_id.get(form.cleaned_data["lead"]),
+            nominees=form.cleaned_data["nominees"],
+            lead=form.cleaned_data["lead"],
         )
         if saved:
             return saved
-    return render(request, "web/supervisor/step_who.html", {"form": form, **context})
+    return _who_page(request, {**picker, **context})
 
 
 def _step_innovation(request, nomination, me, context):

@@ -19,6 +19,12 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { label(document); });
+  // A form shown again with errors: the first field in error takes the focus
+  // (the summary at the top of the form lists them all, linked).
+  function focusError() {
+    var field = document.querySelector("main [aria-invalid=true]");
+    if (field) field.focus();
+  }
+  document.addEventListener("DOMContentLoaded", function () { label(document); focusError(); });
   document.addEventListener("htmx:afterSettle", function () { label(document); });
 })();
