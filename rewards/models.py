@@ -218,8 +218,12 @@ class RecognitionPost(TimeStampedModel):
     org_unit = models.ForeignKey("people.OrgUnit", on_delete=models.PROTECT, related_name="+")
     lead = models.ForeignKey("people.Employee", on_delete=models.PROTECT, related_name="+")
     names = models.CharField(_("names"), max_length=1000)
+    # The title and text in Indonesian and in English (posts made before
+    # English was kept have it blank: shown in Indonesian).
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("body"))
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    body_en = models.TextField(_("body (English)"), blank=True)
     published_at = models.DateTimeField(_("published at"), db_index=True)
 
     class Meta:
@@ -229,6 +233,14 @@ class RecognitionPost(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {"id": self.title, "en": self.title_en}
+
+    @property
+    def bodies(self) -> dict[str, str]:
+        return {"id": self.body, "en": self.body_en}
 
 
 def new_webhook_secret() -> str:

@@ -62,8 +62,10 @@ def recognition_payload(post: RecognitionPost) -> dict:
     code = getattr(post, "verification_code", None)
     return {
         "id": post.pk,
-        "title": post.title,
-        "body": post.body,
+        "title": i18n.pick(post.titles),
+        "body": i18n.pick(post.bodies),
+        "titles": post.titles,
+        "bodies": post.bodies,
         "names": post.names,
         "unit": post.org_unit.name,
         "award": {

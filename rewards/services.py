@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import cast
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -259,44 +258,61 @@ def _append_award_events(nominees: list[Nominee]) -> None:
         )
 
 
+def _post_texts(team: list[Nominee], highlight: str, language: str) -> tuple[str, str]:
+    """A post's title and body in ``language``, from the template."""
+    lead = team[0]
+    nomination = lead.nomination
+    level = _level(nomination)
+    with translation.override(language):
+        context = {
+            "names": _join_names([n.employee.name for n in team]),
+            "unit": lead.employee.org_unit.name,
+            "level": level.names[language] or level.name_id,
+            "cycle": nomination.cycle.name,
+            "title": nomination.title,
+            "impact": nomination.impact.strip(),
+            "highlight": highlight,
+            "team": len(team) > 1,
+        }
+        title = _("%(level)s: %(title)s") % context
+        body = render_to_string("rewards/recognition_post.txt", context).strip()
+    return title, body
+
+
 def _create_posts(cycle_id: int, nominees: list[Nominee]) -> None:
     """One post per awarded nomination none of whose nominees opted out; its
-    body comes from a template, in the service's language."""
+    title and body come from a template, in Indonesian and in English (what
+    the nominator wrote stays as written)."""
     by_nomination: dict[int, list] = {}
     for n in nominees:
         by_nomination.setdefault(n.nomination_id, []).append(n)
     highlights = psm_highlights(cycle_id=cycle_id)
     posts = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for nomination_id, team in by_nomination.items():
-            if not all(n.employee.public_recognition for n in team):
-                continue
-            lead = team[0]  # the lead first (awarded_nominees' order)
-            nomination = lead.nomination
-            context = {
-                "names": _join_names([n.employee.name for n in team]),
-                "unit": lead.employee.org_unit.name,
-                "level": nomination.award_level.name_id,
-                "cycle": nomination.cycle.name,
-                "title": nomination.title,
-                "impact": nomination.impact.strip(),
-                "highlight": highlights.get(nomination_id, ""),
-                "team": len(team) > 1,
-            }
-            posts.append(
-                RecognitionPost(
-                    nomination=nomination,
-                    cycle_id=nomination.cycle_id,
-                    category_id=nomination.category_id,
-                    award_level_id=nomination.award_level_id,
-                    org_unit_id=lead.employee.org_unit_id,
-                    lead_id=lead.employee_id,
-                    names=context["names"][:1000],
-                    title=_("%(level)s: %(title)s") % context,
-                    body=render_to_string("rewards/recognition_post.txt", context).strip(),
-                    published_at=nomination.cycle.published_at or timezone.now(),
-                )
+    for nomination_id, team in by_nomination.items():
+        if not all(n.employee.public_recognition for n in team):
+            continue
+        lead = team[0]  # the lead first (awarded_nominees' order)
+        nomination = lead.nomination
+        highlight = highlights.get(nomination_id, "")
+        title, body = _post_texts(team, highlight, "id")
+        title_en, body_en = _post_texts(team, highlight, "en")
+        posts.append(
+            RecognitionPost(
+                nomination=nomination,
+                cycle_id=nomination.cycle_id,
+                category_id=nomination.category_id,
+                award_level_id=nomination.award_level_id,
+                org_unit_id=lead.employee.org_unit_id,
+                lead_id=lead.employee_id,
+                # without a conjunction: the same in either language
+                names=", ".join(n.employee.name for n in team)[:1000],
+                title=title[:300],
+                body=body,
+                title_en=title_en[:300],
+                body_en=body_en,
+                published_at=nomination.cycle.published_at or timezone.now(),
             )
+        )
     RecognitionPost.objects.bulk_create(posts, ignore_conflicts=True)
 
 

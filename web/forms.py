@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -264,3 +265,15 @@ class OversightForm(forms.Form):
         """The valid filters, by field (an invalid one is left out)."""
         self.is_valid()  # cleaned_data then holds the fields that are valid
         return self.cleaned_data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with its refusal in our own words (Django's
+    Indonesian catalogue repeats "nama pengguna" in it)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The username or the password is wrong. Capitals and small letters count."
+        ),
+    }

@@ -97,8 +97,14 @@ class RecognitionSerializer(strict.Serializer):
     """The public shape of a post (``rewards.selectors.recognition_payload``)."""
 
     id = serializers.IntegerField()
-    title = serializers.CharField()
-    body = serializers.CharField()
+    title = serializers.CharField(help_text="In the request's language.")
+    body = serializers.CharField(help_text="In the request's language.")
+    titles = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), help_text="``{id, en}``"
+    )
+    bodies = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), help_text="``{id, en}``"
+    )
     names = serializers.CharField()
     unit = serializers.CharField()
     award = serializers.DictField(child=serializers.CharField())

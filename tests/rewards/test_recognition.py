@@ -29,11 +29,40 @@ def test_each_awarded_nomination_gets_a_post_from_the_template(published, client
         "atas inovasi “Layanan izin satu hari”.\n\n"
         "Dampak: i\nMotivasi pelayanan publik: Puts citizens first."
     )
+    # …and in English, from the same template (what the nominator wrote stays
+    # as written).
+    assert post.title_en == "Gold award: Layanan izin satu hari"
+    assert post.body_en == (
+        "Subordinate (Direktorat) receives the Gold award of Anugerah Inovasi Uji "
+        "for the innovation “Layanan izin satu hari”.\n\n"
+        "Impact: i\nPublic service motivation: Puts citizens first."
+    )
     team = RecognitionPost.objects.get(nomination=published["team"])
-    assert team.names == "Junior dan Subordinate"
+    assert team.names == "Junior, Subordinate"
     assert team.body.startswith(
         "Tim Junior dan Subordinate (Direktorat) menerima Penghargaan Madya"
     )
+    assert team.body_en.startswith(
+        "The team of Junior and Subordinate (Direktorat) receives the Silver award"
+    )
+
+
+def test_the_wall_api_and_feed_answer_in_the_readers_language(published, client):
+    post = published["gold"].recognition_post.pk
+    for language, title, words in [
+        ("id", "Penghargaan Utama: Layanan izin satu hari", "menerima"),
+        ("en", "Gold award: Layanan izin satu hari", "receives"),
+    ]:
+        answer = client.get(API, HTTP_ACCEPT_LANGUAGE=language).json()
+        item = next(p for p in answer["results"] if p["id"] == post)
+        assert item["title"] == title
+        assert words in item["body"]
+        page = client.get(f"/recognitions/{post}", HTTP_ACCEPT_LANGUAGE=language)
+        assert title in page.content.decode()
+        feed = feedparser.parse(client.get(FEED, HTTP_ACCEPT_LANGUAGE=language).content)
+        entry = next(e for e in feed.entries if e.link.endswith(f"/recognitions/{post}"))
+        assert entry.title == title
+        assert words in entry.summary
 
 
 def test_the_wall_api_and_feed_show_the_posts_with_a_verification_link(published, client):
@@ -222,7 +251,7 @@ def test_a_post_shows_its_date_and_carries_open_graph_tags(published):
     page = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/recognitions/{post.pk}").content.decode()
     day = timezone.localtime(post.published_at)
     assert f"{day.day} {day:%B %Y}</time>" in page
-    assert f'<meta property="og:title" content="{post.title}">' in page
+    assert f'<meta property="og:title" content="{post.title_en}">' in page
     assert (
         f'<meta property="og:url" content="http://127.0.0.1:8000/recognitions/{post.pk}">' in page
     )

@@ -175,6 +175,20 @@ def test_too_many_wrong_passwords_lock_the_login(db, supervisor):
     assert "Too many failed log-in attempts" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("id", "Nama pengguna atau kata sandi salah. Huruf besar dan kecil dibedakan."),
+        ("en", "The username or the password is wrong. Capitals and small letters count."),
+    ],
+)
+def test_a_wrong_password_is_refused_in_plain_words(db, supervisor, language, message):
+    response = Client(HTTP_ACCEPT_LANGUAGE=language).post(
+        "/login", {"username": "supervisor", "password": "wrong"}
+    )
+    assert message in response.content.decode()
+
+
 def test_the_home_page_lists_what_waits_for_hr(published, hr):
     page = client_for(hr).get("/").content.decode()
     assert "Incentives awaiting approval" in page

@@ -45,6 +45,7 @@ from web.context_processors import roles_for
 from web.forms import OversightForm
 from web.helpers import (
     confirmed,
+    criteria_names,
     error_messages,
     flash_errors,
     form_id,
@@ -492,6 +493,8 @@ def decide(request, pk, nomination_pk):
             "reviews": reviews,
             "row": row,
             "levels": cycle.award_levels.order_by("-min_score"),
+            "level_names": {lv.code: lv.name for lv in cycle.award_levels.all()},
+            "criteria_names": criteria_names(cycle),
             "rationale": request.POST.get("rationale", ""),
         },
     )

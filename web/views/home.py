@@ -19,6 +19,7 @@ from people.login_limits import login_blocked
 from people.selectors import user_employee
 from rewards.selectors import incentive_list
 from web.context_processors import roles_for
+from web.forms import LoginForm
 
 S = Nomination.Status
 
@@ -133,6 +134,7 @@ def _deadline_text(deadline) -> str:
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):

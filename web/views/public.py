@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from certificates import selectors as certificates
 from certificates.throttles import VerifyThrottle
+from core import i18n
 from core.errors import NotFoundError
 from rewards import selectors
 
@@ -90,13 +91,13 @@ class RecognitionFeed(Feed):
         return obj[:50]
 
     def item_title(self, item):
-        return item.title
+        return i18n.pick(item.titles)  # in the reader's language (Accept-Language)
 
     def item_description(self, item):
         # Atom's summary is ``type="html"``: a reader parses it as HTML after
         # the XML is decoded, so the user's text is escaped as HTML here (the
         # feed escapes it once more as XML). Nothing in it can become markup.
-        return linebreaks(item.body, autoescape=True)
+        return linebreaks(i18n.pick(item.bodies), autoescape=True)
 
     def item_link(self, item):
         return reverse("recognition-detail", args=[item.pk])

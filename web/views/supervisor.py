@@ -375,6 +375,7 @@ def nomination_detail(request, pk):
             "nomination": nomination,
             "mine": mine,
             "criteria_names": criteria_names(nomination.cycle),
+            "level_names": {lv.code: lv.name for lv in nomination.cycle.award_levels.all()},
             "withdraw_form": ReasonForm(),
         },
     )
