@@ -4,6 +4,7 @@ user would notice: 404 for what is not yours, errors beside the field."""
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from .conftest import screenshot
@@ -28,12 +29,26 @@ def _confirm_phase(page):
     page.wait_for_selector("main [role=status]")
 
 
+@pytest.mark.parametrize(
+    ("locale", "width"), [("id-ID", 1280), ("en-GB", 390)], ids=["id-desktop", "en-phone"]
+)
 def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
-    demo, login, live_server, celery_worker, tmp_path
+    demo, login, live_server, celery_worker, tmp_path, locale, width
 ):
+    """From a copy of the demo cycle to a downloaded, verified certificate,
+    every role in the browser: in Indonesian on a desktop, in English on a
+    phone-sized window."""
     from nominations.models import Cycle
 
     base = live_server.url
+    english = locale.startswith("en")
+    size = {"locale": locale, "width": width, "height": 844 if width < 768 else 900}
+
+    def login(username, _login=login):
+        return _login(username, **size)
+
+    def shot(page, name):
+        screenshot(page, f"{name}-{locale[:2]}-{width}")
 
     # Secretariat: a new cycle copied from the demo one, a weight changed, a
     # deputy chair added, opened — all through the web.
@@ -45,7 +60,7 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     page.click("main form button[type=submit]")
     page.wait_for_selector("#checklist")
     cycle = Cycle.objects.get(name="Anugerah Inovasi 2027").pk
-    screenshot(page, "secretariat-setup")
+    shot(page, "secretariat-setup")
     page.goto(f"{base}/cycles/{cycle}/rubric")
     page.fill("input[name=c0-weight]", "14")  # public interest 12 → 14
     page.fill("input[name=c4-weight]", "13")  # novelty 15 → 13
@@ -65,7 +80,10 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     # Supervisor: a nomination in steps, with an evidence file, submitted.
     page = login("supervisor")
     page.goto(f"{base}/nominations/new")
-    page.select_option("#id_category", label="Anugerah Inovasi 2027 — Teknologi baru")
+    page.select_option(
+        "#id_category",
+        label="Anugerah Inovasi 2027 — " + ("New technology" if english else "Teknologi baru"),
+    )
     _pick(page, "Budi", "Budi Santoso")
     page.fill("#id_title", "Layanan izin satu hari")
     page.fill("#id_problem", "Izin usaha butuh 14 hari.")
@@ -84,13 +102,14 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     # Listed in the table at once (not only in the upload's outcome).
     assert "laporan.pdf" in page.inner_text("#evidence tbody")
     assert "Belum ada bukti" not in page.inner_text("#evidence")
+    assert "No evidence yet" not in page.inner_text("#evidence")
     page.get_by_role("button", name=re.compile("^(Lanjutkan|Continue)$")).click()
     page.check("input[name=confirm]")
     page.get_by_role("button", name=re.compile("Ajukan|Submit")).click()
     page.wait_for_selector("text=Layanan izin satu hari")
-    assert "diajukan" in page.inner_text("main").lower()
+    assert ("submitted" if english else "diajukan") in page.inner_text("main").lower()
     page.goto(f"{base}/team")
-    screenshot(page, "supervisor-team")
+    shot(page, "supervisor-team")
 
     # Secretariat: screening, reviewing phase, reviewer assignment.
     page = login("secretariat")
@@ -101,7 +120,7 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     page.goto(f"{base}/cycles/{cycle}/assignment")
     page.get_by_role("button", name=re.compile("Tugaskan|Assign")).click()
     page.wait_for_selector("text=/3 (penilaian|reviews)/")
-    screenshot(page, "secretariat-assignment")
+    shot(page, "secretariat-assignment")
 
     # Three reviewers score.
     for username in ("reviewer1", "reviewer2", "reviewer3"):
@@ -111,7 +130,7 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
         for group in page.locator("fieldset.score").all():
             group.locator("input[type=radio]").last.check()
         if username == "reviewer1":
-            screenshot(page, "reviewer-scoring")
+            shot(page, "reviewer-scoring")
         page.get_by_role("button", name=re.compile("Kirim penilaian|Submit the review")).click()
         page.wait_for_selector(".badge.submitted")
 
@@ -121,7 +140,7 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     _confirm_phase(page)
     page = login("chair")
     page.goto(f"{base}/cycles/{cycle}/ranking")
-    screenshot(page, "chair-ranking")
+    shot(page, "chair-ranking")
     page.get_by_role("link", name=re.compile("Putuskan|Decide")).first.click()
     page.select_option("#award_level", "gold")
     page.fill("#rationale", "Dampak luas bagi warga.")
@@ -136,14 +155,14 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     page.wait_for_selector("#publication >> text=/Selesai|Finished/", timeout=90_000)
     progress = page.locator("#publication progress")
     assert progress.get_attribute("value") == progress.get_attribute("max")
-    screenshot(page, "secretariat-publication")
+    shot(page, "secretariat-publication")
 
     # HR approves an incentive and sees the budget move.
     page = login("hr")
     page.goto(f"{base}/incentives")
     page.locator("tbody tr").first.get_by_role("button", name=re.compile("Setujui|Approve")).click()
     page.wait_for_selector("tbody .badge.approved")
-    screenshot(page, "hr-incentives")
+    shot(page, "hr-incentives")
 
     # Staff downloads the certificate: a PDF with their name.
     page = login("staff")
@@ -155,9 +174,9 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "Budi Santoso" in text
     code = page.locator("a[href^='/verify/']").first.get_attribute("href").rsplit("/", 1)[1]
-    screenshot(page, "staff-certificates")
+    shot(page, "staff-certificates")
     page.goto(f"{base}/my/career")
-    screenshot(page, "staff-career")
+    shot(page, "staff-career")
 
     # The public verifies it by code, and sees the recognition wall.
     context = page.context.browser.new_context(locale="id-ID")
@@ -167,10 +186,10 @@ def test_a_cycle_set_up_in_the_browser_runs_to_a_downloaded_certificate(
     anonymous.get_by_role("button", name=re.compile("^Periksa$|^Check$")).click()
     assert "Sertifikat ini sah" in anonymous.inner_text("main")
     assert "Budi Santoso" in anonymous.inner_text("main")
-    screenshot(anonymous, "public-verify")
+    shot(anonymous, "public-verify")
     anonymous.goto(f"{base}/recognitions")
     assert "Layanan izin satu hari" in anonymous.inner_text("main")
-    screenshot(anonymous, "public-recognition")
+    shot(anonymous, "public-recognition")
     context.close()
 
 

@@ -277,6 +277,22 @@ def test_a_reviewer_sees_their_own_total_once_every_criterion_is_scored(in_revie
     assert "Your score: <strong>85.0</strong> of 100 (PSM 100.0, innovation 75.0)." in page
 
 
+def test_after_submitting_a_reviewer_sees_the_others_by_criterion_name(api, in_review, reviewers):
+    from tests.nominations.test_review import assignment_of, submit_all
+
+    submit_all(api, reviewers[:2], in_review)
+    page = client_for(reviewers[0]).get(f"/reviews/{assignment_of(reviewers[0], in_review).pk}")
+    text = page.content.decode()
+    others = text.split("The other reviews", 1)[1].split("</section>", 1)[0]
+    name = in_review.cycle.rubric.criteria.get(code="public_interest").name_en
+    assert f"{name} 5" in others
+    assert "Score: 100.0</strong>" in others
+    assert "public_interest" not in others
+    # the page has its two parts a tap apart on a phone
+    assert '<a href="#the-nomination">' in text
+    assert '<a href="#the-rubric">' in text
+
+
 def test_every_role_sees_when_the_current_phase_closes(cycle, subordinate, reviewers):
     import datetime as dt
 
