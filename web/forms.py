@@ -277,3 +277,40 @@ class LoginForm(AuthenticationForm):
             "The username or the password is wrong. Capitals and small letters count."
         ),
     }
+
+
+class IncentivesForm(forms.Form):
+    """A cycle's bonus budget and, per award level, an amount for each kind
+    of incentive (blank: the level does not give it; 0: it gives it without
+    an amount, as recognition only). Numbers as the language writes them."""
+
+    bonus_budget = forms.DecimalField(
+        label=_("Bonus budget (IDR)"), min_value=0, max_digits=16, decimal_places=2, localize=True
+    )
+
+    def __init__(self, *args, levels, **kwargs):
+        from rewards.models import IncentiveKind
+
+        super().__init__(*args, **kwargs)
+        self.cells = []
+        for level in levels:
+            for kind in IncentiveKind:
+                name = f"{level.code}-{kind.value}"
+                self.fields[name] = forms.DecimalField(
+                    label=f"{level.name}, {kind.label}",
+                    required=False,
+                    min_value=0,
+                    max_digits=16,
+                    decimal_places=2,
+                    localize=True,
+                )
+                self.cells.append((name, level.code, kind.value))
+
+    def levels(self) -> dict[str, list[dict]]:
+        """``{level code: [{kind, amount}]}`` for ``incentive_policy_set``."""
+        chosen: dict[str, list[dict]] = {}
+        for name, level, kind in self.cells:
+            chosen.setdefault(level, [])
+            if self.cleaned_data.get(name) is not None:
+                chosen[level].append({"kind": kind, "amount": self.cleaned_data[name]})
+        return chosen

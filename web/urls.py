@@ -59,6 +59,7 @@ urlpatterns = [
     ),
     path("cycles/<int:pk>/setup/levels", setup.level_add, name="web-level-add"),
     path("cycles/<int:pk>/setup/levels/<slug:code>", setup.level_change, name="web-level"),
+    path("cycles/<int:pk>/setup/incentives", setup.incentives, name="web-incentives-policy"),
     path("cycles/<int:pk>/setup/committee", setup.member_add, name="web-member-add"),
     path("cycles/<int:pk>/setup/committee/<int:member_pk>", setup.member_change, name="web-member"),
     path("cycles/<int:pk>/rubric", setup.rubric, name="web-rubric"),

@@ -35,7 +35,8 @@ MAIN_PAGES = [
     ("/cycles/{cycle}/nominations", "secretariat", 15),
     ("/cycles/{cycle}/nominations?q=a&flagged=on&sort=title", "secretariat", 15),
     ("/cycles/{cycle}/phase", "secretariat", 7),
-    ("/cycles/{cycle}/setup", "secretariat", 18),
+    # + 2: the incentive policy (budget and rules)
+    ("/cycles/{cycle}/setup", "secretariat", 20),
     ("/cycles/{cycle}/rubric", "secretariat", 8),
     ("/cycles/{cycle}/screening", "secretariat", 10),
     # + 1 since the page also waits for the results-published event's handlers

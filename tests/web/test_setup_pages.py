@@ -135,6 +135,71 @@ def test_categories_and_award_levels_are_edited_row_by_row(draft, secretariat):
     assert (gold.name_id, gold.min_score, gold.quota) == ("Utama", 88, 2)
 
 
+def test_incentives_are_set_per_award_level_with_the_bonus_budget(draft, secretariat):
+    from rewards.selectors import incentive_policy
+
+    client = client_for(secretariat)
+    url = f"/cycles/{draft.pk}/setup/incentives"
+    page = client.get(f"/cycles/{draft.pk}/setup").content.decode()
+    assert 'name="gold-bonus"' in page
+    assert 'aria-label="Gold award, bonus"' in page
+    response = client.post(
+        url,
+        {"bonus_budget": "20000000", "gold-bonus": "5000000", "gold-training": "-3"},
+        follow=True,
+    )
+    assert _messages(response) == [
+        "Gold award, training entitlement: Ensure this value is greater than or equal to 0."
+    ]
+    assert incentive_policy(cycle=draft)["levels"]["gold"] == []  # nothing half-saved
+    response = client.post(
+        url,
+        {
+            "bonus_budget": "20000000",
+            "gold-bonus": "5000000",
+            "gold-training": "40",
+            "silver-recognition": "0",
+        },
+        follow=True,
+    )
+    assert "The incentives are saved." in _messages(response)
+    policy = incentive_policy(cycle=draft)
+    assert policy["bonus_budget"] == 20_000_000
+    assert policy["levels"]["gold"] == [
+        {"kind": "bonus", "amount": 5_000_000},
+        {"kind": "training", "amount": 40},
+    ]
+    assert policy["levels"]["silver"] == [{"kind": "recognition", "amount": 0}]
+    # the form shows them back; blank stays blank
+    page = client.get(f"/cycles/{draft.pk}/setup").content.decode()
+    assert 'name="gold-bonus" inputmode="decimal" value="5000000"' in page
+    assert 'name="gold-credit_points" inputmode="decimal" value=""' in page
+
+
+def test_the_incentives_of_a_published_cycle_are_fixed_but_the_budget_grows(
+    published, secretariat
+):
+    from rewards.selectors import incentive_policy
+
+    cycle = published["cycle"]
+    before = incentive_policy(cycle=cycle)["levels"]
+    client_for(secretariat).post(
+        f"/cycles/{cycle.pk}/setup/incentives",
+        {"bonus_budget": "999000000", "gold-bonus": "1"},
+    )
+    after = incentive_policy(cycle=cycle)
+    assert after["levels"] == before
+    assert after["bonus_budget"] == 999_000_000
+
+
+def test_only_the_secretariat_sets_the_incentives(draft, hr, chair):
+    for person in (hr, chair):
+        response = client_for(person).post(
+            f"/cycles/{draft.pk}/setup/incentives", {"bonus_budget": "1", "gold-bonus": "1"}
+        )
+        assert response.status_code == 404
+
+
 def test_a_refused_change_says_why(cycle, secretariat):
     tech = cycle.categories.get(code="technology")
     response = client_for(secretariat).post(

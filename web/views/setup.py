@@ -24,6 +24,9 @@ from nominations.models import AwardLevel, Category, CommitteeMember, Criterion,
 from nominations.selectors import cycle_list
 from nominations.services.setup import member_role
 from people.selectors import employee_list, employee_search
+from rewards.models import KIND_UNITS, IncentiveKind
+from rewards.selectors import incentive_policy
+from rewards.services import incentive_policy_set
 from web import forms
 from web.helpers import error_messages, flash_errors, form_errors_from, form_id
 
@@ -124,6 +127,7 @@ def setup(request, pk, settings_form=None):
         for m in members
     ]
     criteria = list(cycle.rubric.criteria.all())
+    levels = list(cycle.award_levels.all())
     status = 400 if settings_form is not None else 200
     return render(
         request,
@@ -135,7 +139,8 @@ def setup(request, pk, settings_form=None):
             "warnings": readiness.cycle_warnings(cycle),
             "settings": settings_form or forms.CycleSettingsForm(cycle=cycle),
             "categories": categories,
-            "levels": list(cycle.award_levels.all()),
+            "levels": levels,
+            "incentives": _incentive_rows(cycle, levels),
             "members": member_rows,
             "new_member": forms.CommitteeMemberForm(
                 categories=categories, prefix="new", auto_id=False
@@ -147,6 +152,7 @@ def setup(request, pk, settings_form=None):
             "draft": cycle.phase == P.DRAFT,
             "open": cycle.phase in (P.DRAFT, P.NOMINATING, P.REVIEWING, P.DECIDING),
             "levels_open": cycle.phase in (P.DRAFT, P.NOMINATING, P.REVIEWING),
+            "incentives_open": cycle.phase not in (P.PUBLISHED, P.CLOSED),
         },
         status=status,
     )
@@ -262,6 +268,45 @@ def level_change(request, pk, code):
         _("The award level is saved."),
     )
     return _to(cycle, "levels")
+
+
+def _incentive_rows(cycle, levels) -> dict:
+    """The bonus budget and, per award level, the amount of each kind of
+    incentive ("" where the level gives none), for the set-up form."""
+    policy = incentive_policy(cycle=cycle)
+    kinds = [{"code": k.value, "label": k.label, "unit": KIND_UNITS[k]} for k in IncentiveKind]
+    names = {lv.code: lv.name for lv in levels}
+    rows = []
+    for code, items in policy["levels"].items():
+        given = {item["kind"]: item["amount"] for item in items}
+        amounts = [
+            {"kind": k["code"], "label": k["label"], "amount": given.get(k["code"], "")}
+            for k in kinds
+        ]
+        rows.append({"code": code, "name": names.get(code, code), "amounts": amounts})
+    return {"policy": policy, "kinds": kinds, "rows": rows}
+
+
+@login_required
+@require_POST
+def incentives(request, pk):
+    """The cycle's bonus budget and the incentives of each award level: an
+    amount per kind, blank for none (0 for one without an amount)."""
+    cycle = _managed(request, pk)
+    published = cycle.phase in (P.PUBLISHED, P.CLOSED)
+    form = forms.IncentivesForm(request.POST, levels=list(cycle.award_levels.all()))
+    _submit(
+        request,
+        form,
+        lambda data: incentive_policy_set(
+            cycle_id=cycle.pk,
+            actor=request.user,
+            bonus_budget=data["bonus_budget"],
+            levels=None if published else form.levels(),
+        ),
+        _("The incentives are saved."),
+    )
+    return _to(cycle, "incentives")
 
 
 @login_required
