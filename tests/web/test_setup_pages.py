@@ -176,9 +176,7 @@ def test_incentives_are_set_per_award_level_with_the_bonus_budget(draft, secreta
     assert 'name="gold-credit_points" inputmode="decimal" value=""' in page
 
 
-def test_the_incentives_of_a_published_cycle_are_fixed_but_the_budget_grows(
-    published, secretariat
-):
+def test_the_incentives_of_a_published_cycle_are_fixed_but_the_budget_grows(published, secretariat):
     from rewards.selectors import incentive_policy
 
     cycle = published["cycle"]
