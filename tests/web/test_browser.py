@@ -328,7 +328,7 @@ def test_no_page_is_wider_than_a_phone_and_the_menu_opens(demo, login, live_serv
     page.goto(f"{live_server.url}/cycles")
     cell = page.locator("main table tbody td").first
     assert cell.get_attribute("data-label") == "Siklus"
-    assert cell.evaluate("td => getComputedStyle(td).display") == "block"
+    assert cell.evaluate("td => getComputedStyle(td).display") in ("block", "flow-root")
     assert page.locator("main table thead").bounding_box()["height"] <= 1
     # The links are folded into the menu, which opens on a tap.
     page = login("secretariat", width=390, height=844)

@@ -274,7 +274,11 @@ def _incentive_rows(cycle, levels) -> dict:
     """The bonus budget and, per award level, the amount of each kind of
     incentive ("" where the level gives none), for the set-up form."""
     policy = incentive_policy(cycle=cycle)
-    kinds = [{"code": k.value, "label": k.label, "unit": KIND_UNITS[k]} for k in IncentiveKind]
+    units = {"IDR": "Rp", "hours": _("hours"), "points": _("points")}
+    kinds = [
+        {"code": k.value, "label": k.label, "unit": units.get(KIND_UNITS[k], "")}
+        for k in IncentiveKind
+    ]
     names = {lv.code: lv.name for lv in levels}
     rows = []
     for code, items in policy["levels"].items():
