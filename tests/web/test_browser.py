@@ -322,6 +322,8 @@ def test_no_page_is_wider_than_a_phone_and_the_menu_opens(demo, login, live_serv
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > 390:
                 wide.append((username, path, width))
+            name = re.sub(r"[{}]", "", path).strip("/").replace("/", "-") or "home"
+            screenshot(page, f"phone-id-{username}-{name}")
     assert wide == []
     # A table with a header row is stacked: one card a row, each value labelled.
     page = login("chair", width=390, height=844)
