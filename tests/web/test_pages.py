@@ -309,3 +309,10 @@ def test_every_role_sees_when_the_current_phase_closes(cycle, subordinate, revie
         assert "Anugerah Inovasi Uji: nominations close in 4 days" in page
     page = client_for(subordinate, language="id").get("/").content.decode()
     assert "Anugerah Inovasi Uji: nominasi ditutup dalam 4 hari" in page
+
+
+def test_after_review_the_assignment_page_says_reviewing_is_over(published, secretariat):
+    page = client_for(secretariat).get(f"/cycles/{published['cycle'].pk}/assignment")
+    text = page.content.decode()
+    assert "Reviewing is over" in text
+    assert "Move the cycle to the reviewing phase first." not in text
