@@ -129,6 +129,41 @@ def team_certificates(supervisor, subordinate, junior, cycle, publish) -> list[i
     return list(Certificate.objects.order_by("pk").values_list("pk", flat=True))
 
 
+def test_a_job_claims_fails_and_releases_only_its_own_certificates(awarded, team_certificates):
+    first, second, third = team_certificates  # the gold one and the team's two
+    assert services.certificates_claim(certificate_ids=[first]) == [first]
+    assert set(
+        Certificate.objects.filter(pk__in=[second, third]).values_list("status", flat=True)
+    ) == {"pending"}  # not asked for
+    assert services.certificates_claim(certificate_ids=[second, third]) == [second, third]
+    error = "Pango: " + "x" * 6000
+    services.certificate_fail(certificate_id=first, error=error)
+    failed = Certificate.objects.get(pk=first)
+    assert (failed.status, failed.error) == ("failed", error[:5000])
+    assert [h.reason for h in lifecycle.history(failed)][-1] == error[:500]
+    services.certificate_release(certificate_id=second)
+    released = Certificate.objects.get(pk=second)
+    assert released.status == "pending"
+    assert [h.reason for h in lifecycle.history(released)][-1] == "transient error; retried"
+    # the others' jobs still hold them
+    assert Certificate.objects.get(pk=third).status == "working"
+    assert Certificate.objects.get(pk=first).status == "failed"
+
+
+def test_issue_jobs_are_queued_in_batches_of_twenty(monkeypatch):
+    """Each id once, in order, BATCH_SIZE to a job (a spy on the queueing
+    call: which jobs a publication queues, not what they do)."""
+    queued = []
+    monkeypatch.setattr(
+        services, "dispatch", lambda task, certificate_ids: queued.append(certificate_ids) or True
+    )
+    services._dispatch(list(range(1, 46)))
+    assert queued == [list(range(1, 21)), list(range(21, 41)), list(range(41, 46))]
+    queued.clear()
+    services._dispatch([7])
+    assert queued == [[7]]
+
+
 def test_two_jobs_at_once_issue_once(transactional_db, awarded, publish):
     publish()
     certificate = Certificate.objects.get()
@@ -562,8 +597,10 @@ def test_reissuing_a_cycle_retries_its_failed_certificates_under_the_same_serial
     services.certificate_issue(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     assert certificate.status == "issued"
-    moves = [(c.from_state, c.to_state, c.actor_id) for c in lifecycle.history(certificate)]
-    assert ("failed", "pending", secretariat.user.pk) in moves
+    moves = [
+        (c.from_state, c.to_state, c.actor_id, c.reason) for c in lifecycle.history(certificate)
+    ]
+    assert ("failed", "pending", secretariat.user.pk, "Signing key renewed") in moves
 
 
 def test_the_clean_up_after_a_failed_store_keeps_every_file_a_row_names(awarded, publish, settings):
@@ -584,7 +621,7 @@ def test_the_clean_up_after_a_failed_store_keeps_every_file_a_row_names(awarded,
 
 
 def test_reissuing_a_cycle_touches_only_that_cycle_and_records_who_and_why(
-    awarded, publish, secretariat, supervisor, subordinate, chair
+    awarded, publish, secretariat, supervisor, subordinate, junior, chair
 ):
     from nominations import services as nomination_services
 
@@ -598,6 +635,11 @@ def test_reissuing_a_cycle_touches_only_that_cycle_and_records_who_and_why(
         nomination=decided(other_cycle, supervisor, [subordinate]), recipient=subordinate
     )
     Certificate.objects.filter(pk=other.pk).update(status="issued")
+    other_failed = Certificate.objects.create(
+        nomination=decided(other_cycle, supervisor, [junior], title="Lain"),
+        recipient=junior,
+        status="failed",
+    )
     with pytest.raises(ValidationError) as refused:
         services.certificates_reissue_for_cycle(
             cycle_id=awarded.cycle_id, actor=secretariat.user, reason=" "
@@ -607,6 +649,7 @@ def test_reissuing_a_cycle_touches_only_that_cycle_and_records_who_and_why(
         cycle_id=awarded.cycle_id, actor=secretariat.user, reason="New emblem"
     )
     assert Certificate.objects.get(pk=other.pk).status == "issued"  # another cycle's
+    assert Certificate.objects.get(pk=other_failed.pk).status == "failed"  # and its failed one
     [revocation] = [c for c in lifecycle.history(mine) if c.to_state == "revoked"]
     assert (revocation.actor, revocation.reason) == (secretariat.user, "New emblem")
 
