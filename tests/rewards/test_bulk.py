@@ -56,6 +56,25 @@ def test_a_batch_whose_bonuses_exceed_the_budget_approves_everything_else(three_
     assert BonusBudget.objects.get(cycle=three_golds).approved == 10_000_000
 
 
+def test_a_batch_that_uses_the_budget_exactly_is_approved(three_golds, api, hr):
+    BonusBudget.objects.filter(cycle=three_golds).update(amount=15_000_000)
+    bonuses = _ids(kind="bonus")
+    response = api.as_(hr).post(URL, {"ids": bonuses, "action": "approve"}, format="json")
+    assert [r["error"] for r in response.json()["results"]] == [None, None, None]
+    assert BonusBudget.objects.get(cycle=three_golds).left == 0
+
+
+def test_a_batch_in_a_cycle_without_a_budget_says_nothing_is_left(three_golds, api, hr):
+    BonusBudget.objects.filter(cycle=three_golds).delete()
+    [first, *_rest] = _ids(kind="bonus")
+    response = api.as_(hr).post(URL, {"ids": [first], "action": "approve"}, format="json")
+    [outcome] = response.json()["results"]
+    assert outcome["error"] == (
+        "The bonuses of this batch add up to Rp 5,000,000; the cycle's budget has "
+        "Rp 0 left. Approve fewer at once."
+    )
+
+
 def test_a_bulk_reject_needs_one_reason_and_says_which_ids_are_unknown(three_golds, api, hr):
     ids = _ids(kind="training")
     missing = api.as_(hr).post(URL, {"ids": ids, "action": "reject"}, format="json")

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from people.models import CareerEvent, CareerProfile
 from rewards import services
 from rewards.models import BonusBudget, IncentiveRecord
+from rewards.selectors import incentive_policy
 from tests.nominations.helpers import move_to, publish_results
 
 from .conftest import GOLD
@@ -333,13 +334,53 @@ def test_incentives_are_fixed_once_published_but_the_budget_may_grow(published, 
     # Amounts travel as text in JSON, as the schema says.
     levels = {k: [{**i, "amount": str(i["amount"])} for i in v] for k, v in GOLD.items()}
     response = api.as_(secretariat).put(url, {"levels": levels | {"gold": []}}, format="json")
-    assert response.status_code == 409
+    assert (response.status_code, response.json()["message"]) == (
+        409,
+        "The incentives of a published cycle cannot change.",
+    )
     assert (
         api.as_(secretariat)
         .put(url, {"bonus_budget": "20000000"}, format="json")
         .json()["bonus_left"]
         == "20000000.00"
     )
+
+
+def test_the_budget_never_drops_below_what_is_approved(published, api, secretariat, hr):
+    bonus = IncentiveRecord.objects.filter(kind="bonus").order_by("amount").first()
+    services.incentive_approve(record_id=bonus.pk, actor=hr.user)
+    url = f"/api/v1/cycles/{published['cycle'].pk}/incentive-policy"
+    below = api.as_(secretariat).put(url, {"bonus_budget": "2499999"}, format="json")
+    assert below.status_code == 400
+    assert below.json()["fields"] == {
+        "bonus_budget": ["Rp 2,500,000 of bonuses are already approved."]
+    }
+    exactly = api.as_(secretariat).put(url, {"bonus_budget": "2500000"}, format="json")
+    assert exactly.json()["bonus_left"] == "0.00"  # down to what is approved: allowed
+
+
+def test_setting_one_cycles_incentives_leaves_another_cycles_alone(policy, secretariat, chair):
+    from nominations import services as nominations
+
+    other = nominations.cycle_create(name="Siklus lain")
+    services.incentive_policy_set(
+        cycle_id=other.pk,
+        actor=secretariat.user,
+        levels={"gold": [{"kind": "bonus", "amount": Decimal(1)}]},
+    )
+    services.incentive_policy_set(
+        cycle_id=policy.pk,
+        actor=secretariat.user,
+        levels={"gold": [{"kind": "training", "amount": Decimal(8)}]},
+    )
+    assert incentive_policy(cycle=other)["levels"]["gold"] == [
+        {"kind": "bonus", "amount": Decimal(1)}
+    ]
+    assert incentive_policy(cycle=policy)["levels"]["gold"] == [
+        {"kind": "training", "amount": Decimal(8)}
+    ]
+    # levels not named keep theirs
+    assert incentive_policy(cycle=policy)["levels"]["silver"] == GOLD["silver"]
 
 
 def test_payroll_export_lists_approved_incentives_as_csv_and_xlsx(published, api, hr, outsider):
