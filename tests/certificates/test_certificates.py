@@ -377,6 +377,25 @@ def test_a_batch_that_cannot_be_laid_out_is_issued_one_by_one(team_certificates,
         ]
 
 
+def test_a_batch_touches_only_its_own_certificates_even_when_it_falls_back(
+    awarded, team_certificates, monkeypatch
+):
+    gold, *team = team_certificates
+    assert services.certificate_claim(certificate_id=gold)  # another job holds it
+    monkeypatch.setattr(rendering, "render_certificates", lambda certificates: 1 / 0)
+    monkeypatch.setattr(services, "certificate_issue", lambda certificate_id: False)
+    assert services.certificates_issue_batch(certificate_ids=team) == 0
+    # the batch released its own claims, not the other job's
+    assert Certificate.objects.get(pk=gold).status == "working"
+    assert set(Certificate.objects.filter(pk__in=team).values_list("status", flat=True)) == {
+        "pending"
+    }
+    # and a batch claims only what it is given
+    monkeypatch.undo()
+    assert services.certificates_issue_batch(certificate_ids=team[:1]) == 1
+    assert Certificate.objects.get(pk=team[1]).status == "pending"
+
+
 def test_only_the_secretariat_reissues_and_the_replacement_is_issued_after_commit(
     api, awarded, publish, secretariat, subordinate, eager_jobs, django_capture_on_commit_callbacks
 ):
