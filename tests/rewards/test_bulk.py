@@ -75,6 +75,17 @@ def test_a_batch_in_a_cycle_without_a_budget_says_nothing_is_left(three_golds, a
     )
 
 
+def test_a_bulk_reject_is_never_held_up_by_the_budget_and_records_who(three_golds, api, hr):
+    bonuses = _ids(kind="bonus")  # Rp 15,000,000 against a budget of Rp 12,000,000
+    response = api.as_(hr).post(
+        URL, {"ids": bonuses, "action": "reject", "reason": "Anggaran dipotong"}, format="json"
+    )
+    assert [r["error"] for r in response.json()["results"]] == [None, None, None]
+    assert set(
+        IncentiveRecord.objects.filter(pk__in=bonuses).values_list("status", "decided_by")
+    ) == {("rejected", hr.user.pk)}
+
+
 def test_a_bulk_reject_needs_one_reason_and_says_which_ids_are_unknown(three_golds, api, hr):
     ids = _ids(kind="training")
     missing = api.as_(hr).post(URL, {"ids": ids, "action": "reject"}, format="json")

@@ -147,6 +147,17 @@ def test_nominees_who_opted_out_before_publication_get_no_post(
     assert list(RecognitionPost.objects.values_list("nomination_id", flat=True)) == [later.pk]
 
 
+def test_delivering_the_posts_twice_makes_one_delivery_per_endpoint_and_post(published):
+    from rewards.models import WebhookDelivery, WebhookEndpoint
+    from rewards.selectors import recognition_posts_public
+    from rewards.services import webhook_deliveries_create
+
+    WebhookEndpoint.objects.create(url="http://127.0.0.1:9/hook")
+    webhook_deliveries_create(posts=recognition_posts_public())
+    webhook_deliveries_create(posts=recognition_posts_public())  # a job that runs twice
+    assert WebhookDelivery.objects.count() == RecognitionPost.objects.count() == 2
+
+
 def test_no_public_payload_holds_a_nip_an_email_or_an_amount(
     published, client, subordinate, junior
 ):
