@@ -86,6 +86,24 @@ def test_a_bulk_reject_is_never_held_up_by_the_budget_and_records_who(three_gold
     ) == {("rejected", hr.user.pk)}
 
 
+def test_a_record_already_decided_says_so_in_its_own_outcome(three_golds, api, hr):
+    first, second = _ids(kind="training")[:2]
+    services.incentive_approve(record_id=first, actor=hr.user)
+    response = api.as_(hr).post(URL, {"ids": [first, second], "action": "approve"}, format="json")
+    done, fresh = response.json()["results"]
+    assert done["status"] == "approved"
+    assert done["error"]  # it was not approved again, and says why
+    assert fresh == {"id": second, "status": "approved", "error": None}
+
+
+def test_three_names_are_joined_as_a_sentence():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert services._join_names(["Ani", "Budi", "Citra"]) == "Ani, Budi and Citra"
+        assert services._join_names(["Ani"]) == "Ani"
+
+
 def test_a_bulk_reject_needs_one_reason_and_says_which_ids_are_unknown(three_golds, api, hr):
     ids = _ids(kind="training")
     missing = api.as_(hr).post(URL, {"ids": ids, "action": "reject"}, format="json")

@@ -37,10 +37,26 @@ def test_publication_creates_records_per_policy_for_every_awarded_nominee(publis
     ]
 
 
+def test_a_level_without_incentives_gives_none_and_holds_nothing_up(
+    policy, supervisor, subordinate, secretariat, cycle
+):
+    from tests.nominations.helpers import move_to, publish_results
+    from tests.rewards.conftest import decide
+
+    services.incentive_policy_set(cycle_id=cycle.pk, actor=secretariat.user, levels={"silver": []})
+    decide(cycle, supervisor, [subordinate], level="silver")
+    move_to(cycle, "deciding")
+    publish_results(cycle, secretariat)
+    assert services.publication_process(cycle_id=cycle.pk)["incentives"] == 0
+    assert not IncentiveRecord.objects.exists()
+    assert CareerEvent.objects.filter(employee=subordinate, kind="award").count() == 1
+
+
 def test_publication_counts_the_award_in_each_career_profile(published, subordinate, junior):
     assert CareerProfile.objects.get(employee=subordinate).awards_last_five_years == 2
     assert CareerProfile.objects.get(employee=junior).awards_received == 1
     event = CareerEvent.objects.filter(employee=junior).get()
+    assert (event.amount, event.note) == (1, "Penghargaan Madya")  # one award, named
     assert (event.kind, event.source) == (
         "award",
         {
@@ -548,4 +564,5 @@ def test_a_bonus_in_a_cycle_without_a_budget_is_refused_naming_the_amount(publis
     response = api.as_(hr).post(f"/api/v1/incentives/{record.pk}/approve")
     assert response.status_code == 409
     assert list(response.json()["fields"]) == ["amount"]
+    assert "Rp 0" in response.json()["fields"]["amount"][0]
     assert IncentiveRecord.objects.get(pk=record.pk).status == "pending"
