@@ -148,6 +148,7 @@ def test_nominees_who_opted_out_before_publication_get_no_post(
 
 
 def test_delivering_the_posts_twice_makes_one_delivery_per_endpoint_and_post(published):
+    from rewards import webhooks
     from rewards.models import WebhookDelivery, WebhookEndpoint
     from rewards.selectors import recognition_posts_public
     from rewards.services import webhook_deliveries_create
@@ -156,6 +157,9 @@ def test_delivering_the_posts_twice_makes_one_delivery_per_endpoint_and_post(pub
     webhook_deliveries_create(posts=recognition_posts_public())
     webhook_deliveries_create(posts=recognition_posts_public())  # a job that runs twice
     assert WebhookDelivery.objects.count() == RecognitionPost.objects.count() == 2
+    assert set(WebhookDelivery.objects.values_list("event_type", flat=True)) == {
+        webhooks.EVENT_POST_PUBLISHED
+    }
 
 
 def test_no_public_payload_holds_a_nip_an_email_or_an_amount(
