@@ -131,3 +131,16 @@ def test_an_edit_checks_what_it_changes(supervisor, subordinate, junior, cycle):
             nomination=team, actor=supervisor.user, psm_statements={"novelty": "baru"}
         )
     assert refused.value.message_dict["psm_statements"] == ["Unknown PSM criteria: novelty."]
+
+
+def test_publication_waits_for_every_decision_and_says_how_many(api, in_review, cycle, secretariat):
+    from tests.nominations.helpers import move_to
+
+    move_to(cycle, "deciding")
+    response = api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/publish")
+    assert (response.status_code, response.json()["message"]) == (
+        409,
+        "1 nomination(s) still wait for a decision.",
+    )
+    cycle.refresh_from_db()
+    assert cycle.phase == "deciding"

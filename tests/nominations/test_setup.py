@@ -263,10 +263,19 @@ def test_award_levels_change_until_deciding(cycle, supervisor, subordinate, secr
     assert changed.status_code == 200
     assert changed.json()["quota"] == 8
     decided(cycle, supervisor, [subordinate], level="gold")
-    assert client.delete(f"{url}/gold").status_code == 409
+    in_use = client.delete(f"{url}/gold")
+    assert (in_use.status_code, in_use.json()["message"]) == (
+        409,
+        "Nominations are decided at this level; it cannot be deleted.",
+    )
     assert client.delete(f"{url}/honour").status_code == 204
     move_to(cycle, "deciding")
-    assert client.patch(f"{url}/silver", {"quota": 9}, format="json").status_code == 409
+    late = client.patch(f"{url}/silver", {"quota": 9}, format="json")
+    assert late.status_code == 409
+    assert late.json()["message"] == (
+        "An award level's score and quota cannot change while the cycle is in the deciding phase."
+    )
+    assert client.delete(f"{url}/silver").json()["message"].startswith("The award levels")
     assert (
         client.post(url, {**level, "min_score": "50", "quota": 1}, format="json").status_code == 409
     )
@@ -294,8 +303,19 @@ def test_the_committee_has_one_chair_whose_seat_moves_and_is_never_left_empty(
     assert roles[chair.pk] == "member"
     seat = added.json()["id"]
     # Nominating: the chair is neither removed nor demoted until another takes the seat.
-    assert client.delete(f"{url}/{seat}").status_code == 409
-    assert client.patch(f"{url}/{seat}", {"role": "member"}, format="json").status_code == 409
+    needed = "Make another member the chair first: the cycle needs one."
+    removed = client.delete(f"{url}/{seat}")
+    assert (removed.status_code, removed.json()["message"]) == (409, needed)
+    demoted = client.patch(f"{url}/{seat}", {"role": "member"}, format="json")
+    assert (demoted.status_code, demoted.json()["message"]) == (409, needed)
+    bad_role = client.patch(f"{url}/{seat}", {"role": "king"}, format="json")
+    assert bad_role.status_code == 400
+    assert list(bad_role.json()["fields"]) == ["role"]
+    # A deputy chair's seat moves the same way, and only within this cycle.
+    deputy = cycle.committee.get(employee=reviewers[2])
+    moved = client.patch(f"{url}/{deputy.pk}", {"role": "deputy_chair"}, format="json")
+    assert moved.json()["role"] == "deputy_chair"
+    assert cycle.committee.get(is_deputy_chair=True).pk == deputy.pk
     again = client.post(url, {"employee": newcomer.pk}, format="json")
     assert again.status_code == 400
     assert "employee" in again.json()["fields"]
@@ -306,9 +326,24 @@ def test_the_committee_has_one_chair_whose_seat_moves_and_is_never_left_empty(
     assert "expertise" in unknown.json()["fields"]
     member = cycle.committee.get(employee=reviewers[0])
     Assignment.objects.create(nomination=_a_nomination(cycle), member=member)
-    assert client.delete(f"{url}/{member.pk}").status_code == 409
+    busy = client.delete(f"{url}/{member.pk}")
+    assert (busy.status_code, busy.json()["message"]) == (
+        409,
+        "This member has nominations to review; remove those assignments first.",
+    )
     other = cycle.committee.get(employee=reviewers[1])
     assert client.delete(f"{url}/{other.pk}").status_code == 204
+
+
+def test_naming_a_chair_moves_the_seat_in_that_cycle_only(cycle, chair, secretariat, api):
+    other = services.cycle_create(name="Siklus lain")
+    services.committee_member_add(cycle=other, employee=chair, is_chair=True)
+    newcomer = EmployeeFactory(org_unit=chair.org_unit)
+    api.as_(secretariat).post(
+        f"{CYCLES}/{cycle.pk}/committee", {"employee": newcomer.pk, "role": "chair"}, format="json"
+    )
+    assert cycle.committee.get(is_chair=True).employee == newcomer
+    assert other.committee.get(is_chair=True).employee == chair  # untouched
 
 
 def _a_nomination(cycle):
