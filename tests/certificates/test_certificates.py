@@ -150,18 +150,38 @@ def test_a_job_claims_fails_and_releases_only_its_own_certificates(awarded, team
     assert Certificate.objects.get(pk=first).status == "failed"
 
 
-def test_issue_jobs_are_queued_in_batches_of_twenty(monkeypatch):
-    """Each id once, in order, BATCH_SIZE to a job (a spy on the queueing
-    call: which jobs a publication queues, not what they do)."""
-    queued = []
-    monkeypatch.setattr(
-        services, "dispatch", lambda task, certificate_ids: queued.append(certificate_ids) or True
-    )
-    services._dispatch(list(range(1, 46)))
-    assert queued == [list(range(1, 21)), list(range(21, 41)), list(range(41, 46))]
-    queued.clear()
-    services._dispatch([7])
-    assert queued == [[7]]
+def test_issue_jobs_are_queued_in_batches_of_twenty(db):
+    """Each id once, in order, twenty to a job: read back from the broker's
+    queue in Redis (no worker runs here to take them)."""
+    import base64
+    import json
+
+    import redis
+
+    from certificates.tasks import issue_certificates
+    from config.celery import app
+
+    broker = redis.Redis.from_url(app.conf.broker_write_url or app.conf.broker_url)
+
+    def queued() -> list[list[int]]:
+        batches = []
+        for raw in broker.lrange("celery", 0, -1):
+            message = json.loads(raw)
+            if message["headers"]["task"] == issue_certificates.name:
+                _args, kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+                batches.append(kwargs["certificate_ids"])
+        return batches
+
+    broker.delete("celery")
+    try:
+        services._dispatch(list(range(1, 46)))
+        # Redis lists are pushed at the head: the first batch is read last.
+        assert sorted(queued()) == [list(range(1, 21)), list(range(21, 41)), list(range(41, 46))]
+        broker.delete("celery")
+        services._dispatch([7])
+        assert queued() == [[7]]
+    finally:
+        broker.delete("celery")
 
 
 def test_two_jobs_at_once_issue_once(transactional_db, awarded, publish):
