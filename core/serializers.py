@@ -111,6 +111,15 @@ def type_errors(field: serializers.Field, value: Any) -> list[str]:
         and not re.match(decimal_pattern(field), value)
     ):
         return [str(MESSAGES["decimal"])]
+    if (
+        isinstance(field, serializers.CharField)
+        and isinstance(value, str)
+        and field.max_length is not None
+        and len(value) > field.max_length
+    ):
+        # DRF trims surrounding white space before it counts; the schema's
+        # maxLength counts the text as sent, and so does this check.
+        return [field.error_messages["max_length"].format(max_length=field.max_length)]
     child = _children(field)
     if child is not None:
         items = value.values() if isinstance(value, dict) else value

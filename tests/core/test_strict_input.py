@@ -31,6 +31,20 @@ def test_text_must_be_text(api, secretariat, cycle):
         assert response.json()["fields"] == {"reason": ["Must be text."]}
 
 
+def test_text_longer_than_the_schema_allows_is_refused_before_white_space_is_trimmed(
+    api, secretariat, cycle
+):
+    # Schemathesis sent a newline and 2,000 more characters: DRF trimmed the
+    # newline, counted 2,000 and accepted what the schema's maxLength refuses.
+    client = api.as_(secretariat)
+    url = f"/api/v1/cycles/{cycle.pk}/reissue-certificates"
+    response = client.post(url, {"reason": "\n" + "x" * 2000}, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "reason": ["Ensure this field has no more than 2000 characters."]
+    }
+
+
 @pytest.mark.parametrize(
     ("budget", "accepted"),
     [
