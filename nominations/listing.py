@@ -51,6 +51,9 @@ FIELDS = (
     "award_level__code",
     "decision_rationale",
     "decision_override",
+    "origin_id",
+    "origin__cycle_id",
+    "origin__award_level__code",
 )
 
 
@@ -82,12 +85,14 @@ SELECT n.id, n.cycle_id, n.category_id, c.code, c.name_id, c.name_en, c.team, n.
        n.nominator_id, p.name, n.title, n.problem, n.solution, n.impact,
        n.started_on, n.psm_statements, n.submitted_at, n.screening_reason,
        n.created_at, n.updated_at, n.decided_at, a.code, n.decision_rationale,
-       n.decision_override, page.total
+       n.decision_override, n.origin_id, o.cycle_id, oa.code, page.total
   FROM page
   JOIN nominations_nomination n ON n.id = page.id
   JOIN nominations_category c ON c.id = n.category_id
   JOIN people_employee p ON p.id = n.nominator_id
   LEFT JOIN nominations_awardlevel a ON a.id = n.award_level_id
+  LEFT JOIN nominations_nomination o ON o.id = n.origin_id
+  LEFT JOIN nominations_awardlevel oa ON oa.id = o.award_level_id
  ORDER BY n.created_at DESC, n.id DESC
 """
 # The page's nominees (kind 1) and evidence (kind 2) in one query.
@@ -273,6 +278,7 @@ def _hide_identity(payload: dict) -> dict:
     """The payload as a blind reviewer sees it: no nominees, no nominator,
     evidence under neutral names."""
     payload["nominees"], payload["lead"], payload["nominator"] = [], None, None
+    payload["origin"] = None  # the agency cycle's published result names the nominees
     for number, item in enumerate(payload["evidence"], start=1):
         item["name"] = selectors.evidence_blind_name(item["content_type"], number)
     payload["identity_hidden"] = True
@@ -317,6 +323,15 @@ def _payload(r: dict, nominees, lead, evidence, decisions_of, hidden, tz) -> dic
         "screening_reason": r["screening_reason"],
         "evidence": evidence.get(r["id"], []),
         "decision": decision,
+        "origin": (
+            {
+                "cycle": r["origin__cycle_id"],
+                "nomination": r["origin_id"],
+                "award_level": r["origin__award_level__code"],
+            }
+            if r["origin_id"] is not None
+            else None
+        ),
         "created_at": _iso(r["created_at"], tz),
         "updated_at": _iso(r["updated_at"], tz),
         "identity_hidden": False,

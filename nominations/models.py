@@ -109,6 +109,32 @@ class Cycle(TimeStampedModel):
         related_name="+",
         help_text=_("Only employees of this unit and the units below it can be nominated."),
     )
+    # Promotion (DESIGN §3.11): an agency's cycle names the higher-level cycle
+    # its winners may be put forward to; that cycle says which winners it takes.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("higher-level cycle"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("The cycle this cycle's award winners can be put forward to."),
+    )
+    promotion_min_award_level = models.SlugField(
+        _("lowest award level taken from a lower-level cycle"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The code of an award level (e.g. silver): winners at this level or above in a "
+            "lower-level cycle can be put forward. Empty: any award level."
+        ),
+    )
+    promotion_quota = models.PositiveSmallIntegerField(
+        _("nominations taken from each lower-level cycle"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no limit."),
+    )
     blind_review = models.BooleanField(_("blind review"), default=False)
     reviewers_per_nomination = models.PositiveSmallIntegerField(
         _("reviewers per nomination"), default=3
@@ -269,12 +295,29 @@ class Nomination(TimeStampedModel):
     decision_rationale = models.TextField(_("decision rationale"), blank=True)
     decision_override = models.BooleanField(_("decision departs from the proposal"), default=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The awarded nomination of a lower-level cycle this one was promoted from.
+    origin = models.ForeignKey(
+        "self",
+        verbose_name=_("promoted from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="promotions",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
         indexes = [models.Index(fields=["cycle", "status"])]
+        constraints = [
+            # Promoting the same nomination again finds this one (idempotent).
+            models.UniqueConstraint(
+                fields=["cycle", "origin"],
+                condition=models.Q(origin__isnull=False),
+                name="promoted_once_per_cycle",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

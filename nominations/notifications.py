@@ -22,21 +22,41 @@ def nominees_notify(*, nomination_id: int) -> int:
     sent = 0
     nominees = Nominee.objects.filter(
         nomination_id=nomination_id, notified_at__isnull=True
-    ).select_related("employee", "nomination__nominator", "nomination__cycle")
+    ).select_related(
+        "employee",
+        "nomination__nominator",
+        "nomination__cycle",
+        "nomination__origin__cycle",
+        "nomination__origin__award_level",
+    )
     for nominee in nominees:
         n = nominee.nomination
         with translation.override(settings.LANGUAGE_CODE):
+            if n.origin is not None:  # put forward from an agency's cycle
+                lead = _(
+                    "Your innovation “%(title)s”, which received the %(level)s in %(origin)s, "
+                    "has been put forward to %(cycle)s."
+                ) % {
+                    "title": n.title,
+                    "level": n.origin.award_level.name if n.origin.award_level else "",
+                    "origin": n.origin.cycle.name,
+                    "cycle": n.cycle.name,
+                }
+            else:
+                lead = _(
+                    "%(nominator)s nominated you for %(cycle)s with the innovation “%(title)s”."
+                ) % {"nominator": n.nominator.name, "cycle": n.cycle.name, "title": n.title}
             sent += send_once(
                 nominee,
                 "notified_at",
                 nominee.employee.email,
                 _("You have been nominated: %(title)s") % {"title": n.title},
-                _(
-                    "%(nominator)s nominated you for %(cycle)s with the innovation "
-                    "“%(title)s”.\n\nIf you do not want your name on public recognition "
-                    "posts, change your preference in Apresiasi at any time."
-                )
-                % {"nominator": n.nominator.name, "cycle": n.cycle.name, "title": n.title},
+                lead
+                + "\n\n"
+                + _(
+                    "If you do not want your name on public recognition posts, change your "
+                    "preference in Apresiasi at any time."
+                ),
             )
     return sent
 

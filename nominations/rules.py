@@ -23,6 +23,12 @@ def is_nominator(user, nomination: Nomination) -> bool:
     return nomination is not None and nomination.nominator_id == _employee_id(user)
 
 
+@rules.predicate
+def is_promotion(user, nomination: Nomination) -> bool:
+    """A nomination the secretariat put forward from a lower-level cycle."""
+    return nomination is not None and nomination.origin_id is not None
+
+
 def _cycle_of(obj) -> Cycle | None:
     if isinstance(obj, Cycle):
         return obj
@@ -60,12 +66,15 @@ def is_own_assignment(user, assignment: Assignment) -> bool:
 # (every list and detail, API and web, starts from it). The permissions here
 # are about acting on a nomination the caller can already see.
 rules.add_perm("nominations.change_nomination", is_nominator)
-rules.add_perm("nominations.submit_nomination", is_nominator)
+# A promotion is submitted by the secretariat that puts it forward
+# (services.promotion); every other nomination by its nominator.
+rules.add_perm("nominations.submit_nomination", is_nominator | (is_secretariat & is_promotion))
 rules.add_perm("nominations.withdraw_nomination", is_nominator)
 rules.add_perm("nominations.screen_nomination", is_secretariat)
 # The deputy chair decides what the chair may not (services.results._check_decider).
 rules.add_perm("nominations.decide_nomination", is_cycle_chair | is_cycle_deputy_chair)
 rules.add_perm("nominations.publish_nomination", is_secretariat)
+rules.add_perm("nominations.promote_nomination", is_secretariat)
 rules.add_perm("nominations.score_assignment", is_own_assignment)
 rules.add_perm("nominations.reopen_assignment", is_cycle_chair)
 rules.add_perm("nominations.manage_cycle", is_secretariat)

@@ -234,10 +234,30 @@ class ReadinessSerializer(strict.Serializer):
     )
 
 
+class PromotionSerializer(strict.Serializer):
+    """What a higher-level cycle takes from each lower-level cycle naming it
+    as ``parent``: winners at ``min_award_level`` (a code of their cycle's
+    award levels; empty: any) or above, at most ``quota_per_cycle`` (null:
+    no limit)."""
+
+    min_award_level = serializers.SlugField(
+        source="promotion_min_award_level", max_length=40, allow_blank=True, required=False
+    )
+    quota_per_cycle = serializers.IntegerField(
+        source="promotion_quota", min_value=1, max_value=10000, allow_null=True, required=False
+    )
+
+
 class CycleSerializer(strict.ModelSerializer):
     scope_unit: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True
     )
+    # A field named like DRF's Field.parent (the serializer a field is bound
+    # to): declared fields are kept apart from attributes, so only mypy minds.
+    parent: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+        read_only=True, allow_null=True
+    )
+    promotion = PromotionSerializer(source="*", read_only=True)
 
     class Meta:
         model = Cycle
@@ -246,6 +266,8 @@ class CycleSerializer(strict.ModelSerializer):
             "name",
             "phase",
             "scope_unit",
+            "parent",
+            "promotion",
             "nominating_on",
             "reviewing_on",
             "deciding_on",
@@ -273,6 +295,13 @@ class CycleInputSerializer(strict.Serializer):
     scope_unit = serializers.PrimaryKeyRelatedField(
         queryset=OrgUnit.objects.all(), required=False, allow_null=True
     )
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+        queryset=Cycle.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The higher-level cycle this cycle's winners can be put forward to.",
+    )
+    promotion = PromotionSerializer(source="*", required=False)
     nominating_on = serializers.DateField(required=False, allow_null=True)
     reviewing_on = serializers.DateField(required=False, allow_null=True)
     deciding_on = serializers.DateField(required=False, allow_null=True)
@@ -421,9 +450,17 @@ class EvidenceSerializer(strict.ModelSerializer):
         return reverse("api-evidence-download", args=[obj.nomination_id, obj.pk])
 
 
+class OriginSerializer(strict.Serializer):
+    """The awarded nomination of a lower-level cycle this one was promoted from."""
+
+    cycle = serializers.IntegerField()
+    nomination = serializers.IntegerField()
+    award_level = serializers.CharField(allow_null=True)
+
+
 class NominationSerializer(strict.ModelSerializer):
     """A nomination. For an assigned reviewer of a blind-review cycle
-    ``identity_hidden`` is true: ``nominees`` is empty, ``nominator`` and
+    ``identity_hidden`` is true: ``nominees`` is empty, ``nominator``, ``origin`` and
     ``lead`` are null and evidence files carry neutral names."""
 
     category = CategorySerializer()
@@ -432,6 +469,7 @@ class NominationSerializer(strict.ModelSerializer):
     lead = serializers.SerializerMethodField()
     evidence = EvidenceSerializer(many=True)
     decision = serializers.SerializerMethodField()
+    origin = serializers.SerializerMethodField()
     identity_hidden = serializers.SerializerMethodField()
 
     class Meta:
@@ -454,10 +492,23 @@ class NominationSerializer(strict.ModelSerializer):
             "screening_reason",
             "evidence",
             "decision",
+            "origin",
             "created_at",
             "updated_at",
             "identity_hidden",
         ]
+
+    @extend_schema_field(OriginSerializer(allow_null=True))
+    def get_origin(self, obj) -> dict | None:
+        """Where a promoted nomination comes from (null for blind reviewers)."""
+        if obj.origin_id is None:
+            return None
+        origin = obj.origin
+        return {
+            "cycle": origin.cycle_id,
+            "nomination": origin.pk,
+            "award_level": origin.award_level.code if origin.award_level_id else None,
+        }
 
     def get_identity_hidden(self, obj) -> bool:
         return False
@@ -490,6 +541,15 @@ class ScreenInputSerializer(strict.Serializer):
 class DecisionInputSerializer(strict.Serializer):
     award_level = serializers.CharField(allow_null=True, allow_blank=True, max_length=40)
     rationale = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class PromoteInputSerializer(strict.Serializer):
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The higher-level cycle's category; by default the one of the same code.",
+    )
 
 
 class EvidenceUploadSerializer(strict.Serializer):

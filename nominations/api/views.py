@@ -347,6 +347,29 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._answer(pk)
 
+    @extend_schema(
+        request=s.PromoteInputSerializer,
+        responses={200: s.NominationSerializer, 201: s.NominationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def promote(self, request, pk=None):
+        """Put an awarded nomination of a published cycle forward to the
+        higher-level cycle its cycle names (secretariat): 201 with the new
+        submitted nomination of that cycle; again, 200 with the same one.
+        ``category``: the higher-level cycle's category, by default the one of
+        the same code. Refused (409, code ``not_promotable``) with every
+        reason in ``problems``."""
+        data = s.PromoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.nomination_promote(
+            nomination_id=self._get(pk).pk,
+            actor=request.user,
+            category=data.validated_data.get("category"),
+        )
+        return self._answer(
+            result.nomination.pk, status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        )
+
     @HISTORY_SCHEMA
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):

@@ -2,7 +2,8 @@
 ``setup`` (a cycle, its categories, rubric, award levels
 and committee), ``drafts`` (nominations by supervisors, submission, screening),
 ``evidence_files``, ``reviews`` (conflicts, scoring, reopening) and
-``results`` (decisions, publication). Other apps and the views call them as
+``results`` (decisions, publication) and ``promotion`` (winners put forward
+to a higher-level cycle). Other apps and the views call them as
 ``nominations.services.<name>``.
 
 Every nomination state change goes through ``workflow.nomination_transition``.
@@ -20,6 +21,7 @@ from .drafts import (
     nominations_screen_eligible,
 )
 from .evidence_files import evidence_add, evidence_delete
+from .promotion import NotPromotableError, Promotion, nomination_promote
 from .results import cycle_publish, nomination_decide, publication_jobs_message
 from .reviews import (
     assignment_add,
@@ -45,6 +47,8 @@ from .setup import (
 )
 
 __all__ = [
+    "NotPromotableError",
+    "Promotion",
     "assignment_add",
     "assignment_remove",
     "award_level_add",
@@ -69,6 +73,7 @@ __all__ = [
     "nomination_decide",
     "nomination_delete",
     "nomination_missing",
+    "nomination_promote",
     "nomination_screen",
     "nomination_submit",
     "nomination_update",

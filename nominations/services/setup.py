@@ -47,7 +47,10 @@ RULE_FIELDS = [
 ]
 # Until publication.
 RANKING_FIELDS = ["adjust_scores", "disagreement_rate"]
-OPEN_FIELDS = ["name", "auto_advance", *DATE_FIELDS]
+# Promotion (services.promotion): the higher-level cycle, and what this
+# cycle takes from lower-level ones; like the dates, until the cycle closes.
+PROMOTION_FIELDS = ["promotion_min_award_level", "promotion_quota"]
+OPEN_FIELDS = ["name", "auto_advance", *DATE_FIELDS, "parent", *PROMOTION_FIELDS]
 EDITABLE_FIELDS = [*OPEN_FIELDS, *RULE_FIELDS, *RANKING_FIELDS]
 UNTIL_PUBLISHED = (P.DRAFT, P.NOMINATING, P.REVIEWING, P.DECIDING)
 UNTIL_DECIDING = (P.DRAFT, P.NOMINATING, P.REVIEWING)
@@ -75,6 +78,19 @@ def _check_dates(cycle: Cycle) -> None:
                 % {"later": date_label(later), "first": date_label(first)}
             }
         )
+
+
+def _check_parent(cycle: Cycle) -> None:
+    """A higher-level cycle is another cycle, and not one below this one."""
+    seen = {cycle.pk}
+    parent = cycle.parent
+    while parent is not None:
+        if parent.pk in seen:
+            raise ValidationError(
+                {"parent": _("A cycle cannot be its own higher-level cycle, even through others.")}
+            )
+        seen.add(parent.pk)
+        parent = parent.parent
 
 
 def _names(names: Mapping[str, str], field: str = "names") -> dict[str, str]:
@@ -106,12 +122,13 @@ def cycle_create(
     after the commit (``CycleCopied``, handled by rewards). Dates are never
     copied."""
     if copy_from is not None:
-        for field in [*RULE_FIELDS, *RANKING_FIELDS]:
+        for field in [*RULE_FIELDS, *RANKING_FIELDS, *PROMOTION_FIELDS]:
             fields.setdefault(field, getattr(copy_from, field))
         rubric = rubric or copy_from.rubric
     cycle = Cycle(name=name, rubric=rubric or rubric_default(), **fields)
     cycle.full_clean()
     _check_dates(cycle)
+    _check_parent(cycle)
     cycle.save()
     if copy_from is not None:
         _copy_setup(source=copy_from, cycle=cycle)
@@ -182,6 +199,7 @@ def cycle_update(*, cycle_id: int, **changes: Any) -> Cycle:
         setattr(cycle, field, value)
     cycle.full_clean()
     _check_dates(cycle)
+    _check_parent(cycle)
     cycle.save()
     return cycle
 
