@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from people.selectors import orgunit_subtree
 
-from .models import Category, Cycle, Nomination
+from .models import AwardLevel, Category, Cycle, Nomination
 from .readiness import Problem
 
 P = Cycle.Phase
@@ -101,8 +101,8 @@ def _parent_problems(nomination: Nomination, parent: Cycle) -> list[Problem]:
                 Problem(
                     "quota_full",
                     ngettext(
-                        "%(parent)s takes %(n)d nomination from each cycle; it has it already.",
-                        "%(parent)s takes %(n)d nominations from each cycle; it has them already.",
+                        "%(parent)s takes %(n)d nomination from each cycle; that quota is full.",
+                        "%(parent)s takes %(n)d nominations from each cycle; that quota is full.",
                         parent.promotion_quota,
                     )
                     % {"parent": parent.name, "n": parent.promotion_quota},
@@ -163,6 +163,11 @@ class Candidate:
     problems: list[Problem] = field(default_factory=list)
     categories: list[Category] = field(default_factory=list)
 
+    @property
+    def promotable(self) -> bool:
+        """Whether it can be put forward now (choosing a category if need be)."""
+        return self.target is None and all(p.code == "no_category" for p in self.problems)
+
 
 def promotion_candidates(cycle: Cycle) -> list[Candidate]:
     """The awarded nominations of ``cycle``, best award first, each with
@@ -196,3 +201,26 @@ def promotion_candidates(cycle: Cycle) -> list[Candidate]:
             )
         )
     return rows
+
+
+def origin_labels(origins: list[dict | None]) -> dict[int, dict[str, str]]:
+    """For payloads' ``origin`` values (``{cycle, nomination, award_level}``):
+    per origin nomination id, its cycle's name and its award level's name in
+    the viewer's language, in two queries."""
+    given = [o for o in origins if o]
+    if not given:
+        return {}
+    names = dict(Cycle.objects.filter(pk__in={o["cycle"] for o in given}).values_list("pk", "name"))
+    levels = {
+        (lv.cycle_id, lv.code): lv.name
+        for lv in AwardLevel.objects.filter(
+            cycle_id__in=names, code__in={o["award_level"] for o in given}
+        )
+    }
+    return {
+        o["nomination"]: {
+            "cycle": names.get(o["cycle"], ""),
+            "level": levels.get((o["cycle"], o["award_level"]), ""),
+        }
+        for o in given
+    }

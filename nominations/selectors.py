@@ -481,6 +481,8 @@ class RankingRow:
     # Set when the chair may not decide (assignment.chair_conflicts).
     chair_conflict: str | None = None
     decided_by: str = "chair"
+    # Promoted from a lower-level cycle: {cycle, nomination, award_level}.
+    origin: dict | None = None
 
 
 @dataclass
@@ -531,9 +533,27 @@ def ranking_inputs(*, cycle: Cycle) -> tuple[Any, Any, list[scoring.LevelRule]]:
         cycle.nominations.filter(
             status__in=[S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.PUBLISHED]
         ).values_list(
-            "id", "title", "category__code", "submitted_at", "status", "award_level__code"
+            "id",
+            "title",
+            "category__code",
+            "submitted_at",
+            "status",
+            "award_level__code",
+            "origin_id",
+            "origin__cycle_id",
+            "origin__award_level__code",
         ),
-        columns=["nomination", "title", "category", "submitted_at", "status", "decided"],
+        columns=[
+            "nomination",
+            "title",
+            "category",
+            "submitted_at",
+            "status",
+            "decided",
+            "origin",
+            "origin_cycle",
+            "origin_level",
+        ],
     ).set_index("nomination")
     levels = [
         scoring.LevelRule(lv.code, float(lv.min_score), lv.quota)
@@ -589,6 +609,7 @@ def cycle_ranking(*, cycle: Cycle) -> Ranking:
             decided_award_level=f.decided if isinstance(f.decided, str) else None,
             submitted_at=f.submitted_at,
             status=f.status,
+            origin=_origin(f),
         )
         for pk, r, f, d, proposed in zip(
             stats.index,
@@ -627,6 +648,17 @@ def cycle_ranking(*, cycle: Cycle) -> Ranking:
         key=lambda effect: (-effect.leniency, effect.name),
     )
     return ranking
+
+
+def _origin(row: Any) -> dict | None:
+    """A ranking row's origin from its frame row (ids with gaps are floats, a gap NaN)."""
+    if row.origin is None or math.isnan(row.origin):
+        return None
+    return {
+        "cycle": int(row.origin_cycle),
+        "nomination": int(row.origin),
+        "award_level": row.origin_level if isinstance(row.origin_level, str) else None,
+    }
 
 
 def _finite(value: float) -> float | None:
@@ -708,6 +740,7 @@ def ranking_payload(ranking: Ranking) -> dict:
                 "decided_award_level": r.decided_award_level,
                 "decided_by": r.decided_by,
                 "chair_conflict": r.chair_conflict,
+                "origin": r.origin,
             }
             for r in ranking.rows
         ],

@@ -127,6 +127,20 @@ class ScopeUnitField(forms.CharField):
         return unit
 
 
+class ParentField(forms.ModelChoiceField):
+    """The higher-level cycle, by name."""
+
+    def __init__(self, **kwargs):
+        from nominations.models import Cycle
+
+        kwargs.setdefault("label", _("Higher-level cycle"))
+        kwargs.setdefault(
+            "help_text", _("The cycle this cycle's award winners can be put forward to.")
+        )
+        kwargs.setdefault("empty_label", _("none"))
+        super().__init__(queryset=Cycle.objects.none(), required=False, **kwargs)
+
+
 class CycleNewForm(CycleDatesForm):
     """A new cycle: empty (the default set-up) or a copy of an earlier one."""
 
@@ -139,13 +153,15 @@ class CycleNewForm(CycleDatesForm):
         required=False,
         help_text=_("Only employees of this unit and the units below it can be nominated."),
     )
-    field_order = ["name", "copy_from", "scope_unit"]
+    parent = ParentField()
+    field_order = ["name", "copy_from", "scope_unit", "parent"]
 
     def __init__(self, *args, cycles, **kwargs):
         super().__init__(*args, **kwargs)
         choices: list[tuple[Any, Any]] = [("", _("the default set-up"))]
         choices += [(c.pk, _("a copy of %(name)s") % {"name": c.name}) for c in cycles]
         cast(forms.ChoiceField, self.fields["copy_from"]).choices = choices
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = cycles
 
 
 class CycleSettingsForm(CycleDatesForm):
@@ -172,14 +188,36 @@ class CycleSettingsForm(CycleDatesForm):
     disagreement_rate = forms.DecimalField(
         label=_("Disagreement flag rate (%)"), min_value=0.1, max_value=50, decimal_places=1
     )
+    parent = ParentField()
+    promotion_min_award_level = forms.SlugField(
+        label=_("Lowest award level taken from lower-level cycles (code)"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "A code of their award levels: their winners at this level or above. "
+            "Empty: any award level."
+        ),
+    )
+    promotion_quota = forms.IntegerField(
+        label=_("Nominations taken from each lower-level cycle"),
+        min_value=1,
+        max_value=10000,
+        required=False,
+        help_text=_("Empty: no limit."),
+    )
     field_order = ["name"]
 
     def __init__(self, *args, cycle, **kwargs):
+        from nominations.selectors import cycle_list
+
         kwargs["initial"] = {
             name: getattr(cycle, name) for name in self.base_fields if name != "scope_unit"
         }
         kwargs["initial"]["scope_unit"] = cycle.scope_unit.code if cycle.scope_unit else ""
         super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = (
+            cycle_list().prefetch_related(None).exclude(pk=cycle.pk).order_by("-created_at")
+        )
         from nominations.services.setup import RULE_FIELDS
 
         if cycle.phase != "draft":

@@ -82,6 +82,7 @@ urlpatterns = [
         cycles.publication_progress_fragment,
         name="web-publication-progress",
     ),
+    path("cycles/<int:pk>/promotion", cycles.promotion, name="web-promotion"),
     path("cycles/<int:pk>/charts", cycles.stats, name="web-stats"),
     path("tasks/<str:task_id>", cycles.task_progress, name="web-task"),
     path("certificates", manage.certificates, name="web-certificates"),

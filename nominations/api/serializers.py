@@ -732,6 +732,9 @@ class RankingRowSerializer(strict.Serializer):
     chair_conflict = serializers.CharField(
         allow_null=True, help_text="why the chair may not decide this nomination"
     )
+    origin = OriginSerializer(
+        allow_null=True, help_text="the lower-level cycle's nomination it was promoted from"
+    )
 
 
 class RankingModelSerializer(strict.Serializer):

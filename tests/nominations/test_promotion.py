@@ -118,10 +118,10 @@ def test_a_winner_is_put_forward_once_as_a_submitted_nomination_of_the_national_
     )
     assert "Anugerah Inovasi Direktorat" in change.reason
 
-    # The nominee is told where their innovation went.
+    # The nominee is told where their innovation went (in the service's language).
     [message] = mail.outbox
     assert message.to == [subordinate.email]
-    assert "put forward to Anugerah Inovasi Uji" in message.body
+    assert "telah diteruskan ke Anugerah Inovasi Uji" in message.body
 
     # Again: the same nomination, nothing new.
     again = promote(api, secretariat, gold)
@@ -138,9 +138,7 @@ def test_a_winner_is_put_forward_once_as_a_submitted_nomination_of_the_national_
     assert screened.json()["origin"]["nomination"] == gold.pk
 
 
-def test_the_lists_show_where_a_promoted_nomination_comes_from(
-    api, secretariat, national, winners
-):
+def test_the_lists_show_where_a_promoted_nomination_comes_from(api, secretariat, national, winners):
     made = promote(api, secretariat, winners["gold"]).json()
     rows = api.as_(secretariat).get(f"/api/v1/nominations?cycle={national.pk}").json()["results"]
     assert [(r["id"], r["origin"]) for r in rows] == [(made["id"], made["origin"])]
@@ -190,9 +188,7 @@ def test_only_after_the_agency_publishes(
     assert problems(promote(api, secretariat, item)) == ["not_published"]
 
 
-def test_a_cycle_without_a_higher_level_cycle_promotes_nothing(
-    api, secretariat, agency, winners
-):
+def test_a_cycle_without_a_higher_level_cycle_promotes_nothing(api, secretariat, agency, winners):
     Cycle.objects.filter(pk=agency.pk).update(parent=None)
     assert problems(promote(api, secretariat, winners["gold"])) == ["no_parent"]
 
@@ -215,9 +211,7 @@ def test_without_a_category_of_the_same_code_the_secretariat_chooses_one(
     assert made.json()["category"]["code"] == "digital"
 
 
-def test_a_category_of_another_cycle_is_refused_naming_the_field(
-    api, secretariat, agency, winners
-):
+def test_a_category_of_another_cycle_is_refused_naming_the_field(api, secretariat, agency, winners):
     other = agency.categories.first()
     response = promote(api, secretariat, winners["gold"], category=other.pk)
     assert response.status_code == 400

@@ -8,6 +8,9 @@ import pytest
 
 from tests.nominations.helpers import move_to
 
+# An agency cycle whose winners can be put forward to the national one.
+from tests.nominations.test_promotion import agency, national, winners  # noqa: F401 - fixtures
+
 # A reviewed cycle with a lenient reviewer and a split decision.
 from tests.nominations.test_ranking_adjusted import reviewed  # noqa: F401 - a fixture
 

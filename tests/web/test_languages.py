@@ -31,7 +31,7 @@ CODES = re.compile(
 PAGES = {
     None: ["/recognitions", "/recognitions/{post}", "/verify"],
     "subordinate": ["/", "/my/nominations", "/my/certificates", "/my/career"],
-    "supervisor": ["/", "/team", "/nominations/new", "/nominations/{gold}"],
+    "supervisor": ["/", "/team", "/nominations/new", "/nominations/{gold}", "/nominations/{put}"],
     "reviewer1": ["/", "/reviews"],
     "chair": [
         "/cycles/{cycle}",
@@ -49,6 +49,8 @@ PAGES = {
         "/cycles/{cycle}/screening",
         "/cycles/{cycle}/assignment",
         "/cycles/{cycle}/publication",
+        "/cycles/{cycle}/promotion",
+        "/cycles/{national}/screening",
         "/certificates",
         "/webhooks",
     ],
@@ -65,14 +67,25 @@ def _other_language(text: str, words: set[str]) -> list[str]:
     ("locale", "foreign"), [("id-ID", ENGLISH), ("en-GB", INDONESIAN)], ids=["id", "en"]
 )
 def test_every_page_speaks_one_language_and_shows_no_codes(
-    transactional_db, published, hr, browser, live_server, login, locale, foreign
+    transactional_db, published, secretariat, hr, browser, live_server, login, locale, foreign
 ):
+    from nominations import services
     from tests.factories import PASSWORD
 
+    # A national cycle the published one puts its winners forward to: the
+    # gold is put forward, the silver waits (the national one takes one).
+    national = services.cycle_create(
+        name="Anugerah Inovasi Nasional", copy_from=published["cycle"], promotion_quota=1
+    )
+    services.cycle_set_phase(cycle_id=national.pk, phase="nominating")
+    services.cycle_update(cycle_id=published["cycle"].pk, parent=national)
+    put = services.nomination_promote(nomination_id=published["gold"].pk, actor=secretariat.user)
     ids = {
         "cycle": published["cycle"].pk,
         "gold": published["gold"].pk,
         "post": published["gold"].recognition_post.pk,
+        "national": national.pk,
+        "put": put.nomination.pk,
     }
     found = []
     for who, paths in PAGES.items():

@@ -30,13 +30,13 @@ MAIN_PAGES = [
     ("/nominations/new", "supervisor", 8),
     ("/reviews", "reviewers", 7),
     ("/cycles", "secretariat", 7),
-    ("/cycles/new", "secretariat", 7),
+    ("/cycles/new", "secretariat", 8),  # the cycles: copied from, or the higher-level one
     ("/cycles/{cycle}", "secretariat", 14),
     ("/cycles/{cycle}/nominations", "secretariat", 15),
     ("/cycles/{cycle}/nominations?q=a&flagged=on&sort=title", "secretariat", 15),
     ("/cycles/{cycle}/phase", "secretariat", 7),
     # + 2: the incentive policy (budget and rules)
-    ("/cycles/{cycle}/setup", "secretariat", 20),
+    ("/cycles/{cycle}/setup", "secretariat", 21),
     ("/cycles/{cycle}/rubric", "secretariat", 8),
     ("/cycles/{cycle}/screening", "secretariat", 10),
     # + 1 since the page also waits for the results-published event's handlers

@@ -26,6 +26,7 @@ from nominations import readiness, services
 from nominations.events import ResultsPublished
 from nominations.listing import FIELDS, nomination_payloads
 from nominations.models import Assignment, Cycle, Nomination
+from nominations.promotion import origin_labels, promotion_candidates
 from nominations.selectors import (
     cycle_flags,
     cycle_list,
@@ -153,9 +154,11 @@ def screening(request, pk):
     )
     items = nomination_payloads(rows, user=request.user)
     labels = status_labels()
+    origins = origin_labels([item["origin"] for item in items])
     for item in items:
         item["findings"] = findings.get(item["id"], [])
         item["status_label"] = labels.get(item["status"], item["status"])
+        item["from"] = origins.get(item["origin"]["nomination"]) if item["origin"] else None
     waiting = any(item["status"] == "submitted" for item in items)
     return render(
         request,
@@ -387,6 +390,56 @@ def _progress(request, cycle) -> dict:
 
 
 @login_required
+@not_found_as_404
+def promotion(request, pk):
+    """The secretariat puts the cycle's winners forward to its higher-level
+    cycle: each awarded nomination with where it went or why it cannot go."""
+    cycle = _cycle(request, pk, manage=True)
+    if cycle.parent_id is None:
+        raise Http404
+    if request.method == "POST":
+        nomination_id = form_id(request.POST.get("nomination"))
+        if nomination_id is None:
+            raise Http404
+        nomination = nomination_get(user=request.user, pk=nomination_id)
+        if nomination.cycle_id != cycle.pk:
+            raise Http404
+        category_id = form_id(request.POST.get("category"))
+        category = cycle.parent.categories.filter(pk=category_id).first() if category_id else None
+        if confirmed(request):
+            with flash_errors(request):
+                made = services.nomination_promote(
+                    nomination_id=nomination.pk, actor=request.user, category=category
+                )
+                messages.success(
+                    request,
+                    (
+                        _("“%(title)s” is put forward to %(cycle)s.")
+                        if made.created
+                        else _("“%(title)s” was already put forward to %(cycle)s.")
+                    )
+                    % {"title": nomination.title, "cycle": cycle.parent.name},
+                )
+        return redirect("web-promotion", cycle.pk)
+    parent = cycle.parent
+    rows = promotion_candidates(cycle)
+    code = parent.promotion_min_award_level
+    lowest = cycle.award_levels.filter(code=code).first() if code else None
+    return render(
+        request,
+        "web/cycles/promotion.html",
+        {
+            "cycle": cycle,
+            "parent": parent,
+            "rows": rows,
+            "taken": sum(1 for row in rows if row.target),
+            "lowest": lowest.name if lowest else code,
+            "manage": True,
+        },
+    )
+
+
+@login_required
 def publication_progress_fragment(request, pk):
     cycle = _cycle(request, pk, manage=True)
     return render(
@@ -408,8 +461,10 @@ def ranking(request, pk):
     key = "adjusted_score" if adjusted else "score"
     by_category = defaultdict(list)
     labels = status_labels()
+    origins = origin_labels([row["origin"] for row in data["results"]])
     for row in data["results"]:
         row["status_label"] = labels.get(row["status"], row["status"])
+        row["from"] = origins.get(row["origin"]["nomination"]) if row["origin"] else None
         by_category[row["category"]].append(row)
     names = {c.code: c.name for c in cycle.categories.all()}
     groups = []

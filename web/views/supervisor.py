@@ -367,12 +367,19 @@ def nomination_detail(request, pk):
     nomination = nomination_get(user=request.user, pk=pk)
     me = user_employee(request.user)
     mine = me is not None and nomination.nominator_id == me.pk
+    item = _payload(request, nomination)
+    # Where a promoted nomination comes from, and where this one went: named
+    # for those who may see both (its nominator, the secretariat).
+    related = mine or request.user.has_perm("nominations.manage_cycle")
     return render(
         request,
         "web/supervisor/detail.html",
         {
-            "item": _payload(request, nomination),
+            "item": item,
             "nomination": nomination,
+            "origin": nomination.origin if item["origin"] else None,
+            "promotions": nomination.promotions.select_related("cycle") if related else [],
+            "related": related,
             "mine": mine,
             "criteria_names": criteria_names(nomination.cycle),
             "level_names": {lv.code: lv.name for lv in nomination.cycle.award_levels.all()},
