@@ -60,7 +60,8 @@ def main() -> None:
     supervisor, secretariat, chair = (
         client(name) for name in ("supervisor", "secretariat", "chair")
     )
-    cycle = ok(supervisor.get("/cycles"))["results"][0]
+    # The national cycle taking nominations (the agency cycle is published).
+    cycle = next(c for c in ok(supervisor.get("/cycles"))["results"] if c["phase"] == "nominating")
     detail = ok(supervisor.get(f"/cycles/{cycle['id']}"))
     category = next(c for c in detail["categories"] if c["code"] == "technology")
     budi = ok(supervisor.get("/employees", params={"search": "Budi"}))["results"][0]

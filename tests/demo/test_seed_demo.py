@@ -66,8 +66,29 @@ def test_the_demo_cycle_has_an_incentive_policy_and_budget(db):
 
     call_command("seed_demo")
     call_command("seed_demo")
-    cycle = Cycle.objects.get()
-    assert BonusBudget.objects.get(cycle=cycle).amount == 50_000_000
-    assert sorted(
-        IncentiveRule.objects.filter(award_level__code="gold").values_list("kind", flat=True)
-    ) == ["bonus", "credit_points", "talent_pool", "training"]
+    for cycle in Cycle.objects.all():  # the national cycle and the agency's
+        assert BonusBudget.objects.get(cycle=cycle).amount == 50_000_000
+        assert sorted(
+            IncentiveRule.objects.filter(
+                award_level__cycle=cycle, award_level__code="gold"
+            ).values_list("kind", flat=True)
+        ) == ["bonus", "credit_points", "talent_pool", "training"]
+
+
+def test_the_demo_agency_cycle_is_published_and_its_winner_can_be_put_forward(db):
+    from nominations import services
+    from nominations.models import Cycle
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    national = Cycle.objects.get(name="Anugerah Inovasi 2026")
+    agency = Cycle.objects.get(parent=national)
+    assert Cycle.objects.count() == 2
+    assert (national.phase, agency.phase) == ("nominating", "published")
+    [winner] = agency.nominations.all()
+    assert (winner.status, winner.award_level.code) == ("published", "gold")
+    assert winner.assignments.filter(status="submitted").count() == 3
+    secretariat = get_user_model().objects.get(username="secretariat")
+    made = services.nomination_promote(nomination_id=winner.pk, actor=secretariat)
+    assert made.created
+    assert (made.nomination.cycle, made.nomination.status) == (national, "submitted")

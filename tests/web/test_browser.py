@@ -226,14 +226,15 @@ def test_a_reviewer_gets_404_for_a_review_that_is_not_theirs(demo, login, live_s
     from people.models import Employee
     from tests.nominations.helpers import nomination
 
-    cycle = Cycle.objects.get()
+    cycle = Cycle.objects.get(name="Anugerah Inovasi 2026")
     item = nomination(
         cycle,
         Employee.objects.get(user__username="supervisor"),
         [Employee.objects.get(user__username="staff")],
     )
     theirs = Assignment.objects.create(
-        nomination=item, member=CommitteeMember.objects.get(employee__user__username="reviewer1")
+        nomination=item,
+        member=CommitteeMember.objects.get(cycle=cycle, employee__user__username="reviewer1"),
     )
     page = login("reviewer2")
     response = page.goto(f"{live_server.url}/reviews/{theirs.pk}")
@@ -303,6 +304,8 @@ PHONE_PAGES = {
         "/cycles/{cycle}/screening",
         "/cycles/{cycle}/assignment",
         "/cycles/{cycle}/publication",
+        "/cycles/{agency}",
+        "/cycles/{agency}/promotion",
         "/certificates",
         "/webhooks",
     ],
@@ -313,12 +316,17 @@ PHONE_PAGES = {
 def test_no_page_is_wider_than_a_phone_and_the_menu_opens(demo, login, live_server):
     from nominations.models import Cycle
 
-    cycle = Cycle.objects.get().pk
+    cycles = {
+        "cycle": Cycle.objects.get(name="Anugerah Inovasi 2026").pk,
+        "agency": Cycle.objects.get(parent__isnull=False).pk,
+    }
     wide = []
     for username, paths in PHONE_PAGES.items():
         page = login(username, width=390, height=844)
         for path in ["/recognitions", "/verify", *paths]:
-            page.goto(live_server.url + path.format(cycle=cycle))
+            response = page.goto(live_server.url + path.format(**cycles))
+            assert response is not None
+            assert response.ok, (username, path, response.status)
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > 390:
                 wide.append((username, path, width))
