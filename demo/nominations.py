@@ -14,10 +14,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.types import Actor
 from nominations import services
 from nominations.assignment import reviewers_assign
 from nominations.models import Cycle
@@ -65,7 +67,7 @@ def _committee(cycle: Cycle, people: dict[str, Employee]) -> None:
     services.committee_member_add(cycle=cycle, employee=people["chair"], is_chair=True)
 
 
-WINNER = {
+WINNER: dict[str, Any] = {
     "title": "Dasbor data layanan terbuka",
     "problem": "Pimpinan menunggu laporan bulanan untuk melihat antrean layanan.",
     "solution": "Dasbor harian dari data layanan yang terbuka untuk setiap unit.",
@@ -92,7 +94,7 @@ def seed_agency_cycle(*, people: dict[str, Employee], national: Cycle) -> Cycle:
     )
     _committee(agency, people)
     agency = services.cycle_set_phase(cycle_id=agency.pk, phase=Cycle.Phase.NOMINATING)
-    supervisor, secretariat = people["supervisor"], people["secretariat"]
+    supervisor = people["supervisor"]
     winner = Employee.objects.get(name="Taufik Hidayat", supervisor=supervisor)
     criteria = list(agency.rubric.criteria.all())
     item = services.nomination_create(
@@ -104,21 +106,23 @@ def seed_agency_cycle(*, people: dict[str, Employee], national: Cycle) -> Cycle:
         psm_statements={c.code: "Melayani warga lebih dulu." for c in criteria if c.asks_statement},
         **WINNER,
     )
-    services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
-    services.nomination_screen(nomination_id=item.pk, actor=secretariat.user, eligible=True)
+    services.nomination_submit(nomination_id=item.pk, actor=_user(supervisor))
+    services.nomination_screen(
+        nomination_id=item.pk, actor=_user(people["secretariat"]), eligible=True
+    )
     services.cycle_set_phase(cycle_id=agency.pk, phase=Cycle.Phase.REVIEWING)
     reviewers_assign(cycle_id=agency.pk)
     for assignment in item.assignments.select_related("member__employee__user"):
         services.review_save(
             assignment_id=assignment.pk,
-            actor=assignment.member.employee.user,
+            actor=_user(assignment.member.employee),
             scores={c.code: c.scale_max if c.weight >= 12 else c.scale_max - 1 for c in criteria},
             submit=True,
         )
     services.cycle_set_phase(cycle_id=agency.pk, phase=Cycle.Phase.DECIDING)
     services.nomination_decide(
         nomination_id=item.pk,
-        actor=people["chair"].user,
+        actor=_user(people["chair"]),
         award_level="gold",
         rationale="Dampak terukur dan sudah ditiru dua unit lain.",
     )
@@ -130,4 +134,10 @@ def publish_agency_cycle(*, agency: Cycle, people: dict[str, Employee]) -> Cycle
     agency = Cycle.objects.get(pk=agency.pk)
     if agency.phase != Cycle.Phase.DECIDING:
         return agency
-    return services.cycle_publish(cycle_id=agency.pk, actor=people["secretariat"].user)
+    return services.cycle_publish(cycle_id=agency.pk, actor=_user(people["secretariat"]))
+
+
+def _user(employee: Employee) -> Actor:
+    """The login of a demo person (every role of the demo has one)."""
+    assert employee.user is not None
+    return employee.user
