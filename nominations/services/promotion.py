@@ -29,6 +29,7 @@ from core.jobs import dispatch
 from core.types import Actor
 from nominations.models import Category, Cycle, Evidence, Nomination, Nominee
 from nominations.promotion import promotion_category, promotion_problems, promotion_target
+from nominations.services.drafts import nomination_missing
 from nominations.workflow import S, nomination_transition
 
 P = Cycle.Phase
@@ -124,6 +125,11 @@ def nomination_promote(
             _copy_evidence(origin, copy, written)
 
             def submitted(nomination: Nomination) -> None:
+                # What submitting any nomination requires (a winner whose
+                # texts were since emptied in the admin would not pass).
+                errors = nomination_missing(nomination=nomination)
+                if errors:
+                    raise ValidationError(errors)
                 nomination.submitted_at = timezone.now()
 
             def notify(nomination: Nomination) -> None:

@@ -306,3 +306,40 @@ def test_the_cycle_api_sets_the_parent_and_what_it_takes(api, secretariat, natio
     assert loop.status_code == 400
     assert list(loop.json()["fields"]) == ["parent"]
     assert Cycle.objects.get(pk=national.pk).parent is None
+
+
+def test_a_blind_reviewer_does_not_learn_where_a_promotion_comes_from(
+    api, secretariat, national, winners, reviewers
+):
+    from nominations.models import Assignment
+
+    made = promote(api, secretariat, winners["gold"]).json()
+    Cycle.objects.filter(pk=national.pk).update(blind_review=True)
+    member = national.committee.get(employee=reviewers[0])
+    Assignment.objects.create(nomination_id=made["id"], member=member)
+    seen = api.as_(reviewers[0]).get(f"/api/v1/nominations/{made['id']}").json()
+    assert seen["identity_hidden"] is True
+    assert seen["origin"] is None
+    # The secretariat still sees it.
+    assert api.as_(secretariat).get(f"/api/v1/nominations/{made['id']}").json()["origin"]
+
+
+def test_a_promotion_that_fails_half_way_leaves_no_copied_file(
+    api, secretariat, national, winners, settings
+):
+    """The evidence is copied before the nomination is submitted; a refusal
+    at submission (here: a winner whose text went missing) takes the copies
+    with it."""
+    from pathlib import Path
+
+    def files():
+        return sorted(p for p in Path(settings.MEDIA_ROOT, "evidence").rglob("*") if p.is_file())
+
+    before = files()
+    gold = winners["gold"]
+    Nomination.objects.filter(pk=gold.pk).update(problem="")
+    response = promote(api, secretariat, gold)
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["problem"]
+    assert files() == before
+    assert not Nomination.objects.filter(cycle=national).exists()
