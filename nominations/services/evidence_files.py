@@ -64,9 +64,8 @@ def evidence_add(*, nomination: Nomination, actor: Actor, upload: UploadedFile) 
                 }
             )
         digest = hashlib.sha256()
-        for chunk in upload.chunks():
+        for chunk in upload.chunks():  # chunks() starts at the beginning, as storage does
             digest.update(chunk)
-        upload.seek(0)
         item = Evidence(
             nomination=nomination,
             original_name=(upload.name or "evidence")[:255],

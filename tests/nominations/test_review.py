@@ -25,6 +25,12 @@ def in_review(supervisor, subordinate, secretariat, reviewers, cycle):
     return item
 
 
+def history_of(obj):
+    from core.lifecycle import history
+
+    return history(obj)
+
+
 def assignment_of(reviewer, item):
     return Assignment.objects.get(nomination=item, member__employee=reviewer)
 
@@ -100,6 +106,12 @@ def test_the_chair_reopens_a_review(api, reviewers, chair, in_review):
         None,
     )
     assert review.scores == ALL_FIVE  # the reviewer's draft is kept
+    # The nomination's own history says which review sent it back.
+    back = history_of(Nomination.objects.get(pk=in_review.pk)).last()
+    assert (back.to_state, back.reason) == (
+        "in_review",
+        f"review {target.pk} reopened by the chair",
+    )
     history = api.as_(chair).get(f"/api/v1/assignments/{target.pk}/history").json()["results"]
     assert (history[-1]["to_state"], history[-1]["reason"], history[-1]["actor"]["username"]) == (
         "draft",
@@ -343,3 +355,19 @@ def test_a_submitted_review_stores_its_total_and_its_psm_and_innovation_scores(
         Decimal("92.500"),
         Decimal("8.333"),
     )
+
+
+def test_a_comment_with_a_nul_character_is_refused_naming_it(reviewers, in_review):
+    """The API's text fields refuse NUL before the service; the service
+    refuses it too, for any other caller."""
+    target = assignment_of(reviewers[0], in_review)
+    with pytest.raises(ValidationError) as refused:
+        services.review_save(
+            assignment_id=target.pk,
+            actor=reviewers[0].user,
+            scores=ALL_FIVE,
+            comments={"novelty": "a\x00b"},
+        )
+    assert refused.value.message_dict == {
+        "comments.novelty": ["Text may not contain NUL characters."]
+    }

@@ -1,0 +1,37 @@
+"""A draft's details the services keep: the lead changed alone, and an
+evidence file's name as given (cut to what the column holds, or a neutral
+one where the upload has none)."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from nominations import services
+
+from .helpers import PDF_BYTES, nomination
+
+
+def test_changing_only_the_lead_is_kept(supervisor, subordinate, junior, cycle):
+    team = nomination(cycle, supervisor, [subordinate, junior], category="technology-team")
+    assert team.nominees.get(is_lead=True).employee == subordinate
+    services.nomination_update(nomination=team, actor=supervisor.user, lead=junior)
+    assert team.nominees.get(is_lead=True).employee == junior
+    assert team.nominees.count() == 2
+
+
+def test_an_evidence_file_keeps_its_name_within_the_column_or_gets_a_neutral_one(
+    supervisor, subordinate, cycle
+):
+    draft = nomination(cycle, supervisor, [subordinate])
+    long_name = "laporan-" + "x" * 300 + ".pdf"
+    kept = services.evidence_add(
+        nomination=draft,
+        actor=supervisor.user,
+        upload=SimpleUploadedFile(long_name, PDF_BYTES, content_type="application/pdf"),
+    )
+    # Django's upload cuts a long name to 255 characters and keeps the extension.
+    assert (len(kept.original_name), kept.original_name[-4:]) == (255, ".pdf")
+    unnamed = SimpleUploadedFile("x.pdf", PDF_BYTES, content_type="application/pdf")
+    unnamed.name = None  # an upload made in code, without a file name
+    neutral = services.evidence_add(nomination=draft, actor=supervisor.user, upload=unnamed)
+    assert neutral.original_name == "evidence"
+    with neutral.file.open("rb") as handle:
+        assert handle.read() == PDF_BYTES
