@@ -33,7 +33,7 @@ from nominations.events import CycleCopied
 from nominations.models import AwardLevel, Category, CommitteeMember, Cycle, Rubric
 from nominations.readiness import DATE_FIELDS, date_label, dates_out_of_order
 from nominations.services.rubrics import rubric_default, rubric_new_version
-from people.models import Employee, OrgUnit
+from people.models import Employee
 
 P = Cycle.Phase
 
@@ -437,12 +437,3 @@ def committee_member_remove(*, member: CommitteeMember) -> None:
             _("This member has nominations to review; remove those assignments first.")
         )
     member.delete()
-
-
-def scope_unit_get(pk: int | None) -> OrgUnit | None:
-    if pk is None:
-        return None
-    unit = OrgUnit.objects.filter(pk=pk).first()
-    if unit is None:
-        raise ValidationError({"scope_unit": _("No such org unit.")})
-    return unit

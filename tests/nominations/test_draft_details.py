@@ -35,3 +35,31 @@ def test_an_evidence_file_keeps_its_name_within_the_column_or_gets_a_neutral_one
     assert neutral.original_name == "evidence"
     with neutral.file.open("rb") as handle:
         assert handle.read() == PDF_BYTES
+
+
+def test_screening_many_marks_each_eligible_and_says_why_one_could_not_be(
+    supervisor, subordinate, junior, secretariat, cycle
+):
+    first = nomination(cycle, supervisor, [subordinate], title="Satu")
+    withdrawn = nomination(cycle, supervisor, [junior], title="Dua")
+    second = nomination(cycle, supervisor, [junior], title="Tiga")
+    for item in (first, withdrawn, second):
+        services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+    services.nomination_withdraw(nomination_id=withdrawn.pk, actor=supervisor.user)
+    results = services.nominations_screen_eligible(
+        nomination_ids=[second.pk, withdrawn.pk, 10**12, first.pk], actor=secretariat.user
+    )
+    assert results == [
+        {"id": second.pk, "status": "eligible", "error": None},
+        {
+            "id": withdrawn.pk,
+            "status": None,
+            "error": "A nomination that is withdrawn cannot become eligible.",
+        },
+        {"id": 10**12, "status": None, "error": "Not found."},
+        {"id": first.pk, "status": "eligible", "error": None},
+    ]
+    # Only the secretariat screens: for anyone else each is not found.
+    assert services.nominations_screen_eligible(
+        nomination_ids=[withdrawn.pk], actor=supervisor.user
+    ) == [{"id": withdrawn.pk, "status": None, "error": "Not found."}]
