@@ -132,12 +132,21 @@ def _fit_problems(
                     % {"parent": parent.name},
                 )
             )
-    if (category or promotion_category(nomination, parent)) is None:
+    chosen = category or promotion_category(nomination, parent)
+    if chosen is None:
         problems.append(
             Problem(
                 "no_category",
                 _("%(parent)s has no category “%(code)s”; choose one of its categories.")
                 % {"parent": parent.name, "code": nomination.category.code},
+            )
+        )
+    elif not chosen.team and nomination.nominees.count() > 1:
+        problems.append(
+            Problem(
+                "not_team_category",
+                _("“%(category)s” is for one person; choose a team category for a team.")
+                % {"category": chosen.name},
             )
         )
     asked = set(parent.rubric.criteria.filter(asks_statement=True).values_list("code", flat=True))

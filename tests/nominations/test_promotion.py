@@ -211,6 +211,21 @@ def test_without_a_category_of_the_same_code_the_secretariat_chooses_one(
     assert made.json()["category"]["code"] == "digital"
 
 
+def test_a_team_goes_into_a_team_category_only(api, secretariat, national, winners, junior):
+    from nominations.models import Nominee
+
+    gold = winners["gold"]
+    Nominee.objects.create(nomination=gold, employee=junior)  # the winner was a team
+    Nomination.objects.filter(pk=gold.pk).update(
+        category=gold.cycle.categories.get(code="technology-team")
+    )
+    alone = national.categories.get(code="technology")
+    assert problems(promote(api, secretariat, gold, category=alone.pk)) == ["not_team_category"]
+    made = promote(api, secretariat, gold)  # the team category of the same code
+    assert made.status_code == 201
+    assert len(made.json()["nominees"]) == 2
+
+
 def test_a_category_of_another_cycle_is_refused_naming_the_field(api, secretariat, agency, winners):
     other = agency.categories.first()
     response = promote(api, secretariat, winners["gold"], category=other.pk)
