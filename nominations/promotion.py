@@ -34,6 +34,44 @@ def promotion_category(nomination: Nomination, parent: Cycle) -> Category | None
     return parent.categories.filter(code=nomination.category.code).first()
 
 
+@dataclass
+class _Parent:
+    """What the checks read of a parent cycle, once for any number of an
+    agency cycle's nominations: the agency's lowest level the parent takes,
+    how many it has taken from the agency, its categories by code, the
+    statements its rubric asks for, and the units within its scope (of those
+    asked about; None: no scope)."""
+
+    cycle: Cycle
+    lowest: AwardLevel | None
+    taken: int
+    categories: dict[str, Category]
+    asked: set[str]
+    inside: set[int] | None
+
+    @classmethod
+    def of(cls, agency: Cycle, parent: Cycle, units: set[int]) -> _Parent:
+        code = parent.promotion_min_award_level
+        return cls(
+            cycle=parent,
+            lowest=agency.award_levels.filter(code=code).first() if code else None,
+            taken=Nomination.objects.filter(cycle=parent, origin__cycle=agency).count()
+            if parent.promotion_quota is not None
+            else 0,
+            categories={c.code: c for c in parent.categories.all()},
+            asked=set(
+                parent.rubric.criteria.filter(asks_statement=True).values_list("code", flat=True)
+            ),
+            inside=set(
+                orgunit_subtree(unit=parent.scope_unit_id)
+                .filter(pk__in=units)
+                .values_list("pk", flat=True)
+            )
+            if parent.scope_unit_id is not None
+            else None,
+        )
+
+
 def promotion_problems(
     nomination: Nomination, *, category: Category | None = None
 ) -> list[Problem]:
@@ -43,34 +81,40 @@ def promotion_problems(
     parent: Cycle | None = nomination.cycle.parent
     if parent is None:
         return [Problem("no_parent", _("This cycle names no higher-level cycle."))]
+    units = set(nomination.nominees.values_list("employee__org_unit_id", flat=True))
+    return _problems(nomination, _Parent.of(nomination.cycle, parent, units), units, category)
+
+
+def _problems(
+    nomination: Nomination, parent: _Parent, units: set[int], category: Category | None
+) -> list[Problem]:
     return [
         *_result_problems(nomination, parent),
-        *_parent_problems(nomination, parent),
-        *_fit_problems(nomination, parent, category),
+        *_parent_problems(parent),
+        *_fit_problems(nomination, parent, units, category),
     ]
 
 
-def _result_problems(nomination: Nomination, parent: Cycle) -> list[Problem]:
+def _result_problems(nomination: Nomination, parent: _Parent) -> list[Problem]:
     """The nomination's own result: published, awarded, at the parent's level."""
-    cycle = nomination.cycle
     problems = []
-    if nomination.status != S.PUBLISHED or cycle.phase not in (P.PUBLISHED, P.CLOSED):
+    if nomination.status != S.PUBLISHED or nomination.cycle.phase not in (P.PUBLISHED, P.CLOSED):
         problems.append(Problem("not_published", _("The results of this cycle are not published.")))
     level = nomination.award_level
     if level is None:
         return [*problems, Problem("not_awarded", _("This nomination received no award."))]
-    if not parent.promotion_min_award_level:
+    code = parent.cycle.promotion_min_award_level
+    if not code:
         return problems
-    lowest = cycle.award_levels.filter(code=parent.promotion_min_award_level).first()
-    if lowest is None:
+    if parent.lowest is None:
         problems.append(
             Problem(
                 "unknown_level",
                 _("%(parent)s takes award level “%(code)s” and above; this cycle has none.")
-                % {"parent": parent.name, "code": parent.promotion_min_award_level},
+                % {"parent": parent.cycle.name, "code": code},
             )
         )
-    elif level.min_score < lowest.min_score:
+    elif level.min_score < parent.lowest.min_score:
         problems.append(
             Problem(
                 "below_level",
@@ -78,70 +122,62 @@ def _result_problems(nomination: Nomination, parent: Cycle) -> list[Problem]:
                     "%(parent)s takes the %(lowest)s and above; this nomination received the "
                     "%(level)s."
                 )
-                % {"parent": parent.name, "lowest": lowest.name, "level": level.name},
+                % {"parent": parent.cycle.name, "lowest": parent.lowest.name, "level": level.name},
             )
         )
     return problems
 
 
-def _parent_problems(nomination: Nomination, parent: Cycle) -> list[Problem]:
+def _parent_problems(parent: _Parent) -> list[Problem]:
     """The parent's state: taking nominations, with room in its quota."""
     problems = []
-    if parent.phase != P.NOMINATING:
+    cycle = parent.cycle
+    if cycle.phase != P.NOMINATING:
         problems.append(
             Problem(
                 "parent_not_nominating",
-                _("%(parent)s is not taking nominations.") % {"parent": parent.name},
+                _("%(parent)s is not taking nominations.") % {"parent": cycle.name},
             )
         )
-    if parent.promotion_quota is not None:
-        taken = Nomination.objects.filter(cycle=parent, origin__cycle=nomination.cycle).count()
-        if taken >= parent.promotion_quota:
-            problems.append(
-                Problem(
-                    "quota_full",
-                    ngettext(
-                        "%(parent)s takes %(n)d nomination from each cycle; that quota is full.",
-                        "%(parent)s takes %(n)d nominations from each cycle; that quota is full.",
-                        parent.promotion_quota,
-                    )
-                    % {"parent": parent.name, "n": parent.promotion_quota},
+    if cycle.promotion_quota is not None and parent.taken >= cycle.promotion_quota:
+        problems.append(
+            Problem(
+                "quota_full",
+                ngettext(
+                    "%(parent)s takes %(n)d nomination from each cycle; that quota is full.",
+                    "%(parent)s takes %(n)d nominations from each cycle; that quota is full.",
+                    cycle.promotion_quota,
                 )
+                % {"parent": cycle.name, "n": cycle.promotion_quota},
             )
+        )
     return problems
 
 
 def _fit_problems(
-    nomination: Nomination, parent: Cycle, category: Category | None
+    nomination: Nomination, parent: _Parent, units: set[int], category: Category | None
 ) -> list[Problem]:
     """Whether the nomination fits the parent: its unit, a category, the
     statements its rubric asks for."""
     problems = []
-    if parent.scope_unit_id is not None:
-        units = set(nomination.nominees.values_list("employee__org_unit_id", flat=True))
-        inside = set(
-            orgunit_subtree(unit=parent.scope_unit_id)
-            .filter(pk__in=units)
-            .values_list("pk", flat=True)
-        )
-        if units - inside:
-            problems.append(
-                Problem(
-                    "outside_scope",
-                    _("A nominee is outside the org unit %(parent)s is for.")
-                    % {"parent": parent.name},
-                )
+    name = parent.cycle.name
+    if parent.inside is not None and units - parent.inside:
+        problems.append(
+            Problem(
+                "outside_scope",
+                _("A nominee is outside the org unit %(parent)s is for.") % {"parent": name},
             )
-    chosen = category or promotion_category(nomination, parent)
+        )
+    chosen = category or parent.categories.get(nomination.category.code)
     if chosen is None:
         problems.append(
             Problem(
                 "no_category",
                 _("%(parent)s has no category “%(code)s”; choose one of its categories.")
-                % {"parent": parent.name, "code": nomination.category.code},
+                % {"parent": name, "code": nomination.category.code},
             )
         )
-    elif not chosen.team and nomination.nominees.count() > 1:
+    elif not chosen.team and len(_nominee_ids(nomination)) > 1:
         problems.append(
             Problem(
                 "not_team_category",
@@ -149,17 +185,21 @@ def _fit_problems(
                 % {"category": chosen.name},
             )
         )
-    asked = set(parent.rubric.criteria.filter(asks_statement=True).values_list("code", flat=True))
     given = {c for c, text in (nomination.psm_statements or {}).items() if str(text).strip()}
-    if asked - given:
+    if parent.asked - given:
         problems.append(
             Problem(
                 "statements_missing",
                 _("%(parent)s asks for statements this nomination lacks: %(codes)s.")
-                % {"parent": parent.name, "codes": ", ".join(sorted(asked - given))},
+                % {"parent": name, "codes": ", ".join(sorted(parent.asked - given))},
             )
         )
     return problems
+
+
+def _nominee_ids(nomination: Nomination) -> list[int]:
+    """The nominees' employee ids (from the prefetch where there is one)."""
+    return [n.employee_id for n in nomination.nominees.all()]
 
 
 @dataclass
@@ -180,32 +220,35 @@ class Candidate:
 
 def promotion_candidates(cycle: Cycle) -> list[Candidate]:
     """The awarded nominations of ``cycle``, best award first, each with
-    where it was promoted or why it cannot be now. ``categories``: the
-    parent's, to choose from where none has the nomination's code."""
-    awarded = (
+    where it was promoted or why it cannot be now, in a fixed number of
+    queries. ``categories``: the parent's, to choose from where none has the
+    nomination's code."""
+    awarded = list(
         cycle.nominations.filter(status=S.PUBLISHED, award_level__isnull=False)
-        .select_related("cycle__parent__rubric", "category", "award_level")
+        .select_related("cycle", "category", "award_level")
         .prefetch_related("nominees__employee")
         .order_by("-award_level__min_score", "title")
     )
     parent = cycle.parent
-    targets = (
-        {n.origin_id: n for n in Nomination.objects.filter(cycle=parent, origin__cycle=cycle)}
-        if parent
-        else {}
-    )
-    parent_categories = list(parent.categories.all()) if parent else []
+    if parent is None:
+        return []
+    targets = {n.origin_id: n for n in Nomination.objects.filter(cycle=parent, origin__cycle=cycle)}
+    units = {n.employee.org_unit_id for item in awarded for n in item.nominees.all()}
+    checks = _Parent.of(cycle, parent, units)
     rows = []
     for item in awarded:
         target = targets.get(item.pk)
-        problems = [] if target else promotion_problems(item)
+        mine = {n.employee.org_unit_id for n in item.nominees.all()}
+        problems = [] if target else _problems(item, checks, mine, None)
         rows.append(
             Candidate(
                 nomination=item,
                 target=target,
                 problems=problems,
                 categories=(
-                    parent_categories if any(p.code == "no_category" for p in problems) else []
+                    list(checks.categories.values())
+                    if any(p.code == "no_category" for p in problems)
+                    else []
                 ),
             )
         )

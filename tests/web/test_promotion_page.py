@@ -83,3 +83,27 @@ def test_only_the_secretariat_and_only_for_a_cycle_with_a_higher_level_one(
         )
         assert response.status_code == 404
     assert list(Nomination.objects.filter(cycle=national)) == [other]
+
+
+def test_the_page_s_queries_do_not_grow_with_its_winners(
+    secretariat, national, agency, winners, django_assert_max_num_queries
+):
+    from nominations import services
+
+    services.cycle_update(cycle_id=national.pk, promotion_min_award_level="silver")
+    client = client_for(secretariat)
+    # One winner listed (the others' awards set aside for the count) ...
+    others = [winners["silver"].pk, winners["bronze"].pk]
+    levels = dict(Nomination.objects.filter(pk__in=others).values_list("pk", "award_level"))
+    Nomination.objects.filter(pk__in=others).update(award_level=None)
+    page(client, agency)  # warm: the session, content types
+    with django_assert_max_num_queries(17) as one:
+        assert page(client, agency).content.decode().count('name="confirm"') == 1
+    # ... then three, one of them already put forward: the same number of queries.
+    for pk, level in levels.items():
+        Nomination.objects.filter(pk=pk).update(award_level=level)
+    services.nomination_promote(nomination_id=winners["gold"].pk, actor=secretariat.user)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        text = page(client, agency).content.decode()
+    assert "Antrean daring" in text
+    assert "Arsip" in text
