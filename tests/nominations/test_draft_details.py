@@ -63,3 +63,18 @@ def test_screening_many_marks_each_eligible_and_says_why_one_could_not_be(
     assert services.nominations_screen_eligible(
         nomination_ids=[withdrawn.pk], actor=supervisor.user
     ) == [{"id": withdrawn.pk, "status": None, "error": "Not found."}]
+
+
+def test_a_step_out_of_its_phase_says_which_phase_the_cycle_is_in(supervisor, subordinate, cycle):
+    import pytest
+
+    from core.errors import ConflictError
+
+    from .helpers import advance
+
+    item = nomination(cycle, supervisor, [subordinate])
+    services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+    advance(cycle, "reviewing")
+    with pytest.raises(ConflictError) as refused:
+        services.nomination_withdraw(nomination_id=item.pk, actor=supervisor.user)
+    assert refused.value.message == "Not possible while the cycle is in the reviewing phase."

@@ -162,7 +162,7 @@ def test_publication_records_who_published_and_when(cycle, supervisor, subordina
     assert published.published_at is not None
     assert Cycle.objects.get(pk=cycle.pk).published_at == published.published_at
     [moved] = history(Nomination.objects.get(pk=item.pk)).filter(to_state="published")
-    assert moved.actor == secretariat.user
+    assert (moved.actor, moved.reason) == (secretariat.user, "")
     [phase] = history(published).filter(to_state="published")
     assert phase.actor == secretariat.user
 
