@@ -67,6 +67,8 @@ def test_a_conflict_that_arises_after_assignment_refuses_the_review_and_flags_it
     # The HR import moves the reviewer under the nominee.
     mover.supervisor = subordinate
     mover.save()
+    # A draft is not checked again (a submission is): it is still saved.
+    assert client.put(url, {"scores": ALL_FIVE}, format="json").status_code == 200
     response = client.put(url, {"scores": ALL_FIVE, "submit": True}, format="json")
     assert response.status_code == 409
     assert response.json()["message"] == (
@@ -75,6 +77,7 @@ def test_a_conflict_that_arises_after_assignment_refuses_the_review_and_flags_it
     )
     assignment.refresh_from_db()
     assert (assignment.status, assignment.conflict) == ("draft", "reports to the nominee")
+    assert assignment.conflict_found_at is not None
     assert assignment.review.submitted_at is None
     # Flagged, it stays refused, drafts too; the reviewer's queue says why.
     assert client.put(url, {"scores": ALL_FIVE}, format="json").status_code == 409
