@@ -18,7 +18,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import jobs
-from core.api import HISTORY_SCHEMA, OptionalReasonSerializer, TaskSerializer, history_response
+from core.api import (
+    HISTORY_SCHEMA,
+    OptionalReasonSerializer,
+    ReasonSerializer,
+    TaskSerializer,
+    history_response,
+)
 from core.errors import NotFoundError
 from core.filters import IdFilter
 from core.jobs import task_payload
@@ -322,14 +328,16 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._answer(pk)
 
-    @extend_schema(request=OptionalReasonSerializer, responses={204: None})
+    @extend_schema(request=ReasonSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
     def conflict(self, request, pk=None):
-        """Declare a conflict of interest (an assigned reviewer); the assignment is removed."""
-        data = OptionalReasonSerializer(data=request.data)
+        """Declare a conflict of interest, saying what it is (an assigned
+        reviewer); the assignment is removed."""
+        nomination = self._get(pk)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.conflict_declare(
-            nomination=self._get(pk), actor=request.user, reason=data.validated_data["reason"]
+            nomination=nomination, actor=request.user, reason=data.validated_data["reason"]
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -359,10 +367,11 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         ``category``: the higher-level cycle's category, by default the one of
         the same code. Refused (409, code ``not_promotable``) with every
         reason in ``problems``."""
+        nomination = self._get(pk)
         data = s.PromoteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.nomination_promote(
-            nomination_id=self._get(pk).pk,
+            nomination_id=nomination.pk,
             actor=request.user,
             category=data.validated_data.get("category"),
         )

@@ -30,8 +30,6 @@ P = Cycle.Phase
 def conflict_declare(*, nomination: Nomination, actor: Actor, reason: str) -> DeclaredConflict:
     """A reviewer declares a conflict: the assignment (and any draft review) is
     removed and the nomination needs a replacement reviewer."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say what the conflict is.")})
     with transaction.atomic():
         assignment = (
             Assignment.objects.select_for_update()
@@ -41,6 +39,8 @@ def conflict_declare(*, nomination: Nomination, actor: Actor, reason: str) -> De
         )
         if assignment is None:
             raise NotFoundError()
+        if not reason.strip():
+            raise ValidationError({"reason": _("Say what the conflict is.")})
         if assignment.status == Assignment.Status.SUBMITTED:
             raise ConflictError(
                 _("You already submitted your review; ask the chair to reopen it first.")

@@ -209,6 +209,16 @@ def test_a_declared_conflict_removes_only_that_reviewers_assignment_of_that_nomi
             nomination=Nomination.objects.get(pk=target), actor=who.user, reason="  "
         )
     assert refused.value.message_dict == {"reason": ["Say what the conflict is."]}
+    # Whoever is not reviewing it learns nothing, not even that a reason is missing.
+    from core.errors import NotFoundError
+
+    other = next(r for r in reviewers if r.pk != leaving)
+    if Assignment.objects.filter(nomination_id=target, member__employee=other).exists():
+        other = supervisor
+    with pytest.raises(NotFoundError):
+        services.conflict_declare(
+            nomination=Nomination.objects.get(pk=target), actor=other.user, reason="  "
+        )
     assert api.as_(who).post(url, {"reason": "My cousin"}).status_code == 204
     remaining = set(Assignment.objects.values_list("nomination_id", "member__employee_id"))
     assert remaining == pairs - {(target, leaving)}
