@@ -7,6 +7,7 @@ reasons."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.utils.translation import ngettext
 
 from people.selectors import orgunit_subtree
 
-from .models import AwardLevel, Category, Cycle, Nomination
+from .models import AwardLevel, Category, Cycle, Nomination, Nominee
 from .readiness import Problem
 
 P = Cycle.Phase
@@ -81,17 +82,22 @@ def promotion_problems(
     parent: Cycle | None = nomination.cycle.parent
     if parent is None:
         return [Problem("no_parent", _("This cycle names no higher-level cycle."))]
-    units = set(nomination.nominees.values_list("employee__org_unit_id", flat=True))
-    return _problems(nomination, _Parent.of(nomination.cycle, parent, units), units, category)
+    nominees = list(nomination.nominees.select_related("employee"))
+    checks = _Parent.of(nomination.cycle, parent, _units(nominees))
+    return _problems(nomination, checks, nominees, category)
+
+
+def _units(nominees: Iterable[Nominee]) -> set[int]:
+    return {n.employee.org_unit_id for n in nominees}
 
 
 def _problems(
-    nomination: Nomination, parent: _Parent, units: set[int], category: Category | None
+    nomination: Nomination, parent: _Parent, nominees: list[Nominee], category: Category | None
 ) -> list[Problem]:
     return [
         *_result_problems(nomination, parent),
         *_parent_problems(parent),
-        *_fit_problems(nomination, parent, units, category),
+        *_fit_problems(nomination, parent, nominees, category),
     ]
 
 
@@ -155,13 +161,13 @@ def _parent_problems(parent: _Parent) -> list[Problem]:
 
 
 def _fit_problems(
-    nomination: Nomination, parent: _Parent, units: set[int], category: Category | None
+    nomination: Nomination, parent: _Parent, nominees: list[Nominee], category: Category | None
 ) -> list[Problem]:
     """Whether the nomination fits the parent: its unit, a category, the
     statements its rubric asks for."""
     problems = []
     name = parent.cycle.name
-    if parent.inside is not None and units - parent.inside:
+    if parent.inside is not None and _units(nominees) - parent.inside:
         problems.append(
             Problem(
                 "outside_scope",
@@ -177,7 +183,7 @@ def _fit_problems(
                 % {"parent": name, "code": nomination.category.code},
             )
         )
-    elif not chosen.team and len(_nominee_ids(nomination)) > 1:
+    elif not chosen.team and len(nominees) > 1:
         problems.append(
             Problem(
                 "not_team_category",
@@ -195,11 +201,6 @@ def _fit_problems(
             )
         )
     return problems
-
-
-def _nominee_ids(nomination: Nomination) -> list[int]:
-    """The nominees' employee ids (from the prefetch where there is one)."""
-    return [n.employee_id for n in nomination.nominees.all()]
 
 
 @dataclass
@@ -223,23 +224,21 @@ def promotion_candidates(cycle: Cycle) -> list[Candidate]:
     where it was promoted or why it cannot be now, in a fixed number of
     queries. ``categories``: the parent's, to choose from where none has the
     nomination's code."""
+    parent = cycle.parent
+    if parent is None:
+        return []
     awarded = list(
         cycle.nominations.filter(status=S.PUBLISHED, award_level__isnull=False)
         .select_related("cycle", "category", "award_level")
         .prefetch_related("nominees__employee")
         .order_by("-award_level__min_score", "title")
     )
-    parent = cycle.parent
-    if parent is None:
-        return []
     targets = {n.origin_id: n for n in Nomination.objects.filter(cycle=parent, origin__cycle=cycle)}
-    units = {n.employee.org_unit_id for item in awarded for n in item.nominees.all()}
-    checks = _Parent.of(cycle, parent, units)
+    checks = _Parent.of(cycle, parent, {u for item in awarded for u in _units(item.nominees.all())})
     rows = []
     for item in awarded:
         target = targets.get(item.pk)
-        mine = {n.employee.org_unit_id for n in item.nominees.all()}
-        problems = [] if target else _problems(item, checks, mine, None)
+        problems = [] if target else _problems(item, checks, list(item.nominees.all()), None)
         rows.append(
             Candidate(
                 nomination=item,

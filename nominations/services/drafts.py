@@ -211,20 +211,29 @@ def nomination_submit(*, nomination_id: int, actor: Actor) -> Nomination:
     nominated (and how to opt out of public posts).
     """
 
-    def check(nomination: Nomination) -> None:
-        errors = _completeness_errors(nomination)
-        if errors:
-            raise ValidationError(errors)
-        nomination.submitted_at = timezone.now()
-
-    def notify(nomination: Nomination) -> None:
-        from nominations.tasks import notify_nominees
-
-        dispatch(notify_nominees, nomination_id=nomination.pk)
-
     return nomination_transition(
-        nomination_id=nomination_id, to=S.SUBMITTED, actor=actor, apply=check, on_commit=notify
+        nomination_id=nomination_id,
+        to=S.SUBMITTED,
+        actor=actor,
+        apply=submission_check,
+        on_commit=nominees_tell,
     )
+
+
+def submission_check(nomination: Nomination) -> None:
+    """What submitting requires (every way in: a draft, a promotion): a
+    complete nomination, stamped with the time."""
+    errors = _completeness_errors(nomination)
+    if errors:
+        raise ValidationError(errors)
+    nomination.submitted_at = timezone.now()
+
+
+def nominees_tell(nomination: Nomination) -> None:
+    """After a submission commits: each nominee is e-mailed (a job)."""
+    from nominations.tasks import notify_nominees
+
+    dispatch(notify_nominees, nomination_id=nomination.pk)
 
 
 def nomination_withdraw(*, nomination_id: int, actor: Actor, reason: str = "") -> Nomination:

@@ -19,20 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError, NotFoundError
-from core.jobs import dispatch
 from core.types import Actor
 from nominations.models import Category, Cycle, Evidence, Nomination, Nominee
 from nominations.promotion import promotion_category, promotion_problems, promotion_target
-from nominations.services.drafts import nomination_missing
+from nominations.services.drafts import nominees_tell, submission_check
 from nominations.workflow import S, nomination_transition
-
-P = Cycle.Phase
 
 
 class NotPromotableError(ConflictError):
@@ -50,8 +45,6 @@ class Promotion:
 
 def _copy_evidence(origin: Nomination, copy: Nomination, written: list[str]) -> None:
     for item in origin.evidence.all():
-        with item.file.open("rb") as source:
-            content = source.read()
         clone = Evidence(
             nomination=copy,
             original_name=item.original_name,
@@ -59,7 +52,8 @@ def _copy_evidence(origin: Nomination, copy: Nomination, written: list[str]) -> 
             size=item.size,
             sha256=item.sha256,
         )
-        clone.file.save("evidence", ContentFile(content), save=False)
+        with item.file.open("rb"):  # streamed in chunks by the storage
+            clone.file.save("evidence", item.file, save=False)
         written.append(str(clone.file.name))
         clone.save()
 
@@ -124,27 +118,14 @@ def nomination_promote(
             )
             _copy_evidence(origin, copy, written)
 
-            def submitted(nomination: Nomination) -> None:
-                # What submitting any nomination requires (a winner whose
-                # texts were since emptied in the admin would not pass).
-                errors = nomination_missing(nomination=nomination)
-                if errors:
-                    raise ValidationError(errors)
-                nomination.submitted_at = timezone.now()
-
-            def notify(nomination: Nomination) -> None:
-                from nominations.tasks import notify_nominees
-
-                dispatch(notify_nominees, nomination_id=nomination.pk)
-
             promoted = nomination_transition(
                 nomination_id=copy.pk,
                 to=S.SUBMITTED,
                 actor=actor,
                 note=_("Put forward from %(cycle)s (%(level)s).")
                 % {"cycle": origin.cycle.name, "level": origin.award_level.name},  # type: ignore[union-attr]
-                apply=submitted,
-                on_commit=notify,
+                apply=submission_check,  # what any submission requires
+                on_commit=nominees_tell,
             )
     except Exception:
         for name in written:  # the rows are gone with the transaction; so go the files

@@ -1,6 +1,5 @@
 import datetime as dt
 import io
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from core.errors import NotFoundError
 from core.models import OutboxEvent
 from nominations.events import ResultsPublished
 from people.models import Employee
+from tests.concurrency import together
 from tests.nominations.helpers import decided, move_to, publish_results
 
 HOSTILE = [
@@ -99,26 +99,6 @@ def test_user_text_is_printed_literally_and_never_fetched(awarded, publish, host
     assert PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width == pytest.approx(841.89, abs=1)
 
 
-def at_once(job, times: int = 2) -> list:
-    """Run ``job`` in ``times`` threads released together; their results."""
-    barrier = threading.Barrier(times)
-    results = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(job())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(times)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 @pytest.fixture
 def team_certificates(supervisor, subordinate, junior, cycle, publish) -> list[int]:
     """A team of two awarded silver and published: two pending certificates."""
@@ -187,14 +167,16 @@ def test_issue_jobs_are_queued_in_batches_of_twenty(db):
 def test_two_jobs_at_once_issue_once(transactional_db, awarded, publish):
     publish()
     certificate = Certificate.objects.get()
-    results = at_once(lambda: services.certificate_claim(certificate_id=certificate.pk))
+    claim = lambda: services.certificate_claim(certificate_id=certificate.pk)  # noqa: E731
+    results = together(claim, claim)
     assert sorted(results) == [False, True]
 
 
 def test_two_batch_jobs_at_once_share_the_work_and_issue_each_certificate_once(
     transactional_db, team_certificates
 ):
-    results = at_once(lambda: services.certificates_issue_batch(certificate_ids=team_certificates))
+    batch = lambda: services.certificates_issue_batch(certificate_ids=team_certificates)  # noqa: E731
+    results = together(batch, batch)
     assert sum(results) == 2
     rows = Certificate.objects.values_list("status", "attempts")
     assert sorted(rows) == [("issued", 1), ("issued", 1)]  # each rendered by one job

@@ -5,11 +5,10 @@ certificate."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -17,6 +16,7 @@ from certificates.workflow import CERTIFICATE, ISSUING
 from core import lifecycle
 from core.errors import ConflictError, NotFoundError
 from core.models import StateChange
+from tests.concurrency import together
 from tests.nominations.helpers import nomination
 
 S = Certificate.Status
@@ -192,21 +192,7 @@ def test_the_sweeper_finds_lost_and_stale_jobs_but_not_fresh_ones(certificates):
 
 def test_two_jobs_claiming_at_the_same_moment_share_nothing(transactional_db, certificates):
     ids = [c.pk for c in certificates]
-    barrier = threading.Barrier(2)
-    results = []
-
-    def job():
-        try:
-            barrier.wait()
-            results.append(ISSUING.claim(pks=ids))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=job) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = together(lambda: ISSUING.claim(pks=ids), lambda: ISSUING.claim(pks=ids))
     claimed = [pk for result in results for pk in result]
     assert sorted(claimed) == sorted(ids)  # each row once, whoever got it
     assert list(Certificate.objects.values_list("attempts", flat=True)) == [1, 1]

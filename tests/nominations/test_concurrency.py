@@ -1,11 +1,9 @@
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from core.lifecycle import history
 from nominations.models import Nomination
+from tests.concurrency import together
 
 from .helpers import decided, move_to, nomination
 
@@ -17,29 +15,18 @@ def test_two_simultaneous_decisions_one_wins_one_gets_409(
     item = nomination(cycle, supervisor, [subordinate])
     Nomination.objects.filter(pk=item.pk).update(status="reviewed")
     move_to(cycle, "deciding")
-    barrier = threading.Barrier(2)
-    answers = []
 
     def tab(level):
-        try:
-            client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-            client.force_authenticate(chair.user)
-            barrier.wait()
-            response = client.post(
-                f"/api/v1/nominations/{item.pk}/decide",
-                {"award_level": level, "rationale": f"tab {level}"},
-                format="json",
-            )
-            answers.append((response.status_code, level))
-        finally:
-            connection.close()
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_authenticate(chair.user)
+        response = client.post(
+            f"/api/v1/nominations/{item.pk}/decide",
+            {"award_level": level, "rationale": f"tab {level}"},
+            format="json",
+        )
+        return response.status_code, level
 
-    threads = [threading.Thread(target=tab, args=(level,)) for level in ("gold", "silver")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
+    answers = together(lambda: tab("gold"), lambda: tab("silver"))
     assert sorted(code for code, _ in answers) == [200, 409]
     winner = next(level for code, level in answers if code == 200)
     item.refresh_from_db()

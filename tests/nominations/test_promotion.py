@@ -2,17 +2,15 @@
 the national cycle its cycle names, once each, within the national cycle's
 rules, with every refusal said."""
 
-import threading
-
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from rest_framework.test import APIClient
 
 from core.lifecycle import history
 from nominations import services
 from nominations.models import Cycle, Evidence, Nomination
+from tests.concurrency import together
 
 from .helpers import PDF_BYTES, decided, move_to, publish_results
 
@@ -277,23 +275,13 @@ def test_two_promotions_at_once_into_a_quota_of_one_take_one(
     transactional_db, secretariat, national, winners
 ):
     services.cycle_update(cycle_id=national.pk, promotion_quota=1)
-    barrier = threading.Barrier(2)
-    answers = []
 
     def tab(item):
-        try:
-            client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-            client.force_authenticate(secretariat.user)
-            barrier.wait()
-            answers.append(client.post(f"/api/v1/nominations/{item.pk}/promote").status_code)
-        finally:
-            connection.close()
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_authenticate(secretariat.user)
+        return client.post(f"/api/v1/nominations/{item.pk}/promote").status_code
 
-    threads = [threading.Thread(target=tab, args=(winners[k],)) for k in ("gold", "silver")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers = together(lambda: tab(winners["gold"]), lambda: tab(winners["silver"]))
     assert sorted(answers) == [201, 409]
     assert Nomination.objects.filter(cycle=national).count() == 1
 
