@@ -17,6 +17,7 @@ from .models import (
     Evidence,
     Nomination,
     Nominee,
+    Round,
     Rubric,
 )
 from .services import rubric_in_use
@@ -96,6 +97,7 @@ class CycleAdmin(admin.ModelAdmin):
                     "max_nominations_per_unit",
                     "adjust_scores",
                     "disagreement_rate",
+                    "final_score",
                 ]
             },
         ),
@@ -141,10 +143,26 @@ class NominationAdmin(admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ["nomination", "member", "status", "expertise_match", "created_at"]
+    list_display = ["nomination", "member", "round", "status", "expertise_match", "created_at"]
     list_filter = ["status", "nomination__cycle"]
-    list_select_related = ["nomination", "member__employee"]
-    readonly_fields = ["nomination", "member", "status", "expertise_match"]
+    list_select_related = ["nomination", "member__employee", "round"]
+    readonly_fields = ["nomination", "member", "round", "status", "expertise_match"]
+    inlines = [HistoryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    """A cycle's rounds; set up through the API or the set-up page, and
+    advanced by the chair (the history says who and when)."""
+
+    list_display = ["cycle", "position", "kind", "name_en", "weight", "advance_rule", "status"]
+    list_filter = ["kind", "status", "cycle"]
+    list_select_related = ["cycle"]
+    readonly_fields = ["cycle", "position", "status", "advanced_at", "advance_override"]
+    filter_horizontal = ["panel"]
     inlines = [HistoryInline]
 
     def has_add_permission(self, request):

@@ -44,7 +44,16 @@ from core.jobs import start
 from core.types import Actor
 from people.selectors import employee_supervisor_chains
 
-from .models import Assignment, CommitteeMember, Cycle, DeclaredConflict, Nomination, Nominee
+from .models import (
+    Assignment,
+    CommitteeMember,
+    Cycle,
+    DeclaredConflict,
+    Nomination,
+    Nominee,
+    Round,
+)
+from .rounds import current_round, panel, reviewers_needed, round_nominations
 from .workflow import S, nomination_transition_many
 
 EXPERTISE_MISMATCH_COST = 10
@@ -412,12 +421,14 @@ def _joining_swaps(problem, chosen, panels, group_of) -> Iterator[tuple[int, int
         yield a, b, r, s
 
 
-def panel_design(*, cycle: Cycle) -> dict[str, int]:
-    """``design_quality`` of the cycle's current assignments (one query)."""
+def panel_design(*, cycle: Cycle, round: Round | None = None) -> dict[str, int]:
+    """``design_quality`` of the assignments of the cycle's current round
+    (or of ``round``)."""
+    round = round or current_round(cycle)
     panels: dict[int, list[int]] = defaultdict(list)
-    for nomination_id, member_id in Assignment.objects.filter(
-        nomination__cycle=cycle, conflict=""
-    ).values_list("nomination_id", "member_id"):
+    for nomination_id, member_id in Assignment.objects.filter(round=round, conflict="").values_list(
+        "nomination_id", "member_id"
+    ):
         panels[nomination_id].append(member_id)
     return design_quality(list(panels.values()))
 
@@ -450,22 +461,24 @@ def design_quality(panels: list[list[int]]) -> dict[str, int]:
     }
 
 
-def build_problem(*, cycle: Cycle, nomination_ids: list[int]) -> tuple[Problem, dict]:
+def build_problem(
+    *, cycle: Cycle, nomination_ids: list[int], round: Round | None = None
+) -> tuple[Problem, dict]:
+    """The assignment problem of the cycle's current round (or ``round``):
+    its panel, its reviewers per nomination, the loads and the assignments
+    already made in it."""
+    round = round or current_round(cycle)
     conflicts = cycle_conflicts(cycle=cycle, nomination_ids=nomination_ids)
-    members = list(
-        CommitteeMember.objects.filter(cycle=cycle, is_chair=False, is_deputy_chair=False)
-        .order_by("pk")
-        .prefetch_related("expertise")
-    )
+    members = panel(round)
     col = {member.pk: j for j, member in enumerate(members)}
     row = {n: i for i, n in enumerate(nomination_ids)}
     existing = defaultdict(set)
     load = np.zeros(len(members), dtype=np.int64)
     # An assignment flagged for a conflict found later counts for nothing:
     # its nomination needs another reviewer (the member stays barred).
-    for nomination_id, member_id in Assignment.objects.filter(
-        nomination__cycle=cycle, conflict=""
-    ).values_list("nomination_id", "member_id"):
+    for nomination_id, member_id in Assignment.objects.filter(round=round, conflict="").values_list(
+        "nomination_id", "member_id"
+    ):
         existing[nomination_id].add(member_id)
         if member_id in col:
             load[col[member_id]] += 1
@@ -474,10 +487,10 @@ def build_problem(*, cycle: Cycle, nomination_ids: list[int]) -> tuple[Problem, 
         for member_id in blocked:
             if member_id in col:
                 allowed[row[n], col[member_id]] = False
-    for n, member_id in Assignment.objects.filter(nomination_id__in=nomination_ids).values_list(
-        "nomination_id", "member_id"
-    ):
-        if member_id in col:  # at most one assignment per member and nomination
+    for n, member_id in Assignment.objects.filter(
+        nomination_id__in=nomination_ids, round=round
+    ).values_list("nomination_id", "member_id"):
+        if member_id in col:  # at most one assignment per member and nomination in a round
             allowed[row[n], col[member_id]] = False
     categories = dict(
         Nomination.objects.filter(pk__in=nomination_ids).values_list("id", "category_id")
@@ -491,7 +504,7 @@ def build_problem(*, cycle: Cycle, nomination_ids: list[int]) -> tuple[Problem, 
                 knows[j, cat_col[c.pk]] = True
     nomination_cat = np.array([cat_col[categories[n]] for n in nomination_ids], dtype=np.int64)
     match = knows[:, nomination_cat].T if members else np.zeros_like(allowed)
-    k = cycle.reviewers_per_nomination
+    k = reviewers_needed(round, cycle)
     needs = np.array([max(k - len(existing[n]), 0) for n in nomination_ids], dtype=np.int64)
     capacity = np.array(
         [max(mb.load_cap - int(load[j]), 0) for j, mb in enumerate(members)], dtype=np.int64
@@ -505,7 +518,7 @@ def build_problem(*, cycle: Cycle, nomination_ids: list[int]) -> tuple[Problem, 
         match & allowed,
         load,
     )
-    return problem, {"conflicts": conflicts, "existing": existing}
+    return problem, {"conflicts": conflicts, "existing": existing, "round": round}
 
 
 def problem_index(problem: Problem) -> tuple[dict[int, int], dict[int, int]]:
@@ -521,11 +534,13 @@ def reviewers_assign(
     actor: Actor | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> AssignmentResult:
-    """Assign reviewers to every eligible (and under-staffed in-review)
-    nomination of a cycle in the reviewing phase, all or nothing.
+    """Assign reviewers in the cycle's current round (``rounds``), all or
+    nothing, to every nomination of the round that lacks some: in the first
+    round the eligible ones and those in review; in a later one, the
+    shortlist that entered it. The cycle is in the reviewing phase.
 
-    Side effects: assignment rows; eligible nominations become ``in_review``
-    (audit rows written by the workflow).
+    Side effects: assignment rows of the round; eligible nominations become
+    ``in_review`` in the first round (audit rows written by the workflow).
     """
     progress = progress or (lambda done, total, stage: None)
     cycle = Cycle.objects.get(pk=cycle_id)
@@ -533,14 +548,15 @@ def reviewers_assign(
         raise NotFoundError()
     if cycle.phase != Cycle.Phase.REVIEWING:
         raise ConflictError(_("Reviewers are assigned in the reviewing phase."))
+    round = current_round(cycle)
     nomination_ids = list(
-        cycle.nominations.filter(status__in=[S.ELIGIBLE, S.IN_REVIEW])
+        cycle.nominations.filter(round_nominations(round))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
     result = AssignmentResult(nominations=len(nomination_ids))
     progress(0, 3, "conflicts")
-    problem, info = build_problem(cycle=cycle, nomination_ids=nomination_ids)
+    problem, info = build_problem(cycle=cycle, nomination_ids=nomination_ids, round=round)
     progress(1, 3, "solving")
     chosen, max_flow, cost = solve(problem, seed=cycle.pk)
     total_need = int(problem.needs.sum())
@@ -572,7 +588,7 @@ def reviewers_assign(
             result.shortfalls.append(
                 {"nomination": n, "title": titles[n], "needed": need_of[n], "reason": reason}
             )
-        result.design = panel_design(cycle=cycle)
+        result.design = panel_design(cycle=cycle, round=round)
         progress(3, 3, "failed")
         return result
     progress(2, 3, "saving")
@@ -580,7 +596,10 @@ def reviewers_assign(
         row, col = problem_index(problem)
         rows = [
             Assignment(
-                nomination_id=n, member_id=m, expertise_match=bool(problem.match[row[n], col[m]])
+                nomination_id=n,
+                member_id=m,
+                round=round,
+                expertise_match=bool(problem.match[row[n], col[m]]),
             )
             for n, ms in chosen.items()
             for m in ms
@@ -592,11 +611,14 @@ def reviewers_assign(
             )
         )
         nomination_transition_many(
-            nomination_ids=eligible, to=S.IN_REVIEW, note="reviewers assigned"
+            nomination_ids=eligible,
+            to=S.IN_REVIEW,
+            note="reviewers assigned",
+            values={"round": round},
         )
     result.assigned = len(rows)
     result.total_cost = cost
-    result.design = panel_design(cycle=cycle)
+    result.design = panel_design(cycle=cycle, round=round)
     progress(3, 3, "done")
     return result
 

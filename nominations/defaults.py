@@ -202,3 +202,11 @@ DEFAULT_AWARD_LEVELS = [
     ("silver", ("Penghargaan Madya", "Silver award"), Decimal(75), 2),
     ("bronze", ("Penghargaan Pratama", "Bronze award"), Decimal(65), 3),
 ]
+
+# The names (id, en) a round of each kind gets unless it is given others; a
+# cycle starts with one desk round.
+ROUND_NAMES = {
+    "desk": ("Penilaian proposal", "Desk evaluation"),
+    "interview": ("Presentasi dan wawancara", "Presentation and interview"),
+    "field": ("Verifikasi lapangan", "Field verification"),
+}

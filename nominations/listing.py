@@ -54,6 +54,7 @@ FIELDS = (
     "origin_id",
     "origin__cycle_id",
     "origin__award_level__code",
+    "round_id",
 )
 
 
@@ -85,7 +86,7 @@ SELECT n.id, n.cycle_id, n.category_id, c.code, c.name_id, c.name_en, c.team, n.
        n.nominator_id, p.name, n.title, n.problem, n.solution, n.impact,
        n.started_on, n.psm_statements, n.submitted_at, n.screening_reason,
        n.created_at, n.updated_at, n.decided_at, a.code, n.decision_rationale,
-       n.decision_override, n.origin_id, o.cycle_id, oa.code, page.total
+       n.decision_override, n.origin_id, o.cycle_id, oa.code, n.round_id, page.total
   FROM page
   JOIN nominations_nomination n ON n.id = page.id
   JOIN nominations_category c ON c.id = n.category_id
@@ -332,6 +333,9 @@ def _payload(r: dict, nominees, lead, evidence, decisions_of, hidden, tz) -> dic
             if r["origin_id"] is not None
             else None
         ),
+        # Which round a nomination reached tells whether it advanced: like
+        # the decision, hidden from the nominator until publication.
+        "round": r["round_id"] if visible else None,
         "created_at": _iso(r["created_at"], tz),
         "updated_at": _iso(r["updated_at"], tz),
         "identity_hidden": False,

@@ -164,6 +164,15 @@ class Cycle(TimeStampedModel):
             "them in this share of ordinary nominations."
         ),
     )
+
+    class FinalScore(models.TextChoices):
+        WEIGHTED = "weighted", _("the rounds' scores, weighted")
+        LAST = "last", _("the last round's score")
+
+    # With several rounds (``Round``): what the final ranking ranks by.
+    final_score = models.CharField(
+        _("final score"), max_length=16, choices=FinalScore.choices, default=FinalScore.WEIGHTED
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
@@ -258,6 +267,86 @@ class CommitteeMember(models.Model):
         return f"{self.employee} @ {self.cycle_id}"
 
 
+class Round(BilingualName):
+    """One round of a cycle (DESIGN §3.11): desk evaluation, interview or
+    field verification, in order. Every cycle has at least one (a desk round
+    made with the cycle); its nominations are reviewed round by round, and
+    the chair's shortlist of one round (``advance``) enters the next."""
+
+    class Kind(models.TextChoices):
+        DESK = "desk", _("desk evaluation")
+        INTERVIEW = "interview", _("presentation and interview")
+        FIELD = "field", _("field verification")
+
+    class Rule(models.TextChoices):
+        TOP_N = "top_n", _("the top N of each category")
+        MIN_SCORE = "min_score", _("every nomination with at least a minimum score")
+        CHAIR = "chair", _("the chair's selection")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ADVANCED = "advanced", _("shortlist advanced")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="rounds")
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DESK)
+    # None: the cycle's rubric.
+    rubric = models.ForeignKey(
+        Rubric,
+        verbose_name=_("rubric"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rounds",
+    )
+    # None: the cycle's number.
+    reviewers_per_nomination = models.PositiveSmallIntegerField(
+        _("reviewers per nomination"), null=True, blank=True
+    )
+    weight = models.PositiveSmallIntegerField(_("weight in the final score"), default=1)
+    advance_rule = models.CharField(
+        _("who advances"), max_length=16, choices=Rule.choices, default=Rule.CHAIR
+    )
+    advance_n = models.PositiveSmallIntegerField(_("N per category"), null=True, blank=True)
+    advance_min_score = models.DecimalField(
+        _("minimum score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    # Empty: every reviewing member of the committee.
+    panel = models.ManyToManyField(
+        CommitteeMember, blank=True, verbose_name=_("panel"), related_name="rounds"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    advance_rationale = models.TextField(_("shortlist rationale"), blank=True)
+    advance_override = models.BooleanField(
+        _("shortlist departs from the rule's proposal"), default=False
+    )
+    advanced_at = models.DateTimeField(_("shortlist advanced at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "position"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "position"], name="round_unique_position"),
+            models.CheckConstraint(
+                condition=~models.Q(advance_rule="top_n") | models.Q(advance_n__gte=1),
+                name="round_top_n_has_n",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(advance_rule="min_score")
+                | models.Q(advance_min_score__isnull=False),
+                name="round_min_score_has_score",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"
+
+
 class Nomination(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -295,6 +384,11 @@ class Nomination(TimeStampedModel):
     decision_rationale = models.TextField(_("decision rationale"), blank=True)
     decision_override = models.BooleanField(_("decision departs from the proposal"), default=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The round the nomination is in (set when it enters review); a
+    # nomination left out of a shortlist stays in the round it ended in.
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, null=True, blank=True, related_name="nominations"
+    )
     # The awarded nomination of a lower-level cycle this one was promoted from.
     origin = models.ForeignKey(
         "self",
@@ -398,6 +492,7 @@ class Assignment(models.Model):
     member = models.ForeignKey(
         CommitteeMember, on_delete=models.PROTECT, related_name="assignments"
     )
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="assignments")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ASSIGNED)
     expertise_match = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -410,11 +505,47 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["nomination", "member"], name="assignment_once")
+            models.UniqueConstraint(
+                fields=["nomination", "member", "round"], name="assignment_once_per_round"
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.member_id} → {self.nomination_id}"
+
+    @property
+    def rubric(self) -> Rubric:
+        """The rubric this review scores on: the round's, or the cycle's."""
+        return self.round.rubric or self.nomination.cycle.rubric
+
+
+class RoundResult(models.Model):
+    """How a nomination ended a round whose shortlist was advanced: its
+    score in the round and whether it went on (DESIGN §7.3 ``rounds``)."""
+
+    class Outcome(models.TextChoices):
+        ADVANCED = "advanced", _("advanced")
+        NOT_ADVANCED = "not_advanced", _("not advanced")
+        DISQUALIFIED = "disqualified", _("disqualified")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="results")
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="round_results"
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    score = models.DecimalField(
+        _("score in the round"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    rank = models.PositiveIntegerField(_("rank in its category"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "nomination"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "nomination"], name="round_result_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id} in {self.round_id}: {self.outcome}"
 
 
 class Review(models.Model):

@@ -91,6 +91,21 @@ def cycle_warnings(cycle: Cycle) -> list[Problem]:
     return warnings
 
 
+def rounds_unfinished(cycle: Cycle) -> list[Problem]:
+    """Deciding starts in the last round: an earlier round whose shortlist
+    is not advanced refuses it."""
+    waiting = list(cycle.rounds.filter(status="open").order_by("position")[:2])
+    if len(waiting) < 2:
+        return []
+    return [
+        Problem(
+            "round_open",
+            _("The shortlist of round %(round)s has not been advanced yet.")
+            % {"round": waiting[0]},
+        )
+    ]
+
+
 @dataclass
 class PhasePreview:
     """What moving ``cycle`` into ``to`` does (``happens``), what it leaves
@@ -169,6 +184,7 @@ def phase_preview(cycle: Cycle, to: str) -> PhasePreview:
         ]
     elif to == P.DECIDING:
         n = _counts(cycle)
+        preview.blockers = rounds_unfinished(cycle)
         preview.happens = [
             _("The chair decides an award level for each reviewed nomination."),
             _("Reviews not yet submitted can still be submitted."),

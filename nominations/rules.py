@@ -10,7 +10,7 @@ import rules
 from people.rules import is_secretariat
 from people.selectors import user_employee
 
-from .models import Assignment, Cycle, Nomination
+from .models import Assignment, Cycle, Nomination, Round
 
 
 def _employee_id(user):
@@ -36,6 +36,8 @@ def _cycle_of(obj) -> Cycle | None:
         return obj.cycle
     if isinstance(obj, Assignment):
         return obj.nomination.cycle
+    if isinstance(obj, Round):
+        return obj.cycle
     return None
 
 
@@ -78,6 +80,8 @@ rules.add_perm("nominations.promote_nomination", is_secretariat)
 rules.add_perm("nominations.score_assignment", is_own_assignment)
 rules.add_perm("nominations.reopen_assignment", is_cycle_chair)
 rules.add_perm("nominations.manage_cycle", is_secretariat)
+# A round's shortlist (services.rounds.round_advance): the chair confirms it.
+rules.add_perm("nominations.advance_round", is_cycle_chair)
 rules.add_perm("nominations.view_ranking", is_secretariat | is_cycle_chair | is_cycle_deputy_chair)
 # The audit trail of a nomination or cycle: notes carry screening reasons and
 # decision rationales, so only those who run the cycle read it.

@@ -40,6 +40,8 @@ from .models import (
     Nominee,
     ResultNotice,
     Review,
+    Round,
+    RoundResult,
 )
 
 S = Nomination.Status
@@ -182,7 +184,7 @@ def assignment_list(*, user: Viewer) -> QuerySet[Assignment]:
         return Assignment.objects.none()
     return (
         Assignment.objects.filter(member__employee=employee)
-        .select_related("nomination__cycle", "nomination__category", "review")
+        .select_related("nomination__cycle", "nomination__category", "review", "round__rubric")
         .prefetch_related(
             Prefetch(
                 "nomination__nominees",
@@ -219,7 +221,9 @@ def other_reviews(*, assignment: Assignment) -> list[Review]:
         return []
     return list(
         Review.objects.filter(
-            assignment__nomination_id=assignment.nomination_id, submitted_at__isnull=False
+            assignment__nomination_id=assignment.nomination_id,
+            assignment__round_id=assignment.round_id,
+            submitted_at__isnull=False,
         )
         .exclude(assignment=assignment)
         .order_by("submitted_at")
@@ -483,6 +487,10 @@ class RankingRow:
     decided_by: str = "chair"
     # Promoted from a lower-level cycle: {cycle, nomination, award_level}.
     origin: dict | None = None
+    # The final ranking: each round's score ({round, score}, first round
+    # first) and the score the nominations are ranked by (DESIGN §7.3).
+    rounds: list[dict] = field(default_factory=list)
+    final_score: float | None = None
 
 
 @dataclass
@@ -501,6 +509,8 @@ class ReviewerEffect:
 @dataclass
 class Ranking:
     cycle: Cycle
+    # The round ranked; None: the final ranking, over every round.
+    round: Round | None = None
     rows: list[RankingRow] = field(default_factory=list)
     agreement: float | None = None
     adjusted: bool = True
@@ -512,15 +522,23 @@ class Ranking:
     components: int = 0
 
 
-def ranking_inputs(*, cycle: Cycle) -> tuple[Any, Any, list[scoring.LevelRule]]:
+def ranking_inputs(
+    *, cycle: Cycle, round: Round | None = None
+) -> tuple[Any, Any, list[scoring.LevelRule]]:
     """The ranking's three queries: submitted review scores, the rankable
-    nominations (in review or later) and the award levels best first."""
+    nominations (in review or later) and the award levels best first; of one
+    round (its reviews, and the nominations that were in it) or of all."""
     import pandas as pd
 
+    in_round = Q()
+    reviewed = Q(assignment__nomination__cycle=cycle, submitted_at__isnull=False)
+    if round is not None:
+        reviewed &= Q(assignment__round=round)
+        in_round = Q(round=round) | Q(
+            pk__in=RoundResult.objects.filter(round=round).values("nomination_id")
+        )
     reviews = pd.DataFrame.from_records(
-        Review.objects.filter(
-            assignment__nomination__cycle=cycle, submitted_at__isnull=False
-        ).values_list(
+        Review.objects.filter(reviewed).values_list(
             "assignment__nomination_id",
             "assignment__member_id",
             "score",
@@ -531,7 +549,7 @@ def ranking_inputs(*, cycle: Cycle) -> tuple[Any, Any, list[scoring.LevelRule]]:
     ).astype({"score": float, "psm": float, "innovation": float})
     nominations = pd.DataFrame.from_records(
         cycle.nominations.filter(
-            status__in=[S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.PUBLISHED]
+            in_round, status__in=[S.IN_REVIEW, S.REVIEWED, S.DECIDED, S.PUBLISHED]
         ).values_list(
             "id",
             "title",
@@ -555,22 +573,105 @@ def ranking_inputs(*, cycle: Cycle) -> tuple[Any, Any, list[scoring.LevelRule]]:
             "origin_level",
         ],
     ).set_index("nomination")
-    levels = [
-        scoring.LevelRule(lv.code, float(lv.min_score), lv.quota)
-        for lv in AwardLevel.objects.filter(cycle=cycle).order_by("-min_score")
-    ]
+    levels = _level_rules(cycle)
     return reviews[reviews["nomination"].isin(nominations.index)], nominations, levels
 
 
-def cycle_ranking(*, cycle: Cycle) -> Ranking:
-    """Rank the cycle's reviewed nominations per category (DESIGN.md §4) in
-    four queries, whatever the cycle's size: the queries
-    (``ranking_inputs``), the statistics (``scoring.nomination_statistics``:
-    mean, median, spread, the adjusted score and reviewer leniency of
-    ``calibration``, sort and rank, vectorised), the quota rules
-    (``scoring.propose_levels``) and the reviewers' names."""
-    reviews, nominations, levels = ranking_inputs(cycle=cycle)
-    ranking = Ranking(cycle=cycle, adjusted=cycle.adjust_scores)
+def cycle_ranking(*, cycle: Cycle, round: Round | None = None) -> Ranking:
+    """The final ranking of the cycle's nominations, or one round's.
+
+    One round is ranked per category (DESIGN.md §4) in four queries,
+    whatever its size: the queries (``ranking_inputs``), the statistics
+    (``scoring.nomination_statistics``: mean, median, spread, the adjusted
+    score and reviewer leniency of ``calibration``, sort and rank,
+    vectorised), the quota rules (``scoring.propose_levels``, in the final
+    ranking only) and the reviewers' names. The final ranking of a cycle
+    with several rounds ranks the nominations that reached the last round by
+    their final score (``final_scores``)."""
+    rounds = list(cycle.rounds.order_by("position"))
+    if round is None and len(rounds) > 1:
+        return _final_ranking(cycle, rounds)
+    ranking = _round_ranking(cycle, round)
+    if round is None:
+        for row in ranking.rows:
+            row.final_score = ranking_key(ranking, row)
+            row.rounds = [{"round": r.pk, "score": row.final_score} for r in rounds]
+    return ranking
+
+
+def ranking_key(ranking: Ranking, row: RankingRow) -> float | None:
+    """The score a row is ranked by in its round: adjusted, or the mean
+    where the cycle does not adjust."""
+    return row.adjusted_score if ranking.adjusted else row.score
+
+
+def final_scores(scores: list[float | None], weights: list[int], *, rule: str) -> float | None:
+    """A nomination's final score from its rounds' scores (first round
+    first): the last round's, or the mean weighted by the rounds' weights
+    over the rounds it has a score in."""
+    if rule == Cycle.FinalScore.LAST:
+        return scores[-1]
+    pairs = [(s, w) for s, w in zip(scores, weights, strict=True) if s is not None and w]
+    total = sum(w for _s, w in pairs)
+    if not total:
+        return None
+    return round(sum(s * w for s, w in pairs) / total, 2)
+
+
+def _final_ranking(cycle: Cycle, rounds: list[Round]) -> Ranking:
+    """The nominations of the last round, with each round's score, ranked
+    per category by the final score (then the PSM sub-score, then earlier
+    submission) and proposed award levels by it."""
+    last = rounds[-1]
+    ranking = _round_ranking(cycle, last, propose=False)
+    earlier: dict[int, dict[int, float | None]] = defaultdict(dict)
+    for nomination_id, round_id, score in RoundResult.objects.filter(
+        round__in=rounds[:-1], nomination_id__in=[r.nomination_id for r in ranking.rows]
+    ).values_list("nomination_id", "round_id", "score"):
+        earlier[nomination_id][round_id] = None if score is None else float(score)
+    weights = [r.weight for r in rounds]
+    for row in ranking.rows:
+        scores = [earlier[row.nomination_id].get(r.pk) for r in rounds[:-1]]
+        scores.append(ranking_key(ranking, row))
+        row.rounds = [{"round": r.pk, "score": s} for r, s in zip(rounds, scores, strict=True)]
+        row.final_score = final_scores(scores, weights, rule=cycle.final_score)
+    ranking.rows.sort(
+        key=lambda r: (
+            r.category,
+            r.final_score is None,
+            -(r.final_score or 0),
+            -(r.psm_score or 0),
+            r.submitted_at or dt.datetime.max.replace(tzinfo=dt.UTC),
+        )
+    )
+    rank: dict[str, int] = defaultdict(int)
+    for row in ranking.rows:
+        rank[row.category] += 1
+        row.rank = rank[row.category]
+    levels = _level_rules(cycle)
+    proposals = scoring.propose_levels(
+        [(r.category, r.final_score if r.final_score is not None else -1.0) for r in ranking.rows],
+        levels,
+    )
+    for row, proposed in zip(ranking.rows, proposals, strict=True):
+        row.proposed_award_level = proposed
+    return ranking
+
+
+def _level_rules(cycle: Cycle) -> list[scoring.LevelRule]:
+    """The cycle's award levels, best first."""
+    return [
+        scoring.LevelRule(lv.code, float(lv.min_score), lv.quota)
+        for lv in AwardLevel.objects.filter(cycle=cycle).order_by("-min_score")
+    ]
+
+
+def _round_ranking(cycle: Cycle, stage: Round | None, *, propose: bool | None = None) -> Ranking:
+    """One round ranked (all reviews where ``stage`` is None: a cycle with
+    one round). Award levels are proposed in the final ranking only."""
+    propose = stage is None if propose is None else propose
+    reviews, nominations, levels = ranking_inputs(cycle=cycle, round=stage)
+    ranking = Ranking(cycle=cycle, round=stage, adjusted=cycle.adjust_scores)
     if reviews.empty:
         return ranking
     statistics = scoring.nomination_statistics(
@@ -580,8 +681,12 @@ def cycle_ranking(*, cycle: Cycle) -> Ranking:
         adjust=cycle.adjust_scores,
     )
     stats = statistics.nominations
-    proposals = scoring.propose_levels(
-        list(zip(stats["category"].tolist(), stats["key"].tolist(), strict=True)), levels
+    proposals = (
+        scoring.propose_levels(
+            list(zip(stats["category"].tolist(), stats["key"].tolist(), strict=True)), levels
+        )
+        if propose
+        else [None] * len(stats)
     )
     numbers = ["score", "median", "psm", "innovation", "stdev", "range", "adjusted", "adjusted_se"]
     rounded = stats[numbers].round(2).astype(object)
@@ -697,6 +802,7 @@ def ranking_payload(ranking: Ranking) -> dict:
     spent most of its time in per-field serializer calls."""
     return {
         "cycle": ranking.cycle.pk,
+        "round": ranking.round.pk if ranking.round else None,
         "adjusted": ranking.adjusted,
         "normalised": ranking.adjusted,
         "agreement": None if ranking.agreement is None else round(ranking.agreement, 4),
@@ -741,6 +847,8 @@ def ranking_payload(ranking: Ranking) -> dict:
                 "decided_by": r.decided_by,
                 "chair_conflict": r.chair_conflict,
                 "origin": r.origin,
+                "rounds": r.rounds,
+                "final_score": r.final_score,
             }
             for r in ranking.rows
         ],

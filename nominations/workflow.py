@@ -9,11 +9,15 @@ Cycle phase::
 
     draft → nominating → reviewing → deciding → published → closed
 
+Round (its shortlist)::
+
+    open → advanced
+
 Assignment (a reviewer's review)::
 
     assigned → draft → submitted;  assigned → submitted;  submitted → draft (the chair reopens)
 
-Nothing else assigns ``Nomination.status``, ``Cycle.phase`` or
+Nothing else assigns ``Nomination.status``, ``Cycle.phase``, ``Round.status`` or
 ``Assignment.status``; every move leaves a ``core.models.StateChange`` row.
 """
 
@@ -32,11 +36,12 @@ from core.lifecycle import Lifecycle
 from core.types import Actor
 
 from . import readiness
-from .models import Assignment, Cycle, Nomination
+from .models import Assignment, Cycle, Nomination, Round
 
 S = Nomination.Status
 P = Cycle.Phase
 A = Assignment.Status
+R = Round.Status
 
 
 class NotReadyError(ConflictError):
@@ -120,12 +125,18 @@ def _all_decided(cycle: Cycle) -> str | None:
     return None
 
 
+def _rounds_done(cycle: Cycle) -> str | None:
+    """Deciding starts in the last round (``readiness.rounds_unfinished``)."""
+    problems = readiness.rounds_unfinished(cycle)
+    return problems[0].message if problems else None
+
+
 CYCLE = Lifecycle(
     model=Cycle,
     field="phase",
     table={phase: {nxt} for phase, nxt in itertools.pairwise(PHASES)} | {P.CLOSED: set()},
     permissions=dict.fromkeys(PHASES, "nominations.manage_cycle"),
-    rules={P.NOMINATING: _ready, P.PUBLISHED: _all_decided},
+    rules={P.NOMINATING: _ready, P.DECIDING: _rounds_done, P.PUBLISHED: _all_decided},
     refused=gettext_lazy("A cycle in the %(status)s phase cannot move to %(to)s."),
     refused_moves={
         P.PUBLISHED: gettext_lazy("Only a cycle in the deciding phase can be published.")
@@ -133,14 +144,47 @@ CYCLE = Lifecycle(
 )
 
 
+def _may_advance(round: Round) -> str | None:
+    """A round's shortlist advances in the reviewing phase, once, when it is
+    the cycle's current round and not its last, and every review is in."""
+    from . import rounds
+
+    if round.cycle.phase != P.REVIEWING:
+        return _("A shortlist is advanced in the reviewing phase.")
+    if rounds.current_round(round.cycle).pk != round.pk:
+        return _("The rounds before this one have not been advanced yet.")
+    if rounds.is_last(round):
+        return _("The last round has no shortlist: its nominations are decided.")
+    waiting = round.nominations.exclude(status=S.REVIEWED).count()
+    if waiting:
+        return _("%(n)d nomination(s) of this round still wait for reviews.") % {"n": waiting}
+    return None
+
+
+ROUND = Lifecycle(
+    model=Round,
+    table={R.OPEN: {R.ADVANCED}, R.ADVANCED: set()},
+    permissions={R.ADVANCED: "nominations.advance_round"},
+    rules={R.ADVANCED: _may_advance},
+    select_related=("cycle",),
+    refused_moves={R.ADVANCED: gettext_lazy("This round's shortlist has already been advanced.")},
+)
+
+
 def _open_for_review(assignment: Assignment) -> str | None:
     nomination = assignment.nomination
-    if nomination.status == S.IN_REVIEW and nomination.cycle.phase in (P.REVIEWING, P.DECIDING):
+    if (
+        nomination.status == S.IN_REVIEW
+        and nomination.cycle.phase in (P.REVIEWING, P.DECIDING)
+        and assignment.round_id == nomination.round_id
+    ):
         return None
     return _("This nomination is not open for review.")
 
 
 def _not_decided(assignment: Assignment) -> str | None:
+    if assignment.round_id != assignment.nomination.round_id:
+        return _("This review is of an earlier round, whose shortlist is advanced.")
     if assignment.nomination.status in (S.IN_REVIEW, S.REVIEWED):
         return None
     return _("The nomination is already decided.")
@@ -163,7 +207,7 @@ ASSIGNMENT = Lifecycle(
         A.SUBMITTED: _open_for_review,
         (A.SUBMITTED, A.DRAFT): _not_decided,
     },
-    select_related=("member", "nomination__cycle__rubric"),
+    select_related=("member", "round__rubric", "nomination__cycle__rubric", "nomination__round"),
     refused_moves={
         (A.SUBMITTED, A.SUBMITTED): gettext_lazy("This review is submitted and locked."),
         (A.SUBMITTED, A.DRAFT): gettext_lazy("This review is submitted and locked."),
@@ -197,10 +241,18 @@ def nomination_transition(
 
 
 def nomination_transition_many(
-    *, nomination_ids: list[int], to: str, actor: Actor | None = None, note: str = ""
+    *,
+    nomination_ids: list[int],
+    to: str,
+    actor: Actor | None = None,
+    note: str = "",
+    values: dict | None = None,
 ) -> int:
     """The same checks for many nominations at once (assignment,
-    publication), in a fixed number of queries; all or none."""
+    publication), in a fixed number of queries; all or none. ``values``:
+    other fields set on each (the round a nomination enters)."""
     return len(
-        lifecycle.transition_many(NOMINATION, pks=nomination_ids, to=to, actor=actor, reason=note)
+        lifecycle.transition_many(
+            NOMINATION, pks=nomination_ids, to=to, actor=actor, reason=note, values=values
+        )
     )

@@ -123,6 +123,8 @@ def main() -> None:
     ok(secretariat.post(f"/cycles/{cycle['id']}/publish"))
     step("secretariat published")
     check_publication(cycle["id"], nid)
+    rounds(cycle["id"], category["code"], statements)
+    print("WALKTHROUGH OK")
 
 
 def check_publication(cycle_id: int, nid: int) -> None:
@@ -164,7 +166,98 @@ def check_publication(cycle_id: int, nid: int) -> None:
         f"public wall: {posts['count']} post(s); verification link "
         f"{'present' if posts['results'][0]['verification_url'] else 'absent'}"
     )
-    print("WALKTHROUGH OK")
+
+
+def rounds(source_id: int, category_code: str, statements: dict) -> None:
+    """The walkthrough's *Rounds* section: a desk round (top 1 per category)
+    then an interview, two nominations, the shortlist, the final ranking."""
+    supervisor, secretariat, chair = (
+        client(name) for name in ("supervisor", "secretariat", "chair")
+    )
+    cycle = ok(
+        secretariat.post(
+            "/cycles", json={"name": "Anugerah Bertahap 2027", "copy_from": source_id}
+        ),
+        201,
+    )
+    cid = cycle["id"]
+    [desk] = ok(secretariat.get(f"/cycles/{cid}/rounds"))
+    ok(secretariat.patch(f"/rounds/{desk['id']}", json={"advance": {"rule": "top_n", "n": 1}}))
+    interview = ok(
+        secretariat.post(
+            f"/cycles/{cid}/rounds",
+            json={"kind": "interview", "weight": 2, "advance": {"rule": "chair"}},
+        ),
+        201,
+    )
+    ok(secretariat.post(f"/cycles/{cid}/phase", json={"phase": "nominating"}))
+    step(f"secretariat copied cycle {source_id} as {cid} with a desk round and an interview")
+
+    category = next(
+        c for c in ok(supervisor.get(f"/cycles/{cid}"))["categories"] if c["code"] == category_code
+    )
+    team = ok(supervisor.get("/employees", params={"page_size": 50}))["results"]
+    nominees = [e for e in team if e["name"] != "Supervisor" and e.get("id")][:2]
+    made = []
+    for person in nominees:
+        item = ok(
+            supervisor.post(
+                "/nominations",
+                json={
+                    "cycle": cid,
+                    "category": category["id"],
+                    "nominees": [person["id"]],
+                    "title": f"Inovasi {person['name']}",
+                    "problem": "Queues at the counter.",
+                    "solution": "Appointments online.",
+                    "impact": "No queues.",
+                    "started_on": (dt.date.today() - dt.timedelta(days=800)).isoformat(),
+                    "psm_statements": statements,
+                },
+            ),
+            201,
+        )
+        ok(supervisor.post(f"/nominations/{item['id']}/submit"))
+        ok(secretariat.post(f"/nominations/{item['id']}/screen", json={"eligible": True}))
+        made.append(item["id"])
+    ok(secretariat.post(f"/cycles/{cid}/phase", json={"phase": "reviewing"}))
+    assigned = ok(secretariat.post(f"/cycles/{cid}/assign-reviewers"))["assigned"]
+    step(f"two nominations in review; desk round assigned: {assigned}")
+
+    def review_all(levels: dict[int, int]) -> None:
+        for name in ("reviewer1", "reviewer2", "reviewer3"):
+            reviewer = client(name)
+            for a in ok(reviewer.get("/assignments", params={"page_size": 50}))["results"]:
+                if a["nomination"] in levels and a["status"] != "submitted":
+                    scores = dict.fromkeys(SCORES, levels[a["nomination"]])
+                    ok(
+                        reviewer.put(
+                            f"/assignments/{a['id']}/review",
+                            json={"scores": scores, "submit": True},
+                        )
+                    )
+
+    review_all({made[0]: 5, made[1]: 3})
+    shortlist = ok(chair.get(f"/rounds/{desk['id']}/shortlist"))
+    assert shortlist["proposed"] == [made[0]], shortlist
+    advanced = ok(chair.post(f"/rounds/{desk['id']}/advance", json={"nominations": [made[0]]}))
+    step(f"chair advanced the proposed shortlist {shortlist['proposed']}: {advanced['status']}")
+
+    assigned = ok(secretariat.post(f"/cycles/{cid}/assign-reviewers"))["assigned"]
+    review_all({made[0]: 4})
+    ok(secretariat.post(f"/cycles/{cid}/phase", json={"phase": "deciding"}))
+    ranking = ok(chair.get(f"/cycles/{cid}/ranking"))
+    [row] = ranking["results"]
+    scores = [r["score"] for r in row["rounds"]]
+    assert [r["round"] for r in row["rounds"]] == [desk["id"], interview["id"]], row
+    assert abs(row["final_score"] - (scores[0] + 2 * scores[1]) / 3) < 0.01, row
+    step(
+        f"interview assigned: {assigned}; final ranking: rounds {scores}, "
+        f"final {row['final_score']} (weights 1 and 2)"
+    )
+    history = ok(secretariat.get(f"/rounds/{desk['id']}/history"))["results"]
+    assert history[-1]["actor"]["username"] == "chair", history
+    step("round history: open→advanced by chair")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nominations.models import Round
+
 
 class WhoForm(forms.Form):
     """Step 1: the cycle, the category and who is nominated. The nominees are
@@ -352,3 +354,82 @@ class IncentivesForm(forms.Form):
             if self.cleaned_data.get(name) is not None:
                 chosen[level].append({"kind": kind, "amount": self.cleaned_data[name]})
         return chosen
+
+
+class RoundForm(forms.Form):
+    """A round of a cycle (``services.rounds``): empty names take the
+    kind's usual name; no panel member ticked means the whole committee."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Round.Kind.choices)
+    name_id = forms.CharField(label=_("Name in Indonesian"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    weight = forms.IntegerField(
+        label=_("Weight in the final score"), min_value=0, max_value=100, initial=1
+    )
+    reviewers_per_nomination = forms.IntegerField(
+        label=_("Reviewers per nomination"),
+        min_value=1,
+        max_value=50,
+        required=False,
+        help_text=_("Empty: the cycle's number."),
+    )
+    advance_rule = forms.ChoiceField(label=_("Who advances"), choices=Round.Rule.choices)
+    advance_n = forms.IntegerField(
+        label=_("N per category"), min_value=1, max_value=10000, required=False
+    )
+    advance_min_score = forms.DecimalField(
+        label=_("Minimum score"), min_value=0, max_value=100, decimal_places=2, required=False
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    panel = forms.MultipleChoiceField(
+        label=_("Panel"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every reviewing member of the committee."),
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["panel"]).choices = [
+            (str(m.pk), m.employee.name) for m in members
+        ]
+
+    def fields_for_service(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            "kind": data["kind"],
+            "weight": data["weight"],
+            "reviewers_per_nomination": data["reviewers_per_nomination"],
+            "advance": {
+                "rule": data["advance_rule"],
+                "n": data["advance_n"],
+                "min_score": data["advance_min_score"],
+            },
+            "starts_on": data["starts_on"],
+            "ends_on": data["ends_on"],
+            "panel": [int(pk) for pk in data["panel"]],
+        }
+        if data["name_id"] or data["name_en"]:
+            fields["names"] = {"id": data["name_id"], "en": data["name_en"]}
+        return fields
+
+    @classmethod
+    def initial_of(cls, round) -> dict:
+        return {
+            "kind": round.kind,
+            "name_id": round.name_id,
+            "name_en": round.name_en,
+            "weight": round.weight,
+            "reviewers_per_nomination": round.reviewers_per_nomination,
+            "advance_rule": round.advance_rule,
+            "advance_n": round.advance_n,
+            "advance_min_score": round.advance_min_score,
+            "starts_on": round.starts_on,
+            "ends_on": round.ends_on,
+            "panel": [str(m.pk) for m in round.panel.all()],
+        }

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import cycles, home, manage, public, review, setup, staff, supervisor
+from .views import cycles, home, manage, public, review, rounds, setup, staff, supervisor
 
 urlpatterns = [
     # public
@@ -74,6 +74,9 @@ urlpatterns = [
         cycles.assignment_remove,
         name="web-assignment-remove",
     ),
+    path("cycles/<int:pk>/rounds", rounds.rounds_page, name="web-rounds"),
+    path("cycles/<int:pk>/rounds/<int:round_pk>", rounds.round_change, name="web-round"),
+    path("cycles/<int:pk>/rounds/<int:round_pk>/shortlist", rounds.shortlist, name="web-shortlist"),
     path("cycles/<int:pk>/ranking", cycles.ranking, name="web-ranking"),
     path("cycles/<int:pk>/decide/<int:nomination_pk>", cycles.decide, name="web-decide"),
     path("cycles/<int:pk>/publication", cycles.publication, name="web-publication"),

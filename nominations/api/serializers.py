@@ -20,6 +20,8 @@ from nominations.models import (
     Cycle,
     Evidence,
     Nomination,
+    Round,
+    Rubric,
 )
 from nominations.services.setup import member_role
 from people.models import Employee, OrgUnit
@@ -470,6 +472,7 @@ class NominationSerializer(strict.ModelSerializer):
     evidence = EvidenceSerializer(many=True)
     decision = serializers.SerializerMethodField()
     origin = serializers.SerializerMethodField()
+    round = serializers.SerializerMethodField()
     identity_hidden = serializers.SerializerMethodField()
 
     class Meta:
@@ -493,10 +496,21 @@ class NominationSerializer(strict.ModelSerializer):
             "evidence",
             "decision",
             "origin",
+            "round",
             "created_at",
             "updated_at",
             "identity_hidden",
         ]
+
+    @extend_schema_field(
+        serializers.IntegerField(
+            allow_null=True,
+            help_text="the round the nomination is in, or ended in; shown to the secretariat "
+            "and the chair, and to everyone once the results are published (null otherwise)",
+        )
+    )
+    def get_round(self, obj) -> int | None:
+        return obj.round_id
 
     @extend_schema_field(OriginSerializer(allow_null=True))
     def get_origin(self, obj) -> dict | None:
@@ -613,11 +627,27 @@ class AssignmentSerializer(strict.ModelSerializer):
     replaces them); empty otherwise."""
 
     nomination = serializers.IntegerField(source="nomination_id")
+    round = serializers.SerializerMethodField(help_text="the round this review is for")
     review = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
-        fields = ["id", "nomination", "status", "conflict", "review"]
+        fields = ["id", "nomination", "round", "status", "conflict", "review"]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "position": {"type": "integer"},
+                "kind": {"type": "string", "enum": ["desk", "interview", "field"]},
+                "name": {"type": "string"},
+            },
+        }
+    )
+    def get_round(self, obj) -> dict:
+        r = obj.round
+        return {"id": r.pk, "position": r.position, "kind": r.kind, "name": r.name}
 
     def get_review(self, obj) -> dict | None:
         review = getattr(obj, "review", None)
@@ -691,6 +721,11 @@ class ProgressSerializer(strict.Serializer):
 # --- ranking and tasks ------------------------------------------------------------------
 
 
+class RoundScoreSerializer(strict.Serializer):
+    round = serializers.IntegerField()
+    score = serializers.FloatField(allow_null=True)
+
+
 class RankingRowSerializer(strict.Serializer):
     nomination = serializers.IntegerField(source="nomination_id")
     title = serializers.CharField()
@@ -735,6 +770,15 @@ class RankingRowSerializer(strict.Serializer):
     origin = OriginSerializer(
         allow_null=True, help_text="the lower-level cycle's nomination it was promoted from"
     )
+    rounds = RoundScoreSerializer(
+        many=True,
+        help_text="the final ranking: the nomination's score in each round, first round first",
+    )
+    final_score = serializers.FloatField(
+        allow_null=True,
+        help_text="the final ranking: the rounds' scores weighted (or the last round's), "
+        "which the ranking and the proposed levels follow",
+    )
 
 
 class RankingModelSerializer(strict.Serializer):
@@ -766,6 +810,9 @@ class ReviewerEffectSerializer(strict.Serializer):
 
 class RankingSerializer(strict.Serializer):
     cycle = serializers.IntegerField(source="cycle.pk")
+    round = serializers.IntegerField(
+        allow_null=True, help_text="the round ranked; null: the final ranking"
+    )
     adjusted = serializers.BooleanField(help_text="ranked by the adjusted score")
     normalised = serializers.BooleanField(help_text="the same as adjusted (its former name)")
     agreement = serializers.FloatField(
@@ -794,4 +841,139 @@ class AssignmentResultSerializer(strict.Serializer):
     shortfalls = serializers.ListField(child=serializers.DictField())
     design = PanelDesignSerializer(
         required=False, help_text="how well the panel lets leniency be told from quality"
+    )
+
+
+# --- rounds (DESIGN §7.3) --------------------------------------------------------------------
+
+
+class AdvanceRuleSerializer(strict.Serializer):
+    rule = serializers.ChoiceField(choices=Round.Rule.choices)
+    n = serializers.IntegerField(
+        min_value=1,
+        max_value=10000,
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="top_n: how many of each category advance",
+    )
+    min_score = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="min_score: the score (0–100) a nomination needs to advance",
+    )
+
+
+class RoundSerializer(strict.Serializer):
+    id = serializers.IntegerField()
+    cycle = serializers.IntegerField(source="cycle_id")
+    position = serializers.IntegerField(help_text="1 for the first round")
+    kind = serializers.ChoiceField(choices=Round.Kind.choices)
+    name = serializers.CharField(help_text="in the request's language")
+    names = NamesSerializer()
+    rubric = serializers.IntegerField(
+        source="rubric_id", allow_null=True, help_text="a rubric version; null: the cycle's"
+    )
+    reviewers_per_nomination = serializers.IntegerField(
+        allow_null=True, help_text="null: the cycle's number"
+    )
+    weight = serializers.IntegerField(help_text="the round's weight in the final score")
+    advance = serializers.SerializerMethodField()
+    starts_on = serializers.DateField(allow_null=True)
+    ends_on = serializers.DateField(allow_null=True)
+    panel = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=Round.Status.choices)
+    advanced_at = serializers.DateTimeField(allow_null=True)
+    advance_rationale = serializers.CharField()
+    advance_override = serializers.BooleanField(
+        help_text="the advanced shortlist departs from the rule's proposal"
+    )
+
+    @extend_schema_field(AdvanceRuleSerializer)
+    def get_advance(self, obj) -> dict:
+        return {
+            "rule": obj.advance_rule,
+            "n": obj.advance_n,
+            "min_score": None if obj.advance_min_score is None else str(obj.advance_min_score),
+        }
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.IntegerField(),
+            allow_null=True,
+            help_text="committee member ids; null: every reviewing member",
+        )
+    )
+    def get_panel(self, obj) -> list[int] | None:
+        members = [m.pk for m in obj.panel.all()]
+        return members or None
+
+
+class RoundInputSerializer(strict.Serializer):
+    kind = serializers.ChoiceField(choices=Round.Kind.choices, default=Round.Kind.DESK)
+    names = NamesInputSerializer(required=False, help_text="default: the kind's usual name")
+    position = serializers.IntegerField(
+        min_value=1, max_value=100, required=False, help_text="default: after the last round"
+    )
+    rubric = serializers.PrimaryKeyRelatedField(
+        queryset=Rubric.objects.all(), allow_null=True, required=False
+    )
+    reviewers_per_nomination = serializers.IntegerField(
+        min_value=1, max_value=50, allow_null=True, required=False
+    )
+    weight = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    advance = AdvanceRuleSerializer(required=False)
+    starts_on = serializers.DateField(allow_null=True, required=False)
+    ends_on = serializers.DateField(allow_null=True, required=False)
+    panel = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        allow_null=True,
+        required=False,
+        max_length=1000,
+    )
+
+
+class RoundPatchSerializer(strict.Partial, RoundInputSerializer):
+    position = None  # type: ignore[assignment]  # the order is set when a round is added
+
+
+class ShortlistRowSerializer(strict.Serializer):
+    nomination = serializers.IntegerField(source="nomination_id")
+    title = serializers.CharField()
+    category = serializers.CharField()
+    rank = serializers.IntegerField()
+    score = serializers.FloatField(allow_null=True, help_text="the score in this round")
+    status = serializers.CharField()
+    proposed = serializers.BooleanField(
+        help_text="proposed by the round's rule; once advanced: advanced"
+    )
+
+
+class ShortlistSerializer(strict.Serializer):
+    round = serializers.IntegerField(source="round.pk")
+    rule = serializers.CharField(source="round.advance_rule")
+    status = serializers.CharField(source="round.status")
+    last = serializers.BooleanField(help_text="the last round has no shortlist")
+    waiting = serializers.IntegerField(help_text="nominations of the round still in review")
+    proposed = serializers.ListField(child=serializers.IntegerField())
+    results = ShortlistRowSerializer(many=True, source="rows")
+
+
+class AdvanceInputSerializer(strict.Serializer):
+    nominations = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        max_length=100000,
+        help_text="the nominations that enter the next round",
+    )
+    rationale = serializers.CharField(
+        max_length=2000,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="required where the shortlist departs from the rule's proposal",
     )

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import setup, views
+from . import rounds, setup, views
 
 router = SimpleRouter(trailing_slash=False)
 router.register("cycles", views.CycleViewSet, basename="cycle")
@@ -16,6 +16,11 @@ urlpatterns = [
     path("cycles/<int:cycle_pk>/committee", setup.CommitteeView.as_view()),
     path("cycles/<int:cycle_pk>/committee/<int:pk>", setup.CommitteeMemberView.as_view()),
     path("cycles/<int:cycle_pk>/assignments", setup.CycleAssignmentsView.as_view()),
+    path("cycles/<int:cycle_pk>/rounds", rounds.CycleRoundsView.as_view()),
+    path("rounds/<int:pk>", rounds.RoundView.as_view()),
+    path("rounds/<int:pk>/shortlist", rounds.ShortlistView.as_view()),
+    path("rounds/<int:pk>/advance", rounds.AdvanceView.as_view()),
+    path("rounds/<int:pk>/history", rounds.RoundHistoryView.as_view()),
     path("cycles/<int:cycle_pk>/progress", setup.CycleProgressView.as_view()),
     path(
         "cycles/<int:cycle_pk>/ranking.<str:ext>",

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import cast
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -26,7 +27,7 @@ from core.api import (
     history_response,
 )
 from core.errors import NotFoundError
-from core.filters import IdFilter
+from core.filters import BIGINT_MAX, IdFilter
 from core.jobs import task_payload
 from core.pagination import PageNumberPagination
 from nominations import assignment, evidence, listing, readiness, selectors, services
@@ -152,14 +153,34 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
             )
         return Response(body)
 
-    @extend_schema(responses=s.RankingSerializer)
+    @extend_schema(
+        responses=s.RankingSerializer,
+        parameters=[
+            OpenApiParameter(
+                "round",
+                {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX},
+                description="a round of the cycle: that round's ranking; "
+                "without it the final ranking",
+            )
+        ],
+    )
     @action(detail=True, methods=["get"])
     def ranking(self, request, pk=None):
-        """Ranking per category with the proposed award levels (chair, secretariat)."""
+        """Ranking per category (chair, secretariat): the final ranking, by
+        the final score with the proposed award levels, or one round's."""
         cycle = self._cycle(pk)
         if not request.user.has_perm("nominations.view_ranking", cycle):
             raise NotFoundError()
-        return Response(selectors.ranking_payload(selectors.cycle_ranking(cycle=cycle)))
+        stage = None
+        if "round" in request.query_params:
+            raw = request.query_params["round"]
+            if not (raw.isdigit() and 0 < int(raw) <= BIGINT_MAX):
+                raise ValidationError({"round": _("Give the id of a round of this cycle.")})
+            stage = cycle.rounds.filter(pk=int(raw)).first()
+            if stage is None:
+                raise NotFoundError()
+        ranking = selectors.cycle_ranking(cycle=cycle, round=stage)
+        return Response(selectors.ranking_payload(ranking))
 
     @extend_schema(responses=s.ScreeningReportSerializer)
     @action(detail=True, methods=["get"])

@@ -2,8 +2,9 @@
 ``setup`` (a cycle, its categories, rubric, award levels
 and committee), ``drafts`` (nominations by supervisors, submission, screening),
 ``evidence_files``, ``reviews`` (conflicts, scoring, reopening) and
-``results`` (decisions, publication) and ``promotion`` (winners put forward
-to a higher-level cycle). Other apps and the views call them as
+``rounds`` (a cycle's rounds, advancing a shortlist), ``results``
+(decisions, publication) and ``promotion`` (winners put forward to a
+higher-level cycle). Other apps and the views call them as
 ``nominations.services.<name>``.
 
 Every nomination state change goes through ``workflow.nomination_transition``.
@@ -30,6 +31,7 @@ from .reviews import (
     review_reopen,
     review_save,
 )
+from .rounds import round_advance, round_create, round_delete, round_get, round_update
 from .rubrics import rubric_create, rubric_default, rubric_in_use, rubric_new_version
 from .setup import (
     award_level_add,
@@ -82,6 +84,11 @@ __all__ = [
     "publication_jobs_message",
     "review_reopen",
     "review_save",
+    "round_advance",
+    "round_create",
+    "round_delete",
+    "round_get",
+    "round_update",
     "rubric_create",
     "rubric_default",
     "rubric_in_use",

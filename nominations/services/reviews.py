@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from nominations.models import (
     DeclaredConflict,
     Nomination,
     Review,
+    Round,
 )
 from nominations.workflow import ASSIGNMENT, REOPEN_FROM, REVIEW_FROM, S, nomination_transition
 
@@ -34,7 +36,7 @@ def conflict_declare(*, nomination: Nomination, actor: Actor, reason: str) -> De
         assignment = (
             Assignment.objects.select_for_update()
             .select_related("member", "nomination")
-            .filter(nomination=nomination, member__employee__user=actor)
+            .filter(nomination=nomination, round=nomination.round, member__employee__user=actor)
             .first()
         )
         if assignment is None:
@@ -116,7 +118,7 @@ def review_save(
     _refuse_if_conflicted(assignment_id, actor, recheck=submit)
 
     def save(assignment: Assignment) -> None:
-        criteria = list(assignment.nomination.cycle.rubric.criteria.all())
+        criteria = list(assignment.rubric.criteria.all())
         clean = _validated_scores(criteria, scores, comments, submit=submit)
         review, _created = Review.objects.get_or_create(assignment=assignment)
         review.scores = clean
@@ -128,7 +130,7 @@ def review_save(
 
     def complete(assignment: Assignment) -> None:
         if submit:
-            _mark_reviewed_if_complete(assignment.nomination)
+            _mark_reviewed_if_complete(assignment.nomination, assignment.round)
 
     with transaction.atomic():
         assignment = lifecycle.transition(
@@ -186,11 +188,15 @@ def _refuse_if_conflicted(assignment_id: int, actor: Actor, *, recheck: bool) ->
     )
 
 
-def _mark_reviewed_if_complete(nomination: Nomination) -> None:
-    # Flagged assignments (a conflict found after assignment) are replaced,
-    # not waited for.
-    statuses = list(nomination.assignments.filter(conflict="").values_list("status", flat=True))
-    if len(statuses) >= nomination.cycle.reviewers_per_nomination and all(
+def _mark_reviewed_if_complete(nomination: Nomination, round: Round) -> None:
+    # The reviews of the round (the nomination's); flagged assignments (a
+    # conflict found after assignment) are replaced, not waited for.
+    from nominations.rounds import reviewers_needed
+
+    statuses = list(
+        nomination.assignments.filter(round=round, conflict="").values_list("status", flat=True)
+    )
+    if len(statuses) >= reviewers_needed(round, nomination.cycle) and all(
         s == Assignment.Status.SUBMITTED for s in statuses
     ):
         nomination_transition(
@@ -267,7 +273,8 @@ def assignment_add(*, nomination_id: int, member_id: int, actor: Actor) -> Assig
             _("%(name)s is in conflict with this nomination: %(reason)s.")
             % {"name": member.employee.name, "reason": reason}
         )
-    load = Assignment.objects.filter(member=member).count()
+    in_round = cast(int, nomination.round_id)  # set when the nomination entered review
+    load = Assignment.objects.filter(member=member, round_id=in_round).count()
     if load >= member.load_cap:
         raise ConflictError(
             _("%(name)s already reviews %(load)d nominations, their cap.")
@@ -278,6 +285,7 @@ def assignment_add(*, nomination_id: int, member_id: int, actor: Actor) -> Assig
             return Assignment.objects.create(
                 nomination=nomination,
                 member=member,
+                round_id=in_round,
                 expertise_match=member.expertise.filter(pk=nomination.category_id).exists(),
             )
     except IntegrityError:
@@ -290,7 +298,9 @@ def assignment_add(*, nomination_id: int, member_id: int, actor: Actor) -> Assig
 def assignment_remove(*, assignment_id: int, actor: Actor) -> None:
     """Take a reviewer off a nomination before they submit (their draft goes
     with them); the nomination is reviewed if every remaining review is in."""
-    assignment = Assignment.objects.select_related("nomination").filter(pk=assignment_id).first()
+    assignment = (
+        Assignment.objects.select_related("nomination", "round").filter(pk=assignment_id).first()
+    )
     if assignment is None:
         raise NotFoundError()
     nomination = _managed_nomination(assignment.nomination_id, actor)
@@ -298,4 +308,4 @@ def assignment_remove(*, assignment_id: int, actor: Actor) -> None:
         raise ConflictError(_("A submitted review stays; the chair may reopen it."))
     assignment.delete()
     if nomination.status == S.IN_REVIEW:
-        _mark_reviewed_if_complete(nomination)
+        _mark_reviewed_if_complete(nomination, assignment.round)

@@ -30,7 +30,7 @@ from core.errors import ConflictError
 from core.i18n import LANGUAGES
 from nominations import defaults
 from nominations.events import CycleCopied
-from nominations.models import AwardLevel, Category, CommitteeMember, Cycle, Rubric
+from nominations.models import AwardLevel, Category, CommitteeMember, Cycle, Round, Rubric
 from nominations.readiness import DATE_FIELDS, date_label, dates_out_of_order
 from nominations.services.rubrics import rubric_default, rubric_new_version
 from people.models import Employee
@@ -46,12 +46,27 @@ RULE_FIELDS = [
     "max_nominations_per_unit",
 ]
 # Until publication.
-RANKING_FIELDS = ["adjust_scores", "disagreement_rate"]
+RANKING_FIELDS = ["adjust_scores", "disagreement_rate", "final_score"]
 # Promotion (services.promotion): the higher-level cycle, and what this
 # cycle takes from lower-level ones; like the dates, until the cycle closes.
 PROMOTION_FIELDS = ["promotion_min_award_level", "promotion_quota"]
 OPEN_FIELDS = ["name", "auto_advance", *DATE_FIELDS, "parent", *PROMOTION_FIELDS]
 EDITABLE_FIELDS = [*OPEN_FIELDS, *RULE_FIELDS, *RANKING_FIELDS]
+# A round's set-up (services.rounds).
+ROUND_FIELDS = [
+    "name_id",
+    "name_en",
+    "kind",
+    "rubric",
+    "reviewers_per_nomination",
+    "weight",
+    "advance_rule",
+    "advance_n",
+    "advance_min_score",
+    "starts_on",
+    "ends_on",
+    "panel",
+]
 UNTIL_PUBLISHED = (P.DRAFT, P.NOMINATING, P.REVIEWING, P.DECIDING)
 UNTIL_DECIDING = (P.DRAFT, P.NOMINATING, P.REVIEWING)
 
@@ -132,8 +147,11 @@ def cycle_create(
     cycle.save()
     if copy_from is not None:
         _copy_setup(source=copy_from, cycle=cycle)
+        _copy_rounds(source=copy_from, cycle=cycle)
         events.emit(CycleCopied(cycle_id=cycle.pk, source_id=copy_from.pk))
-    elif with_defaults:
+    else:
+        first_round_create(cycle)
+    if copy_from is None and with_defaults:
         Category.objects.bulk_create(
             Category(cycle=cycle, code=c, name_id=i, name_en=e, team=t)
             for c, (i, e), t in defaults.DEFAULT_CATEGORIES
@@ -143,6 +161,43 @@ def cycle_create(
             for c, (i, e), m, q in defaults.DEFAULT_AWARD_LEVELS
         )
     return cycle
+
+
+def first_round_create(cycle: Cycle) -> Round:
+    """The one desk round every cycle starts with."""
+    name_id, name_en = defaults.ROUND_NAMES[Round.Kind.DESK]
+    return Round.objects.create(
+        cycle=cycle, position=1, kind=Round.Kind.DESK, name_id=name_id, name_en=name_en
+    )
+
+
+def _copy_rounds(*, source: Cycle, cycle: Cycle) -> None:
+    """The source's rounds, with their rules and the same rubric versions;
+    a round's panel is copied by the members' employees (the committee is
+    copied first)."""
+    seats = dict(cycle.committee.values_list("employee_id", "pk"))
+    rounds = list(source.rounds.prefetch_related("panel").order_by("position"))
+    copies = Round.objects.bulk_create(
+        Round(
+            cycle=cycle,
+            # never the dates (as with the cycle's own)
+            **{
+                f: getattr(r, f)
+                for f in [*ROUND_FIELDS, "position"]
+                if f not in ("panel", "starts_on", "ends_on")
+            },
+        )
+        for r in rounds
+    )
+    Panel = Round.panel.through
+    Panel.objects.bulk_create(
+        Panel(round_id=copy.pk, committeemember_id=seats[m.employee_id])
+        for r, copy in zip(rounds, copies, strict=True)
+        for m in r.panel.all()
+        if m.employee_id in seats
+    )
+    if not copies:
+        first_round_create(cycle)
 
 
 def _copy_setup(*, source: Cycle, cycle: Cycle) -> None:

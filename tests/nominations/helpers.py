@@ -122,7 +122,9 @@ def submitted_review(item: Nomination, member, score: float, *, psm=60, innovati
     query count); tests of the review service walk it."""
     from nominations.models import Assignment, Review
 
-    assignment = Assignment.objects.create(nomination=item, member=member, status="submitted")
+    assignment = Assignment.objects.create(
+        nomination=item, member=member, status="submitted", round=item.cycle.rounds.first()
+    )
     return Review.objects.create(
         assignment=assignment,
         scores={},

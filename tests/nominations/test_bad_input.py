@@ -176,10 +176,12 @@ def test_phase_input(api, secretariat, cycle):
 @pytest.fixture
 def assignment(supervisor, subordinate, reviewers, cycle):
     item = nomination(cycle, supervisor, [subordinate])
-    Nomination.objects.filter(pk=item.pk).update(status="in_review")
+    Nomination.objects.filter(pk=item.pk).update(status="in_review", round=cycle.rounds.first())
     move_to(cycle, "reviewing")
     return Assignment.objects.create(
-        nomination=item, member=cycle.committee.get(employee=reviewers[0])
+        nomination=item,
+        member=cycle.committee.get(employee=reviewers[0]),
+        round=cycle.rounds.first(),
     )
 
 

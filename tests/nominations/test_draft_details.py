@@ -78,3 +78,28 @@ def test_a_step_out_of_its_phase_says_which_phase_the_cycle_is_in(supervisor, su
     with pytest.raises(ConflictError) as refused:
         services.nomination_withdraw(nomination_id=item.pk, actor=supervisor.user)
     assert refused.value.message == "Not possible while the cycle is in the reviewing phase."
+
+
+def test_psm_statements_that_are_not_an_object_are_refused_by_the_service_too(
+    supervisor, subordinate, cycle
+):
+    """The API's serializer refuses them first; a caller of the service
+    (the demo, the promotion copy) gets the same field named."""
+    import datetime as dt
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        services.nomination_create(
+            nominator=supervisor,
+            cycle=cycle,
+            category=cycle.categories.get(code="technology"),
+            nominees=[subordinate],
+            title="Layanan",
+            started_on=dt.date(2024, 1, 1),
+            psm_statements="text",
+        )
+    assert refused.value.message_dict == {
+        "psm_statements": ["Give an object of criterion code → text."]
+    }

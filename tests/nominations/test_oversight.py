@@ -89,7 +89,9 @@ def test_a_reviewer_is_removed_before_submitting_and_the_nomination_completes(
     in_review, cycle, reviewers, api, secretariat
 ):
     extra = CommitteeMember.objects.create(cycle=cycle, employee=EmployeeFactory(), load_cap=5)
-    fourth = Assignment.objects.create(nomination=in_review, member=extra)
+    fourth = Assignment.objects.create(
+        nomination=in_review, member=extra, round=cycle.rounds.first()
+    )
     for person in reviewers:
         api.as_(person).put(
             f"/api/v1/assignments/{assignment_of(person, in_review).pk}/review",

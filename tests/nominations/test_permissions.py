@@ -92,7 +92,9 @@ def test_permission_matrix(
     Cycle.objects.filter(pk=cycle.pk).update(phase=phase)
     if state in ASSIGNED_IN:
         Assignment.objects.create(
-            nomination=item, member=cycle.committee.get(employee=reviewers[0])
+            nomination=item,
+            member=cycle.committee.get(employee=reviewers[0]),
+            round=cycle.rounds.first(),
         )
     person = {
         "nominator": supervisor,

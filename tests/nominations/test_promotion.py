@@ -319,7 +319,9 @@ def test_a_blind_reviewer_does_not_learn_where_a_promotion_comes_from(
     made = promote(api, secretariat, winners["gold"]).json()
     Cycle.objects.filter(pk=national.pk).update(blind_review=True)
     member = national.committee.get(employee=reviewers[0])
-    Assignment.objects.create(nomination_id=made["id"], member=member)
+    Assignment.objects.create(
+        nomination_id=made["id"], member=member, round=national.rounds.first()
+    )
     seen = api.as_(reviewers[0]).get(f"/api/v1/nominations/{made['id']}").json()
     assert seen["identity_hidden"] is True
     assert seen["origin"] is None

@@ -76,11 +76,13 @@ def test_reviewer_cannot_see_an_unassigned_nomination(
     api, reviewers, supervisor, junior, in_review, cycle
 ):
     other = nomination(cycle, supervisor, [junior], title="Lain")
-    Nomination.objects.filter(pk=other.pk).update(status="in_review")
+    Nomination.objects.filter(pk=other.pk).update(status="in_review", round=cycle.rounds.first())
     client = api.as_(reviewers[0])
     assert client.get(f"/api/v1/nominations/{other.pk}").status_code == 404
     foreign = Assignment.objects.create(
-        nomination=other, member=cycle.committee.get(employee=reviewers[1])
+        nomination=other,
+        member=cycle.committee.get(employee=reviewers[1]),
+        round=cycle.rounds.first(),
     )
     assert client.get(f"/api/v1/assignments/{foreign.pk}").status_code == 404
     response = client.put(
@@ -313,7 +315,9 @@ def test_ranking_ties_break_on_psm_then_submission_and_quotas_fill(
         Nomination.objects.filter(pk=item.pk).update(
             status="reviewed", submitted_at=now + dt.timedelta(minutes=minutes)
         )
-        a = Assignment.objects.create(nomination=item, member=member, status="submitted")
+        a = Assignment.objects.create(
+            nomination=item, member=member, status="submitted", round=cycle.rounds.first()
+        )
         Review.objects.create(
             assignment=a,
             scores={},

@@ -325,7 +325,9 @@ def test_the_committee_has_one_chair_whose_seat_moves_and_is_never_left_empty(
     assert unknown.status_code == 400
     assert "expertise" in unknown.json()["fields"]
     member = cycle.committee.get(employee=reviewers[0])
-    Assignment.objects.create(nomination=_a_nomination(cycle), member=member)
+    Assignment.objects.create(
+        nomination=_a_nomination(cycle), member=member, round=cycle.rounds.first()
+    )
     busy = client.delete(f"{url}/{member.pk}")
     assert (busy.status_code, busy.json()["message"]) == (
         409,
@@ -410,7 +412,9 @@ def test_a_scoped_cycle_takes_nominees_of_its_unit_and_below_only(
         "/api/v1/nominations", payload(cycle, [subordinate]), format="json"
     )
     assert refused.status_code == 400
-    assert "org unit" in refused.json()["fields"]["nominees"][0]
+    assert refused.json()["fields"]["nominees"] == [
+        f"Not in the org unit this cycle is for: employee id {subordinate.pk}."
+    ]
     # Scoped to the whole ministry, the directorate is below it.
     Cycle.objects.filter(pk=cycle.pk).update(scope_unit=org["root"])
     ok = api.as_(supervisor).post(

@@ -235,6 +235,7 @@ def test_a_reviewer_gets_404_for_a_review_that_is_not_theirs(demo, login, live_s
     theirs = Assignment.objects.create(
         nomination=item,
         member=CommitteeMember.objects.get(cycle=cycle, employee__user__username="reviewer1"),
+        round=cycle.rounds.first(),
     )
     page = login("reviewer2")
     response = page.goto(f"{live_server.url}/reviews/{theirs.pk}")
@@ -306,6 +307,7 @@ PHONE_PAGES = {
         "/cycles/{cycle}/publication",
         "/cycles/{agency}",
         "/cycles/{agency}/promotion",
+        "/cycles/{cycle}/rounds",
         "/certificates",
         "/webhooks",
     ],

@@ -39,6 +39,7 @@ PAGES = {
         "/cycles/{cycle}/ranking",
         "/cycles/{cycle}/decide/{gold}",
         "/cycles/{cycle}/charts",
+        "/cycles/{cycle}/rounds/{round}/shortlist",
     ],
     "secretariat": [
         "/cycles",
@@ -50,6 +51,8 @@ PAGES = {
         "/cycles/{cycle}/assignment",
         "/cycles/{cycle}/publication",
         "/cycles/{cycle}/promotion",
+        "/cycles/{cycle}/rounds",
+        "/cycles/{national}/rounds",
         "/cycles/{national}/screening",
         "/certificates",
         "/webhooks",
@@ -86,6 +89,7 @@ def test_every_page_speaks_one_language_and_shows_no_codes(
         "post": published["gold"].recognition_post.pk,
         "national": national.pk,
         "put": put.nomination.pk,
+        "round": published["cycle"].rounds.get().pk,
     }
     found = []
     for who, paths in PAGES.items():

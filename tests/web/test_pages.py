@@ -44,6 +44,7 @@ MAIN_PAGES = [
     ("/cycles/{cycle}/ranking", "secretariat", 18),
     ("/cycles/{cycle}/assignment", "secretariat", 12),
     ("/cycles/{cycle}/charts", "secretariat", 8),
+    ("/cycles/{cycle}/rounds", "secretariat", 12),
     ("/certificates", "secretariat", 9),
     ("/webhooks", "secretariat", 7),
     ("/incentives", "hr", 11),
@@ -113,7 +114,9 @@ def test_a_reviewer_cannot_open_someone_elses_review(published, reviewers, cycle
 
     nomination = Nomination.objects.filter(cycle=cycle).first()
     theirs = Assignment.objects.create(
-        nomination=nomination, member=CommitteeMember.objects.get(employee=reviewers[0])
+        nomination=nomination,
+        member=CommitteeMember.objects.get(employee=reviewers[0]),
+        round=cycle.rounds.first(),
     )
     assert client_for(reviewers[1]).get(f"/reviews/{theirs.pk}").status_code == 404
     assert client_for(reviewers[0]).get(f"/reviews/{theirs.pk}").status_code == 200

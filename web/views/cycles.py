@@ -459,6 +459,10 @@ def ranking(request, pk):
     view = request.GET.get("view")
     adjusted = view != "raw" if view in ("raw", "adjusted") else data["adjusted"]
     key = "adjusted_score" if adjusted else "score"
+    # With several rounds, the final score (the rounds weighted) ranks.
+    stages = list(cycle.rounds.order_by("position"))
+    if len(stages) > 1 and view not in ("raw", "adjusted"):
+        key = "final_score"
     by_category = defaultdict(list)
     labels = status_labels()
     origins = origin_labels([row["origin"] for row in data["results"]])
@@ -488,6 +492,7 @@ def ranking(request, pk):
         "groups": groups,
         "adjusted": adjusted,
         "key": key,
+        "stages": stages if len(stages) > 1 else [],
         "levels": {lv.code: lv.name for lv in cycle.award_levels.all()},
         "leniency_chart": charts.diverging_bars(
             # xgettext:no-python-format

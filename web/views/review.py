@@ -50,7 +50,7 @@ def queue(request):
 
 def _criteria_rows(assignment, scores, comments, errors):
     rows = []
-    for criterion in assignment.nomination.cycle.rubric.criteria.all():
+    for criterion in assignment.rubric.criteria.all():
         rows.append(
             {
                 "criterion": criterion,
@@ -74,7 +74,7 @@ def scoring(request, pk):
     comments = dict(review.comments) if review else {}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        criteria = assignment.nomination.cycle.rubric.criteria.all()
+        criteria = assignment.rubric.criteria.all()
         scores = {
             c.code: int(request.POST[f"score-{c.code}"])
             for c in criteria
@@ -117,7 +117,7 @@ def scoring(request, pk):
             "evidence": view["evidence"],
             "others": view["other_reviews"],
             "rows": _criteria_rows(assignment, scores, comments, errors),
-            "total": review_preview(scores, assignment.nomination.cycle.rubric.criteria.all()),
+            "total": review_preview(scores, assignment.rubric.criteria.all()),
             "locked": assignment.status == Assignment.Status.SUBMITTED,
             "blind": view["blind"],
             "criteria_names": criteria_names(assignment.nomination.cycle),

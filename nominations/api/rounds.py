@@ -1,0 +1,131 @@
+"""Rounds of a cycle (DESIGN §7.3): the secretariat sets them up; the chair
+sees each round's proposed shortlist and advances it. The secretariat and
+the chair (and deputy chair) read them; everyone else gets 404."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import HISTORY_SCHEMA, history_response
+from core.errors import NotFoundError
+from nominations import rounds, selectors, services
+from nominations.models import Round
+
+from . import serializers as s
+from .setup import _cycle_id, managed_cycle
+
+
+def _rounds(cycle_id: int):
+    return Round.objects.filter(cycle_id=cycle_id).select_related("cycle").prefetch_related("panel")
+
+
+def _seen_round(request, pk) -> Round:
+    """A round, for those who run or chair its cycle; else 404."""
+    found = _rounds_by_pk(pk)
+    if found is None or not request.user.has_perm("nominations.view_ranking", found.cycle):
+        raise NotFoundError()
+    return found
+
+
+def _rounds_by_pk(pk) -> Round | None:
+    return (
+        Round.objects.select_related("cycle")
+        .prefetch_related("panel")
+        .filter(pk=_cycle_id(pk))
+        .first()
+    )
+
+
+def _managed_round(request, pk) -> Round:
+    found = _rounds_by_pk(pk)
+    if found is None or not request.user.has_perm("nominations.manage_cycle", found.cycle):
+        raise NotFoundError()
+    return found
+
+
+def _out(round_id: int) -> dict:
+    return dict(s.RoundSerializer(_rounds_by_pk(round_id)).data)
+
+
+class CycleRoundsView(APIView):
+    """A cycle's rounds in order; add one (before reviewing starts)."""
+
+    @extend_schema(responses=s.RoundSerializer(many=True))
+    def get(self, request, cycle_pk):
+        cycle = selectors.cycle_list().filter(pk=_cycle_id(cycle_pk)).first()
+        if cycle is None or not request.user.has_perm("nominations.view_ranking", cycle):
+            raise NotFoundError()
+        return Response(s.RoundSerializer(_rounds(cycle.pk), many=True).data)
+
+    @extend_schema(request=s.RoundInputSerializer, responses={201: s.RoundSerializer})
+    def post(self, request, cycle_pk):
+        cycle = managed_cycle(request, cycle_pk)
+        data = s.RoundInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = services.round_create(cycle_id=cycle.pk, **data.validated_data)
+        return Response(_out(created.pk), status=status.HTTP_201_CREATED)
+
+
+class RoundView(APIView):
+    """One round: read it; change it (everything until it starts, then its
+    names, dates and weight); remove it (before reviewing, not the last one
+    left)."""
+
+    @extend_schema(responses=s.RoundSerializer)
+    def get(self, request, pk):
+        return Response(s.RoundSerializer(_seen_round(request, pk)).data)
+
+    @extend_schema(request=s.RoundPatchSerializer, responses=s.RoundSerializer)
+    def patch(self, request, pk):
+        found = _managed_round(request, pk)
+        data = s.RoundPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.round_update(round_id=found.pk, **data.validated_data)
+        return Response(_out(found.pk))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        found = _managed_round(request, pk)
+        services.round_delete(round_id=found.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ShortlistView(APIView):
+    """The round's nominations ranked per category by their score in the
+    round, each marked where the round's rule proposes it (after
+    advancement: where it advanced)."""
+
+    @extend_schema(responses=s.ShortlistSerializer)
+    def get(self, request, pk):
+        return Response(s.ShortlistSerializer(rounds.shortlist(_seen_round(request, pk))).data)
+
+
+class AdvanceView(APIView):
+    """The chair advances the round's shortlist: the nominations named enter
+    the next round, the round's others end *not advanced* (told at
+    publication). A shortlist other than the rule's proposal needs a
+    rationale and is recorded as an override."""
+
+    @extend_schema(request=s.AdvanceInputSerializer, responses=s.RoundSerializer)
+    def post(self, request, pk):
+        found = _rounds_by_pk(pk)
+        if found is None or not request.user.has_perm("nominations.advance_round", found):
+            raise NotFoundError()
+        data = s.AdvanceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.round_advance(round_id=found.pk, actor=request.user, **data.validated_data)
+        return Response(_out(found.pk))
+
+
+class RoundHistoryView(APIView):
+    """Who advanced the round's shortlist, when, and why (secretariat, chair)."""
+
+    @HISTORY_SCHEMA
+    def get(self, request, pk):
+        found = _rounds_by_pk(pk)
+        if found is None or not request.user.has_perm("nominations.view_history", found.cycle):
+            raise NotFoundError()
+        return history_response(request, found)

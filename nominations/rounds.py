@@ -1,0 +1,153 @@
+"""Rounds of a cycle, the read side (DESIGN §3.11, §7.3): which round is
+current, who sits on its panel, how many reviewers each nomination needs,
+and the shortlist its advancement rule proposes. The writes are
+``services.rounds``.
+
+A cycle's rounds are reviewed in order. The *current* round is the first
+whose shortlist has not been advanced; the last round is never advanced (its
+nominations are decided), so there always is one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from .models import CommitteeMember, Cycle, Nomination, Round, RoundResult
+
+S_REVIEWED = "reviewed"
+
+
+def cycle_rounds(cycle: Cycle) -> list[Round]:
+    return list(cycle.rounds.select_related("rubric").order_by("position"))
+
+
+def current_round(cycle: Cycle) -> Round:
+    """The first round whose shortlist is not advanced (one query)."""
+    found = (
+        cycle.rounds.select_related("rubric")
+        .filter(status=Round.Status.OPEN)
+        .order_by("position")
+        .first()
+    )
+    if found is None:  # only an inconsistent set-up: every round advanced
+        found = cycle.rounds.select_related("rubric").order_by("-position").first()
+    assert found is not None, f"cycle {cycle.pk} has no round"
+    return found
+
+
+def is_last(round: Round) -> bool:
+    return not round.cycle.rounds.filter(position__gt=round.position).exists()
+
+
+def reviewers_needed(round: Round, cycle: Cycle) -> int:
+    """Reviewers per nomination in the round: its own number, or the cycle's."""
+    return round.reviewers_per_nomination or cycle.reviewers_per_nomination
+
+
+def panel(round: Round) -> list[CommitteeMember]:
+    """The members who review in the round, with their expertise: the
+    round's panel, or every member of the committee who reviews (never the
+    chair or deputy chair)."""
+    members = round.panel.all() if round.panel.exists() else round.cycle.committee.all()
+    return list(
+        members.filter(is_chair=False, is_deputy_chair=False)
+        .order_by("pk")
+        .prefetch_related("expertise")
+    )
+
+
+def round_nominations(round: Round) -> Q:
+    """The nominations that may need reviewers in the round: those in review
+    in it; in the first round also the eligible ones, which enter it when
+    reviewers are assigned."""
+    entered = Q(round=round, status="in_review")
+    if round.cycle.rounds.filter(position__lt=round.position).exists():
+        return entered
+    return entered | Q(status="eligible")
+
+
+# --- the shortlist -----------------------------------------------------------------------------
+
+
+@dataclass
+class ShortlistRow:
+    nomination_id: int
+    title: str
+    category: str
+    rank: int
+    score: float | None
+    status: str
+    proposed: bool
+
+
+@dataclass
+class Shortlist:
+    round: Round
+    rows: list[ShortlistRow] = field(default_factory=list)
+    # Nominations of the round still waiting for reviews: the shortlist can
+    # be advanced when none is.
+    waiting: int = 0
+    last: bool = False
+
+    @property
+    def proposed(self) -> list[int]:
+        return [r.nomination_id for r in self.rows if r.proposed]
+
+
+def _proposed(round: Round, rank: int, score: float | None) -> bool:
+    if score is None:
+        return False
+    if round.advance_rule == Round.Rule.TOP_N:
+        return rank <= (round.advance_n or 0)
+    if round.advance_rule == Round.Rule.MIN_SCORE:
+        return Decimal(str(score)) >= (round.advance_min_score or Decimal(0))
+    return False  # the chair's selection: nothing proposed
+
+
+def shortlist(round: Round) -> Shortlist:
+    """The round's nominations ranked per category by their score in the
+    round (adjusted or raw, as the cycle ranks), each marked where the
+    round's rule proposes it; after advancement, what was decided."""
+    from .selectors import cycle_ranking, ranking_key
+
+    ranking = cycle_ranking(cycle=round.cycle, round=round)
+    result = Shortlist(round=round, last=is_last(round))
+    outcomes = dict(RoundResult.objects.filter(round=round).values_list("nomination_id", "outcome"))
+    for row in ranking.rows:
+        score = ranking_key(ranking, row)
+        if outcomes:
+            proposed = outcomes.get(row.nomination_id) == RoundResult.Outcome.ADVANCED
+        else:
+            proposed = _proposed(round, row.rank, score)
+        result.rows.append(
+            ShortlistRow(
+                nomination_id=row.nomination_id,
+                title=row.title,
+                category=row.category,
+                rank=row.rank,
+                score=score,
+                status=row.status,
+                proposed=proposed,
+            )
+        )
+    result.waiting = round.nominations.exclude(status=S_REVIEWED).count() if not outcomes else 0
+    return result
+
+
+def round_outcomes(*, nomination: Nomination) -> list[dict]:
+    """A nomination's rounds: how it ended each advanced round, and the
+    round it is in (DESIGN §7.3 ``rounds``)."""
+    rows = [
+        {
+            "round": r.round_id,
+            "status": r.outcome,
+            "score": None if r.score is None else float(r.score),
+        }
+        for r in nomination.round_results.all()
+    ]
+    if nomination.round_id and all(r["round"] != nomination.round_id for r in rows):
+        rows.append({"round": nomination.round_id, "status": "in_review", "score": None})
+    return rows

@@ -1,0 +1,272 @@
+"""Rounds of a cycle, the writes (DESIGN §3.11, §7.3): set up, change and
+remove a round; advance a round's shortlist into the next one.
+
+What may change when: a round that has not started (no nomination entered
+it, the cycle not past reviewing) may change in everything and be removed;
+a started round keeps its kind, rubric, panel and rules, but its names,
+dates and weight may change until publication. A cycle keeps at least one
+round.
+
+Advancing (the chair, ``workflow.ROUND``): the shortlist — the rule's
+proposal, or the chair's change of it with a rationale, recorded as an
+override — enters the next round (its nominations go back in review there);
+the others end the cycle *not advanced* at this round: decided without an
+award, told so when the results are published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import lifecycle
+from core.errors import NotFoundError
+from core.types import Actor
+from nominations import defaults, rounds
+from nominations.models import CommitteeMember, Cycle, Round, RoundResult, Rubric
+from nominations.services.setup import ROUND_FIELDS, UNTIL_PUBLISHED, _names, _require_phase
+from nominations.workflow import NOMINATION, ROUND, S
+
+P = Cycle.Phase
+# Until publication, even in a round that has started.
+OPEN_ROUND_FIELDS = ["name_id", "name_en", "starts_on", "ends_on", "weight"]
+
+
+def _started(round: Round) -> bool:
+    return (
+        round.cycle.phase not in (P.DRAFT, P.NOMINATING, P.REVIEWING)
+        or round.status != Round.Status.OPEN
+        or round.nominations.exists()
+        or round.assignments.exists()
+    )
+
+
+def _clean(round: Round, panel: list[int] | None) -> list[CommitteeMember] | None:
+    """Check a round's rules; the panel's members, if given."""
+    errors: dict[str, str] = {}
+    if round.advance_rule == Round.Rule.TOP_N and not round.advance_n:
+        errors["advance.n"] = _("Say how many nominations of each category advance.")
+    if round.advance_rule == Round.Rule.MIN_SCORE and round.advance_min_score is None:
+        errors["advance.min_score"] = _("Say the score a nomination needs to advance.")
+    if round.advance_min_score is not None and not (
+        Decimal(0) <= round.advance_min_score <= Decimal(100)
+    ):
+        errors["advance.min_score"] = _("A score is between 0 and 100.")
+    if round.starts_on and round.ends_on and round.ends_on < round.starts_on:
+        errors["ends_on"] = _("The round cannot end before it starts.")
+    if round.rubric_id is not None:
+        rubric = Rubric.objects.get(pk=round.rubric_id)
+        total = sum(rubric.criteria.values_list("weight", flat=True))
+        if total != 100:
+            errors["rubric"] = _("The rubric's weights add up to %(total)d, not 100.") % {
+                "total": total
+            }
+    members = None
+    if panel is not None:
+        members = list(
+            CommitteeMember.objects.filter(
+                cycle_id=round.cycle_id, pk__in=panel, is_chair=False, is_deputy_chair=False
+            )
+        )
+        if len(members) != len(set(panel)):
+            errors["panel"] = _("Choose reviewing members of this cycle's committee.")
+        elif members and len(members) < rounds.reviewers_needed(round, round.cycle):
+            errors["panel"] = _(
+                "The panel has fewer members than the %(n)d reviewers each nomination needs."
+            ) % {"n": rounds.reviewers_needed(round, round.cycle)}
+    if errors:
+        raise ValidationError(errors)
+    return members
+
+
+def _apply(round: Round, fields: Mapping[str, Any]) -> list[int] | None:
+    """Set a round's fields from the API's shape (``names``, ``advance``)."""
+    fields = dict(fields)
+    names = fields.pop("names", None)
+    if names is not None:
+        clean = _names(names)
+        round.name_id, round.name_en = clean["id"], clean["en"]
+    advance = fields.pop("advance", None)
+    if advance is not None:
+        round.advance_rule = advance.get("rule", round.advance_rule)
+        round.advance_n = advance.get("n")
+        round.advance_min_score = advance.get("min_score")
+    panel = fields.pop("panel", None)
+    unknown = set(fields) - set(ROUND_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed.") for f in sorted(unknown)})
+    for field, value in fields.items():
+        setattr(round, field, value)
+    return panel
+
+
+@transaction.atomic
+def round_create(*, cycle_id: int, **fields: Any) -> Round:
+    """A new round at the end of the cycle's rounds (or at ``position``,
+    moving the later ones on), before reviewing starts."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle_id)
+    _require_phase(cycle, (P.DRAFT, P.NOMINATING), _("The cycle's rounds"))
+    last = cycle.rounds.order_by("-position").values_list("position", flat=True).first() or 0
+    position = fields.pop("position", None) or last + 1
+    position = min(position, last + 1)
+    kind = fields.get("kind", Round.Kind.DESK)
+    name_id, name_en = defaults.ROUND_NAMES.get(kind, defaults.ROUND_NAMES[Round.Kind.DESK])
+    round = Round(cycle=cycle, position=position, name_id=name_id, name_en=name_en)
+    panel = _apply(round, fields)
+    round.full_clean(exclude=["position", "cycle"], validate_constraints=False)
+    members = _clean(round, panel)
+    # Make room: the later rounds move on by one, last first (positions are unique).
+    for later in cycle.rounds.filter(position__gte=position).order_by("-position"):
+        Round.objects.filter(pk=later.pk).update(position=F("position") + 1)
+    round.save()
+    if members:
+        round.panel.set(members)
+    return round
+
+
+@transaction.atomic
+def round_update(*, round_id: int, **changes: Any) -> Round:
+    """Change a round (see the module's rules)."""
+    round = Round.objects.select_for_update().select_related("cycle").get(pk=round_id)
+    panel = _apply(round, changes)
+    changed = set(changes) - {"names"}
+    if "names" in changes:
+        changed |= {"name_id", "name_en"}
+    if "advance" in changes:
+        changed |= {"advance_rule"}
+    if changed - set(OPEN_ROUND_FIELDS) and _started(round):
+        raise_started(round)
+    _require_phase(round.cycle, UNTIL_PUBLISHED, _("The round"))
+    round.full_clean(exclude=["position", "cycle"], validate_constraints=False)
+    members = _clean(round, panel)
+    round.save()
+    if members is not None:
+        round.panel.set(members)
+    return round
+
+
+def raise_started(round: Round) -> None:
+    from core.errors import ConflictError
+
+    raise ConflictError(
+        _("Round %(round)s has started: only its names, dates and weight can change.")
+        % {"round": round}
+    )
+
+
+@transaction.atomic
+def round_delete(*, round_id: int) -> None:
+    """Remove a round that has not started; the later ones move up."""
+    from core.errors import ConflictError
+
+    round = Round.objects.select_for_update().select_related("cycle").get(pk=round_id)
+    _require_phase(round.cycle, (P.DRAFT, P.NOMINATING), _("The cycle's rounds"))
+    if _started(round):
+        raise_started(round)
+    if round.cycle.rounds.count() == 1:
+        raise ConflictError(_("A cycle has at least one round."))
+    position = round.position
+    cycle = round.cycle
+    round.delete()
+    for later in cycle.rounds.filter(position__gt=position).order_by("position"):
+        Round.objects.filter(pk=later.pk).update(position=F("position") - 1)
+
+
+def round_get(*, round_id: int, actor: Actor, perm: str = "nominations.manage_cycle") -> Round:
+    """A round, for someone who may ``perm`` it; 404 otherwise."""
+    round = Round.objects.select_related("cycle", "rubric").filter(pk=round_id).first()
+    if round is None or not actor.has_perm(perm, round.cycle):
+        raise NotFoundError()
+    return round
+
+
+# --- advancing a shortlist ---------------------------------------------------------------------
+
+
+def round_advance(
+    *, round_id: int, actor: Actor, nominations: list[int], rationale: str = ""
+) -> Round:
+    """The chair advances the round's shortlist: ``nominations`` enter the
+    next round, the round's others end *not advanced*. Departing from the
+    rule's proposal (or choosing where the rule is the chair's) needs a
+    rationale. Refused (409) unless the round is the current one, not the
+    last, every review of it is in and the cycle is reviewing."""
+    round = Round.objects.select_related("cycle").filter(pk=round_id).first()
+    if round is None or not actor.has_perm("nominations.advance_round", round):
+        raise NotFoundError()
+    # Read before the lock (the ranking reads the whole round); the rule
+    # under the lock refuses if a review was reopened meanwhile.
+    proposal = rounds.shortlist(round)
+    rationale = rationale.strip()
+    chosen = set(nominations)
+    in_round = {r.nomination_id for r in proposal.rows}
+    override = chosen != set(proposal.proposed)
+    later = round.cycle.rounds.filter(position__gt=round.position).order_by("position").first()
+
+    def check() -> None:
+        # After the rule (a round still in review is a 409 whatever is sent).
+        if not chosen:
+            raise ValidationError({"nominations": _("Choose the nominations that advance.")})
+        if chosen - in_round:
+            raise ValidationError(
+                {"nominations": _("Only nominations reviewed in this round can advance.")}
+            )
+        if (override or round.advance_rule == Round.Rule.CHAIR) and not rationale:
+            raise ValidationError(
+                {"rationale": _("Say why: the shortlist is the chair's choice, not the rule's.")}
+            )
+
+    def advance(locked: Round) -> None:
+        check()
+        now = timezone.now()
+        RoundResult.objects.bulk_create(
+            RoundResult(
+                round=locked,
+                nomination_id=row.nomination_id,
+                outcome=(
+                    RoundResult.Outcome.ADVANCED
+                    if row.nomination_id in chosen
+                    else RoundResult.Outcome.NOT_ADVANCED
+                ),
+                score=None if row.score is None else Decimal(str(row.score)),
+                rank=row.rank,
+            )
+            for row in proposal.rows
+        )
+        reviewed = Q(status=S.REVIEWED, round=locked)
+        lifecycle.advance(
+            NOMINATION,
+            to=S.IN_REVIEW,
+            pks=sorted(chosen),
+            where=reviewed,
+            values={"round": later},
+            reason=f"advanced to round {later.position if later else ''}",
+        )
+        lifecycle.advance(
+            NOMINATION,
+            to=S.DECIDED,
+            pks=sorted(in_round - chosen),
+            where=reviewed,
+            values={
+                "award_level": None,
+                "proposed_award_level": None,
+                "decision_override": False,
+                "decision_rationale": _("Not advanced after round %(round)s.") % {"round": locked},
+                "decided_at": now,
+            },
+            reason=f"not advanced after round {locked.position}",
+        )
+        locked.advance_rationale = rationale
+        locked.advance_override = override
+        locked.advanced_at = now
+
+    return lifecycle.transition(
+        ROUND, pk=round.pk, to=Round.Status.ADVANCED, actor=actor, reason=rationale, apply=advance
+    )

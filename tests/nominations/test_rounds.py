@@ -1,0 +1,419 @@
+"""Rounds (DESIGN §3.11, §7.3): a cycle of desk evaluation → interview →
+field verification run through the API with 12 nominations and a shortlist
+of 4; the final score weighting the rounds; the refusals."""
+
+import pytest
+
+from core.lifecycle import history
+from nominations import services
+from nominations.models import Assignment, Nomination, Round
+from nominations.selectors import final_scores
+from tests.fixtures import _person
+
+from .helpers import nomination
+
+CRITERIA = [
+    "public_interest",
+    "compassion",
+    "policy_making",
+    "self_sacrifice",
+    "novelty",
+    "effectiveness",
+    "benefit",
+    "replicability",
+    "sustainability",
+]
+
+
+def scores(k: int) -> dict:
+    """Lower for a larger ``k``: ``k`` criteria at 4, the others at 5."""
+    return {c: 4 if i < k else 5 for i, c in enumerate(CRITERIA)}
+
+
+@pytest.fixture
+def staged(org, supervisor, reviewers, chair, committee_unit, secretariat):
+    """A cycle in draft with six reviewers and a chair, 12 nominees."""
+    cycle = services.cycle_create(name="Anugerah Bertahap", max_nominations_per_unit=None)
+    members = [*reviewers, *(_person(f"panel{i}", committee_unit) for i in range(3))]
+    for person in members:
+        services.committee_member_add(cycle=cycle, employee=person, load_cap=20)
+    services.committee_member_add(cycle=cycle, employee=chair, is_chair=True)
+    staff = [_person(f"staff{i}", org["dit"], supervisor=supervisor) for i in range(12)]
+    return cycle, members, staff
+
+
+def review_round(api, cycle, round_id, score_of):
+    """Every reviewer of the round submits: ``score_of(nomination)`` levels."""
+    for a in Assignment.objects.filter(round_id=round_id).select_related("member__employee"):
+        response = api.as_(a.member.employee).put(
+            f"/api/v1/assignments/{a.pk}/review",
+            {"scores": score_of(a.nomination_id), "submit": True},
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+
+
+def test_three_rounds_from_desk_to_field_with_a_shortlist_of_four(
+    api, staged, supervisor, secretariat, chair
+):
+    cycle, members, staff = staged
+    rounds_url = f"/api/v1/cycles/{cycle.pk}/rounds"
+
+    # A cycle starts with one desk round; the secretariat sets three up.
+    (desk,) = api.as_(secretariat).get(rounds_url).json()
+    assert (desk["position"], desk["kind"], desk["names"]["en"]) == (1, "desk", "Desk evaluation")
+    response = api.as_(secretariat).patch(
+        f"/api/v1/rounds/{desk['id']}", {"advance": {"rule": "top_n", "n": 2}}, format="json"
+    )
+    assert response.json()["advance"] == {"rule": "top_n", "n": 2, "min_score": None}
+    panel = [m.pk for m in cycle.committee.filter(employee__in=members[3:])]
+    interview = (
+        api.as_(secretariat)
+        .post(
+            rounds_url,
+            {"kind": "interview", "panel": panel, "weight": 2, "advance": {"rule": "chair"}},
+            format="json",
+        )
+        .json()
+    )
+    field = (
+        api.as_(secretariat)
+        .post(rounds_url, {"kind": "field", "reviewers_per_nomination": 1}, format="json")
+        .json()
+    )
+    assert [
+        (r["position"], r["kind"], r["weight"]) for r in api.as_(secretariat).get(rounds_url).json()
+    ] == [
+        (1, "desk", 1),
+        (2, "interview", 2),
+        (3, "field", 1),
+    ]
+    assert (interview["names"]["id"], sorted(interview["panel"])) == (
+        "Presentasi dan wawancara",
+        sorted(panel),
+    )
+
+    # Twelve nominations in two categories, submitted and found eligible.
+    cycle = services.cycle_set_phase(cycle_id=cycle.pk, phase="nominating")
+    made = {}
+    for i, person in enumerate(staff):
+        category = "technology" if i < 6 else "service"
+        item = nomination(cycle, supervisor, [person], title=f"Inovasi {i}", category=category)
+        api.as_(supervisor).post(f"/api/v1/nominations/{item.pk}/submit")
+        api.as_(secretariat).post(f"/api/v1/nominations/{item.pk}/screen", {"eligible": True})
+        made[item.pk] = i % 6  # its place in its category, best first
+    api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/phase", {"phase": "reviewing"})
+
+    # Desk round: three reviewers each; the top two of each category are proposed.
+    answer = api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers").json()
+    assert answer.get("assigned") == 36, answer
+    last = Assignment.objects.filter(round_id=desk["id"]).order_by("pk").last()
+    for a in Assignment.objects.filter(round_id=desk["id"]).exclude(pk=last.pk):
+        api.as_(a.member.employee).put(
+            f"/api/v1/assignments/{a.pk}/review",
+            {"scores": scores(made[a.nomination_id]), "submit": True},
+            format="json",
+        )
+    early = api.as_(chair).post(
+        f"/api/v1/rounds/{desk['id']}/advance", {"nominations": [1]}, format="json"
+    )
+    assert (early.status_code, early.json()["message"]) == (
+        409,
+        "1 nomination(s) of this round still wait for reviews.",
+    )
+    refused = api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/phase", {"phase": "deciding"})
+    assert refused.status_code == 409
+    assert "has not been advanced" in refused.json()["message"]
+    api.as_(last.member.employee).put(
+        f"/api/v1/assignments/{last.pk}/review",
+        {"scores": scores(made[last.nomination_id]), "submit": True},
+        format="json",
+    )
+    shortlist = api.as_(chair).get(f"/api/v1/rounds/{desk['id']}/shortlist").json()
+    top = sorted(pk for pk, place in made.items() if place < 2)
+    assert (shortlist["waiting"], sorted(shortlist["proposed"])) == (0, top)
+    assert len(shortlist["results"]) == 12
+    # The secretariat sees the shortlist but only the chair advances it.
+    assert api.as_(secretariat).get(f"/api/v1/rounds/{desk['id']}/shortlist").status_code == 200
+    assert (
+        api.as_(secretariat)
+        .post(f"/api/v1/rounds/{desk['id']}/advance", {"nominations": top}, format="json")
+        .status_code
+        == 404
+    )
+    changed = api.as_(chair).post(
+        f"/api/v1/rounds/{desk['id']}/advance", {"nominations": top[:3]}, format="json"
+    )
+    assert (changed.status_code, list(changed.json()["fields"])) == (400, ["rationale"])
+    advanced = api.as_(chair).post(
+        f"/api/v1/rounds/{desk['id']}/advance", {"nominations": top}, format="json"
+    )
+    assert advanced.status_code == 200, advanced.json()
+    assert (advanced.json()["status"], advanced.json()["advance_override"]) == ("advanced", False)
+    again = api.as_(chair).post(
+        f"/api/v1/rounds/{desk['id']}/advance", {"nominations": top}, format="json"
+    )
+    assert again.status_code == 409
+    states = dict(Nomination.objects.filter(cycle=cycle).values_list("pk", "status"))
+    assert sorted(pk for pk, s in states.items() if s == "in_review") == top
+    assert sum(s == "decided" for s in states.values()) == 8
+    out = Nomination.objects.filter(cycle=cycle, status="decided")
+    assert {n.award_level_id for n in out} == {None}
+    assert [(h.actor, h.to_state) for h in history(Round.objects.get(pk=desk["id"]))] == [
+        (chair.user, "advanced")
+    ]
+    (moved,) = api.as_(secretariat).get(f"/api/v1/rounds/{desk['id']}/history").json()["results"]
+    assert (moved["from_state"], moved["to_state"]) == ("open", "advanced")
+    assert api.as_(supervisor).get(f"/api/v1/rounds/{desk['id']}/history").status_code == 404
+
+    # Interview: only the panel reviews the four; the chair keeps three.
+    assert (
+        api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers").json()["assigned"]
+        == 12
+    )
+    interviews = Assignment.objects.filter(round_id=interview["id"])
+    assert set(interviews.values_list("member_id", flat=True)) == set(panel)
+    # in the interview, the second of each category does better than the first
+    review_round(api, cycle, interview["id"], lambda pk: scores(1 - made[pk]))
+    shortlist = api.as_(chair).get(f"/api/v1/rounds/{interview['id']}/shortlist").json()
+    assert shortlist["proposed"] == []  # the chair's selection: nothing proposed
+    dropped = top[0]
+    keep = [pk for pk in top if pk != dropped]
+    unexplained = api.as_(chair).post(
+        f"/api/v1/rounds/{interview['id']}/advance", {"nominations": keep}, format="json"
+    )
+    assert list(unexplained.json()["fields"]) == ["rationale"]
+    advanced = api.as_(chair).post(
+        f"/api/v1/rounds/{interview['id']}/advance",
+        {"nominations": keep, "rationale": "Panel consensus after the interviews."},
+        format="json",
+    )
+    assert advanced.json()["advance_override"] is True
+
+    # Field verification: one verifier each, then the decision.
+    assert (
+        api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers").json()["assigned"]
+        == 3
+    )
+    review_round(api, cycle, field["id"], lambda pk: scores(3))
+    assert (
+        api.as_(secretariat)
+        .post(f"/api/v1/cycles/{cycle.pk}/phase", {"phase": "deciding"})
+        .status_code
+        == 200
+    )
+
+    ranking = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking").json()
+    assert sorted(r["nomination"] for r in ranking["results"]) == sorted(keep)
+    for row in ranking["results"]:
+        desk_score, interview_score, field_score = (s["score"] for s in row["rounds"])
+        assert [s["round"] for s in row["rounds"]] == [desk["id"], interview["id"], field["id"]]
+        by_hand = round((desk_score + 2 * interview_score + field_score) / 4, 2)
+        assert row["final_score"] == pytest.approx(by_hand, abs=0.01)
+    per_round = (
+        api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking", {"round": interview["id"]}).json()
+    )
+    assert (per_round["round"], len(per_round["results"])) == (interview["id"], 4)
+    ranked = f"/api/v1/cycles/{cycle.pk}/ranking"
+    bad = api.as_(chair).get(ranked, {"round": 0})
+    assert (bad.status_code, list(bad.json()["fields"])) == (400, ["round"])
+    other = services.cycle_create(name="Lain").rounds.get()
+    assert api.as_(chair).get(ranked, {"round": other.pk}).status_code == 404
+
+    for row in ranking["results"]:
+        response = api.as_(chair).post(
+            f"/api/v1/nominations/{row['nomination']}/decide",
+            {"award_level": row["proposed_award_level"], "rationale": "As proposed."},
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+    published = api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/publish")
+    assert published.status_code == 200, published.json()
+    assert set(Nomination.objects.filter(cycle=cycle).values_list("status", flat=True)) == {
+        "published"
+    }
+
+
+def test_final_score_weights_the_rounds_by_hand():
+    # 80 × 1 + 60 × 2 + 90 × 1 = 290, over a weight of 4
+    assert final_scores([80.0, 60.0, 90.0], [1, 2, 1], rule="weighted") == 72.5
+    # a round of weight 0 does not count; a missing score is left out
+    assert final_scores([80.0, 60.0, 90.0], [1, 0, 1], rule="weighted") == 85.0
+    assert final_scores([None, 60.0, 90.0], [1, 2, 1], rule="weighted") == 70.0
+    assert final_scores([80.0, 60.0, 90.0], [1, 2, 1], rule="last") == 90.0
+    assert final_scores([None], [1], rule="weighted") is None
+
+
+def test_a_one_round_cycle_ranks_as_its_round(api, reviewed, chair, cycle):
+    final = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking").json()
+    (only,) = cycle.rounds.all()
+    of_round = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking", {"round": only.pk}).json()
+    assert final["results"]
+    keep = ["nomination", "rank", "score", "adjusted_score", "flagged"]
+    assert [{k: r[k] for k in keep} for r in final["results"]] == [
+        {k: r[k] for k in keep} for r in of_round["results"]
+    ]
+    for row in final["results"]:
+        assert row["final_score"] == row["adjusted_score"]
+        assert row["rounds"] == [{"round": only.pk, "score": row["adjusted_score"]}]
+
+
+@pytest.fixture
+def two_rounds(api, staged, supervisor, secretariat):
+    """A desk round (top 1 of each category) then an interview; four
+    nominations reviewed in the desk round; the cycle reviewing."""
+    cycle, _members, staff = staged
+    desk = cycle.rounds.get()
+    services.round_update(round_id=desk.pk, advance={"rule": "top_n", "n": 1})
+    interview = services.round_create(cycle_id=cycle.pk, kind="interview")
+    cycle = services.cycle_set_phase(cycle_id=cycle.pk, phase="nominating")
+    made = {}
+    for i, person in enumerate(staff[:4]):
+        item = nomination(cycle, supervisor, [person], title=f"Inovasi {i}")
+        services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+        services.nomination_screen(nomination_id=item.pk, actor=secretariat.user, eligible=True)
+        made[item.pk] = i
+    cycle = services.cycle_set_phase(cycle_id=cycle.pk, phase="reviewing")
+    api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers")
+    review_round(api, cycle, desk.pk, lambda pk: scores(made[pk]))
+    best = min(made, key=made.get)
+    return cycle, desk, interview, best
+
+
+def advance_url(r):
+    return f"/api/v1/rounds/{r.pk}/advance"
+
+
+def test_a_later_round_waits_for_the_earlier_one_and_the_last_is_never_advanced(
+    api, two_rounds, chair
+):
+    _cycle, desk, interview, best = two_rounds
+    early = api.as_(chair).post(advance_url(interview), {"nominations": [best]}, format="json")
+    assert early.json()["message"] == "The rounds before this one have not been advanced yet."
+    ok = api.as_(chair).post(advance_url(desk), {"nominations": [best]}, format="json")
+    assert ok.status_code == 200
+    last = api.as_(chair).post(
+        advance_url(interview), {"nominations": [best], "rationale": "x"}, format="json"
+    )
+    assert (last.status_code, last.json()["message"]) == (
+        409,
+        "The last round has no shortlist: its nominations are decided.",
+    )
+
+
+def test_a_shortlist_is_advanced_in_the_reviewing_phase_only(api, two_rounds, chair, secretariat):
+    cycle, desk, _interview, best = two_rounds
+    # Deciding needs the rounds advanced; so the cycle is forced there.
+    from core.lifecycle import advance
+    from nominations.workflow import CYCLE
+
+    advance(CYCLE, to="deciding", pks=[cycle.pk])
+    refused = api.as_(chair).post(advance_url(desk), {"nominations": [best]}, format="json")
+    assert (refused.status_code, refused.json()["message"]) == (
+        409,
+        "A shortlist is advanced in the reviewing phase.",
+    )
+
+
+def test_nominations_of_other_rounds_cannot_be_put_on_a_shortlist(api, two_rounds, chair):
+    _cycle, desk, _interview, best = two_rounds
+    response = api.as_(chair).post(
+        advance_url(desk), {"nominations": [best, 10**9], "rationale": "x"}, format="json"
+    )
+    assert (response.status_code, list(response.json()["fields"])) == (400, ["nominations"])
+    empty = api.as_(chair).post(advance_url(desk), {"nominations": []}, format="json")
+    assert (empty.status_code, list(empty.json()["fields"])) == (400, ["nominations"])
+    assert Round.objects.get(pk=desk.pk).status == "open"
+
+
+def test_a_review_of_an_earlier_round_is_not_reopened(api, two_rounds, chair):
+    _cycle, desk, _interview, best = two_rounds
+    api.as_(chair).post(advance_url(desk), {"nominations": [best]}, format="json")
+    earlier = Assignment.objects.filter(round=desk, nomination_id=best).first()
+    response = api.as_(chair).post(f"/api/v1/assignments/{earlier.pk}/reopen")
+    assert (response.status_code, response.json()["message"]) == (
+        409,
+        "This review is of an earlier round, whose shortlist is advanced.",
+    )
+
+
+def test_whether_a_nomination_advanced_stays_hidden_from_its_nominator_until_publication(
+    api, two_rounds, chair, supervisor, secretariat
+):
+    cycle, desk, interview, best = two_rounds
+    api.as_(chair).post(advance_url(desk), {"nominations": [best]}, format="json")
+    others = Nomination.objects.filter(cycle=cycle).exclude(pk=best)
+    assert api.as_(supervisor).get(f"/api/v1/nominations/{best}").json()["round"] is None
+    assert api.as_(secretariat).get(f"/api/v1/nominations/{best}").json()["round"] == interview.pk
+    seen = api.as_(supervisor).get(f"/api/v1/nominations/{others[0].pk}").json()
+    assert (seen["status"], seen["decision"], seen["round"]) == ("decided", None, None)
+
+
+def test_round_set_up_rules(api, staged, secretariat, chair, outsider):
+    cycle, _members, _staff = staged
+    url = f"/api/v1/cycles/{cycle.pk}/rounds"
+    office = lambda: api.as_(secretariat)  # noqa: E731 - the client is shared
+    (desk,) = office().get(url).json()
+    bad = office().post(url, {"kind": "interview", "advance": {"rule": "top_n"}}, format="json")
+    assert (bad.status_code, list(bad.json()["fields"])) == (400, ["advance.n"])
+    chair_seat = cycle.committee.get(employee=chair).pk
+    bad = office().post(url, {"panel": [chair_seat]}, format="json")
+    assert (bad.status_code, list(bad.json()["fields"])) == (400, ["panel"])
+    seats = list(cycle.committee.filter(is_chair=False).values_list("pk", flat=True))
+    small = office().post(url, {"panel": seats[:2]}, format="json")
+    assert small.json()["fields"]["panel"] == [
+        "The panel has fewer members than the 3 reviewers each nomination needs."
+    ]
+    assert not Round.objects.filter(cycle=cycle, position=2).exists()
+    # A round put first moves the others on.
+    first = office().post(url, {"kind": "field", "position": 1}, format="json").json()
+    assert [(r["id"], r["position"]) for r in office().get(url).json()] == [
+        (first["id"], 1),
+        (desk["id"], 2),
+    ]
+    assert office().delete(f"/api/v1/rounds/{first['id']}").status_code == 204
+    only = office().delete(f"/api/v1/rounds/{desk['id']}")
+    assert (only.status_code, only.json()["message"]) == (409, "A cycle has at least one round.")
+    # The chair reads the rounds; only the secretariat changes them.
+    assert api.as_(chair).get(url).status_code == 200
+    assert api.as_(chair).post(url, {"kind": "desk"}, format="json").status_code == 404
+    assert api.as_(outsider).get(url).status_code == 404
+    assert api.as_(outsider).get(f"/api/v1/rounds/{desk['id']}").status_code == 404
+
+
+def test_a_started_round_keeps_its_rules_and_a_reviewing_cycle_takes_no_new_round(
+    api, two_rounds, secretariat
+):
+    cycle, desk, interview, _best = two_rounds
+    office = lambda: api.as_(secretariat)  # noqa: E731
+    changed = office().patch(f"/api/v1/rounds/{desk.pk}", {"kind": "field"}, format="json")
+    assert (changed.status_code, changed.json()["message"]) == (
+        409,
+        "Round 1. Desk evaluation has started: only its names, dates and weight can change.",
+    )
+    renamed = office().patch(
+        f"/api/v1/rounds/{desk.pk}",
+        {"names": {"id": "Evaluasi proposal", "en": "Proposal evaluation"}, "weight": 3},
+        format="json",
+    )
+    assert (renamed.status_code, renamed.json()["weight"]) == (200, 3)
+    # the interview has not started: it can still change
+    later = office().patch(
+        f"/api/v1/rounds/{interview.pk}", {"reviewers_per_nomination": 2}, format="json"
+    )
+    assert later.status_code == 200
+    late = office().post(f"/api/v1/cycles/{cycle.pk}/rounds", {"kind": "field"}, format="json")
+    assert late.status_code == 409
+
+
+def test_a_copied_cycle_keeps_the_rounds_and_their_panels(staged):
+    cycle, _members, _staff = staged
+    seats = list(cycle.committee.filter(is_chair=False).order_by("pk")[:3])
+    services.round_create(
+        cycle_id=cycle.pk, kind="interview", weight=2, panel=[s.pk for s in seats]
+    )
+    copy = services.cycle_create(name="Anugerah 2027", copy_from=cycle)
+    rounds = list(copy.rounds.order_by("position"))
+    assert [(r.position, r.kind, r.weight) for r in rounds] == [(1, "desk", 1), (2, "interview", 2)]
+    assert {m.employee_id for m in rounds[1].panel.all()} == {s.employee_id for s in seats}
+    assert {m.cycle_id for m in rounds[1].panel.all()} == {copy.pk}

@@ -1,0 +1,79 @@
+"""The rounds in the browser: the secretariat adds a round on the rounds
+page; the chair sees a round's proposed shortlist ticked and advances it
+after a confirmation; nobody else may."""
+
+from nominations.models import Nomination, Round
+from tests.nominations.test_rounds import staged, two_rounds  # noqa: F401 - fixtures
+
+from .test_pages import client_for
+
+
+def test_the_secretariat_adds_a_round_with_a_panel(staged, secretariat, chair):  # noqa: F811
+    cycle, _members, _staff = staged
+    client = client_for(secretariat)
+    page = client.get(f"/cycles/{cycle.pk}/rounds")
+    assert page.status_code == 200
+    assert "1. Desk evaluation" in page.content.decode()
+    seats = list(cycle.committee.filter(is_chair=False).values_list("pk", flat=True))[:3]
+    done = client.post(
+        f"/cycles/{cycle.pk}/rounds",
+        {"kind": "interview", "weight": 2, "advance_rule": "chair", "panel": seats},
+        follow=True,
+    )
+    text = done.content.decode()
+    assert "The round is added." in text
+    assert "2. Presentation and interview" in text
+    interview = cycle.rounds.get(position=2)
+    assert sorted(m.pk for m in interview.panel.all()) == sorted(seats)
+    refused = client.post(
+        f"/cycles/{cycle.pk}/rounds",
+        {"kind": "desk", "weight": 1, "advance_rule": "top_n"},
+        follow=True,
+    )
+    assert "N per category: Say how many nominations of each category advance." in (
+        refused.content.decode()
+    )
+    # The chair reads the page but cannot add a round.
+    chair_client = client_for(chair)
+    assert chair_client.get(f"/cycles/{cycle.pk}/rounds").status_code == 200
+    assert (
+        chair_client.post(
+            f"/cycles/{cycle.pk}/rounds", {"kind": "desk", "weight": 1, "advance_rule": "chair"}
+        ).status_code
+        == 404
+    )
+    assert cycle.rounds.count() == 2
+
+
+def test_the_chair_advances_the_proposed_shortlist_after_confirming(
+    two_rounds,  # noqa: F811
+    chair,
+    secretariat,
+    supervisor,
+    django_assert_max_num_queries,
+):
+    cycle, desk, interview, best = two_rounds
+    url = f"/cycles/{cycle.pk}/rounds/{desk.pk}/shortlist"
+    client = client_for(chair)
+    client.get("/")
+    with django_assert_max_num_queries(24):  # the round ranked: as the ranking page
+        page = client.get(url)
+    text = page.content.decode()
+    assert text.count('name="nominations"') == 4
+    assert text.count("checked") == 1  # the rule proposes the best of the category
+    assert f'value="{best}" checked' in text
+    unconfirmed = client.post(url, {"nominations": [best]}, follow=True)
+    assert "Tick the box to confirm first." in unconfirmed.content.decode()
+    assert Round.objects.get(pk=desk.pk).status == "open"
+    for person in (secretariat, supervisor):
+        assert client_for(person).post(
+            url, {"nominations": [best], "confirm": "yes"}
+        ).status_code in (404,)
+    done = client.post(url, {"nominations": [best], "confirm": "yes"}, follow=True)
+    assert "is advanced: 1 nomination(s) go on." in done.content.decode()
+    assert Nomination.objects.get(pk=best).round_id == interview.pk
+    after = client.get(url).content.decode()
+    assert "The shortlist was advanced on" in after
+    assert 'name="nominations"' not in after
+    # The supervisor who nominated cannot see the page at all.
+    assert client_for(supervisor).get(url).status_code == 404

@@ -1,0 +1,185 @@
+"""A cycle's rounds in the browser (DESIGN §3.11): the secretariat sets them
+up; the chair sees each round's proposed shortlist and advances it. The
+secretariat and the chair read both pages; everyone else gets 404."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nominations import rounds, services
+from nominations.models import Assignment, Round
+from nominations.selectors import cycle_list
+from web import forms
+from web.helpers import confirmed, flash_errors, form_id, status_labels
+
+
+def _cycle(request, pk):
+    """The cycle for those who run it or chair it; and whether they run it."""
+    cycle = cycle_list().prefetch_related(None).filter(pk=pk).first()
+    if cycle is None or not request.user.has_perm("nominations.view_ranking", cycle):
+        raise Http404
+    return cycle, request.user.has_perm("nominations.manage_cycle", cycle)
+
+
+def _labels(form) -> dict[str, str]:
+    labels = {name: str(field.label) for name, field in form.fields.items()}
+    labels.update(
+        {
+            "id": labels["name_id"],
+            "en": labels["name_en"],
+            "n": labels["advance_n"],
+            "min_score": labels["advance_min_score"],
+        }
+    )
+    return labels
+
+
+def _save(request, form, call, done: str) -> None:
+    labels = _labels(form)
+    if not form.is_valid():
+        for field, texts in form.errors.items():
+            for text in texts:
+                messages.error(request, text if field == "__all__" else f"{labels[field]}: {text}")
+        return
+    with flash_errors(request, labels):
+        call(form.fields_for_service())
+        messages.success(request, done)
+
+
+@login_required
+def rounds_page(request, pk):
+    """The cycle's rounds in order, each with its rules, panel and state; a
+    form to add one and, for each, to change or remove it."""
+    cycle, manage = _cycle(request, pk)
+    members = list(
+        cycle.committee.filter(is_chair=False, is_deputy_chair=False).select_related("employee")
+    )
+    if request.method == "POST":
+        if not manage:
+            raise Http404
+        form = forms.RoundForm(request.POST, members=members)
+        _save(
+            request,
+            form,
+            lambda fields: services.round_create(cycle_id=cycle.pk, **fields),
+            _("The round is added."),
+        )
+        return redirect("web-rounds", cycle.pk)
+    items = list(cycle.rounds.select_related("rubric").prefetch_related("panel__employee"))
+    current = rounds.current_round(cycle)
+    # The nominations each round reviewed (or reviews): those with a
+    # reviewer in it, whether they went on or not.
+    counts = dict(
+        Assignment.objects.filter(round__cycle=cycle)
+        .values("round_id")
+        .annotate(n=Count("nomination_id", distinct=True))
+        .values_list("round_id", "n")
+    )
+    return render(
+        request,
+        "web/cycles/rounds.html",
+        {
+            "cycle": cycle,
+            "manage": manage,
+            "rows": [
+                {
+                    "round": r,
+                    "current": r.pk == current.pk,
+                    "nominations": counts.get(r.pk, 0),
+                    "form": forms.RoundForm(
+                        initial=forms.RoundForm.initial_of(r), members=members, prefix=f"r{r.pk}"
+                    ),
+                }
+                for r in items
+            ],
+            "form": forms.RoundForm(members=members, initial={"kind": "interview"}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_change(request, pk, round_pk):
+    cycle, manage = _cycle(request, pk)
+    found = Round.objects.filter(cycle=cycle, pk=round_pk).first()
+    if found is None or not manage:
+        raise Http404
+    if "delete" in request.POST:
+        with flash_errors(request):
+            services.round_delete(round_id=found.pk)
+            messages.success(request, _("The round is removed."))
+        return redirect("web-rounds", cycle.pk)
+    members = list(
+        cycle.committee.filter(is_chair=False, is_deputy_chair=False).select_related("employee")
+    )
+    form = forms.RoundForm(request.POST, members=members, prefix=f"r{found.pk}")
+    _save(
+        request,
+        form,
+        lambda fields: services.round_update(round_id=found.pk, **fields),
+        _("The round is saved."),
+    )
+    return redirect("web-rounds", cycle.pk)
+
+
+@login_required
+def shortlist(request, pk, round_pk):
+    """The round's nominations ranked per category by their score in it,
+    the rule's proposal ticked; the chair changes the ticks if need be,
+    gives a rationale and advances the shortlist."""
+    cycle, manage = _cycle(request, pk)
+    found = Round.objects.select_related("cycle").filter(cycle=cycle, pk=round_pk).first()
+    if found is None:
+        raise Http404
+    may_advance = request.user.has_perm("nominations.advance_round", found)
+    if request.method == "POST":
+        if not may_advance:
+            raise Http404
+        chosen = [n for n in map(form_id, request.POST.getlist("nominations")) if n]
+        if confirmed(request):
+            with flash_errors(
+                request, {"nominations": _("Shortlist"), "rationale": _("Rationale")}
+            ):
+                services.round_advance(
+                    round_id=found.pk,
+                    actor=request.user,
+                    nominations=chosen,
+                    rationale=request.POST.get("rationale", ""),
+                )
+                messages.success(
+                    request,
+                    _("The shortlist of %(round)s is advanced: %(n)d nomination(s) go on.")
+                    % {"round": found.name, "n": len(chosen)},
+                )
+        return redirect("web-shortlist", cycle.pk, found.pk)
+    result = rounds.shortlist(found)
+    names = {c.code: c.name for c in cycle.categories.all()}
+    labels = status_labels()
+    groups: dict[str, list] = defaultdict(list)
+    for row in result.rows:
+        groups[row.category].append(row)
+    return render(
+        request,
+        "web/cycles/shortlist.html",
+        {
+            "cycle": cycle,
+            "manage": manage,
+            "round": found,
+            "result": result,
+            "groups": [(names.get(code, code), rows) for code, rows in groups.items()],
+            "labels": labels,
+            "may_advance": may_advance
+            and found.status == Round.Status.OPEN
+            and not result.last
+            and not result.waiting,
+            "next": cycle.rounds.filter(position__gt=found.position).order_by("position").first(),
+        },
+    )
