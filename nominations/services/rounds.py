@@ -167,9 +167,8 @@ def round_delete(*, round_id: int) -> None:
     from core.errors import ConflictError
 
     round = Round.objects.select_for_update().select_related("cycle").get(pk=round_id)
+    # Before reviewing no round has started.
     _require_phase(round.cycle, (P.DRAFT, P.NOMINATING), _("The cycle's rounds"))
-    if _started(round):
-        raise_started(round)
     if round.cycle.rounds.count() == 1:
         raise ConflictError(_("A cycle has at least one round."))
     position = round.position

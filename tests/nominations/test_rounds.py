@@ -229,6 +229,11 @@ def test_three_rounds_from_desk_to_field_with_a_shortlist_of_four(
         assert response.status_code == 200, response.json()
     published = api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/publish")
     assert published.status_code == 200, published.json()
+    late = api.as_(secretariat).patch(f"/api/v1/rounds/{desk['id']}", {"weight": 5}, format="json")
+    assert (late.status_code, late.json()["message"]) == (
+        409,
+        "The round cannot change while the cycle is in the published phase.",
+    )
     assert set(Nomination.objects.filter(cycle=cycle).values_list("status", flat=True)) == {
         "published"
     }
@@ -377,6 +382,11 @@ def test_round_set_up_rules(api, staged, secretariat, chair, outsider):
     # The chair reads the rounds; only the secretariat changes them.
     assert api.as_(chair).get(url).status_code == 200
     assert api.as_(chair).post(url, {"kind": "desk"}, format="json").status_code == 404
+    one = f"/api/v1/rounds/{desk['id']}"
+    assert api.as_(chair).patch(one, {"weight": 5}, format="json").status_code == 404
+    assert api.as_(chair).delete(one).status_code == 404
+    assert api.as_(chair).get(one).json()["weight"] == 1
+    assert api.as_(outsider).get(f"{one}/shortlist").status_code == 404
     assert api.as_(outsider).get(url).status_code == 404
     assert api.as_(outsider).get(f"/api/v1/rounds/{desk['id']}").status_code == 404
 
@@ -417,3 +427,20 @@ def test_a_copied_cycle_keeps_the_rounds_and_their_panels(staged):
     assert [(r.position, r.kind, r.weight) for r in rounds] == [(1, "desk", 1), (2, "interview", 2)]
     assert {m.employee_id for m in rounds[1].panel.all()} == {s.employee_id for s in seats}
     assert {m.cycle_id for m in rounds[1].panel.all()} == {copy.pk}
+
+
+def test_a_review_of_an_earlier_round_is_not_submitted_after_its_shortlist(api, two_rounds, chair):
+    cycle, desk, _interview, best = two_rounds
+    api.as_(chair).post(advance_url(desk), {"nominations": [best]}, format="json")
+    busy = Assignment.objects.filter(nomination_id=best, round=desk).values("member")
+    member = cycle.committee.filter(is_chair=False).exclude(pk__in=busy).first()
+    stale = Assignment.objects.create(nomination_id=best, member=member, round=desk)
+    response = api.as_(member.employee).put(
+        f"/api/v1/assignments/{stale.pk}/review",
+        {"scores": scores(0), "submit": True},
+        format="json",
+    )
+    assert (response.status_code, response.json()["message"]) == (
+        409,
+        "This nomination is not open for review.",
+    )

@@ -42,7 +42,14 @@ def test_the_secretariat_adds_a_round_with_a_panel(staged, secretariat, chair): 
         ).status_code
         == 404
     )
+    assert (
+        chair_client.post(f"/cycles/{cycle.pk}/rounds/{interview.pk}", {"delete": "1"}).status_code
+        == 404
+    )
     assert cycle.rounds.count() == 2
+    removed = client.post(f"/cycles/{cycle.pk}/rounds/{interview.pk}", {"delete": "1"}, follow=True)
+    assert "The round is removed." in removed.content.decode()
+    assert cycle.rounds.count() == 1
 
 
 def test_the_chair_advances_the_proposed_shortlist_after_confirming(
