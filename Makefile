@@ -61,6 +61,7 @@ bench: setup services
 	$(PY) bench/career_feed.py
 	$(PY) bench/webhooks.py
 	$(PY) bench/fairness.py
+	$(PY) bench/schedule.py
 
 ## Refresh the Indonesian catalogue after changing user-facing strings
 messages: setup

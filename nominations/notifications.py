@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.jobs import GRACE
 from core.mail import send_once, sweep_unsent
 
-from .models import Nomination, Nominee, ResultNotice
+from .models import Nomination, Nominee, ResultNotice, RoundResult
 
 
 def nominees_notify(*, nomination_id: int) -> int:
@@ -67,14 +67,25 @@ def result_notices_send(*, cycle_id: int) -> int:
     notices = ResultNotice.objects.filter(
         nomination__cycle_id=cycle_id, sent_at__isnull=True
     ).select_related("employee", "nomination__award_level", "nomination__cycle")
+    # The round a nomination was left out of a shortlist at (rounds).
+    stopped = {
+        r.nomination_id: r.round
+        for r in RoundResult.objects.filter(
+            round__cycle_id=cycle_id, outcome=RoundResult.Outcome.NOT_ADVANCED
+        ).select_related("round")
+    }
     for notice in notices:
         n: Nomination = notice.nomination
         with translation.override(settings.LANGUAGE_CODE):
-            outcome = (
-                _("It receives the %(level)s.") % {"level": n.award_level.name_id}
-                if n.award_level
-                else _("It does not receive an award this time.")
-            )
+            if n.award_level:
+                outcome = _("It receives the %(level)s.") % {"level": n.award_level.name_id}
+            elif n.pk in stopped:
+                outcome = _(
+                    "It was not shortlisted after round %(position)d (%(round)s), so it "
+                    "does not receive an award this time."
+                ) % {"position": stopped[n.pk].position, "round": stopped[n.pk].name_id}
+            else:
+                outcome = _("It does not receive an award this time.")
             sent += send_once(
                 notice,
                 "sent_at",

@@ -538,7 +538,10 @@ def ranking_inputs(
             pk__in=RoundResult.objects.filter(round=round).values("nomination_id")
         )
     reviews = pd.DataFrame.from_records(
-        Review.objects.filter(reviewed).values_list(
+        # In a fixed order: the fitted model does not depend on the plan.
+        Review.objects.filter(reviewed)
+        .order_by("assignment__nomination_id", "assignment__member_id")
+        .values_list(
             "assignment__nomination_id",
             "assignment__member_id",
             "score",

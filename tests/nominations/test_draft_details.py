@@ -103,3 +103,21 @@ def test_psm_statements_that_are_not_an_object_are_refused_by_the_service_too(
     assert refused.value.message_dict == {
         "psm_statements": ["Give an object of criterion code → text."]
     }
+
+
+def test_a_nomination_without_nominees_is_refused_naming_the_field(supervisor, cycle):
+    import datetime as dt
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        services.nomination_create(
+            nominator=supervisor,
+            cycle=cycle,
+            category=cycle.categories.get(code="technology"),
+            nominees=[],
+            title="Layanan",
+            started_on=dt.date(2024, 1, 1),
+        )
+    assert refused.value.message_dict == {"nominees": ["Name at least one nominee."]}

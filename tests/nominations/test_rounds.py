@@ -229,6 +229,21 @@ def test_three_rounds_from_desk_to_field_with_a_shortlist_of_four(
         assert response.status_code == 200, response.json()
     published = api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/publish")
     assert published.status_code == 200, published.json()
+    # Told at publication, never before: the ones left out say at which round.
+    from django.core import mail
+
+    from nominations import notifications
+    from people.models import Employee
+
+    for person in [supervisor, *staff]:
+        Employee.objects.filter(pk=person.pk).update(email=f"e{person.pk}@example.test")
+    notifications.result_notices_send(cycle_id=cycle.pk)
+    bodies = [m.body for m in mail.outbox if "Hasil" in m.subject]
+    left_out = [b for b in bodies if "setelah putaran 1 (Penilaian proposal)" in b]
+    # eight nominations left out at the desk round: to each nominee and, for
+    # each, to the nominator; one left out after the interview
+    assert len(left_out) == 8 + 8
+    assert sum("setelah putaran 2 (Presentasi dan wawancara)" in b for b in bodies) == 1 + 1
     late = api.as_(secretariat).patch(f"/api/v1/rounds/{desk['id']}", {"weight": 5}, format="json")
     assert (late.status_code, late.json()["message"]) == (
         409,

@@ -47,6 +47,24 @@ def test_the_secretariat_adds_a_round_with_a_panel(staged, secretariat, chair): 
         == 404
     )
     assert cycle.rounds.count() == 2
+    saved = client.post(
+        f"/cycles/{cycle.pk}/rounds/{interview.pk}",
+        {
+            f"r{interview.pk}-kind": "interview",
+            f"r{interview.pk}-weight": 3,
+            f"r{interview.pk}-advance_rule": "min_score",
+            f"r{interview.pk}-advance_min_score": "70",
+        },
+        follow=True,
+    )
+    assert "The round is saved." in saved.content.decode()
+    interview.refresh_from_db()
+    assert (interview.weight, interview.advance_rule, interview.advance_min_score) == (
+        3,
+        "min_score",
+        70,
+    )
+    assert not interview.panel.exists()  # none ticked: the whole committee
     removed = client.post(f"/cycles/{cycle.pk}/rounds/{interview.pk}", {"delete": "1"}, follow=True)
     assert "The round is removed." in removed.content.decode()
     assert cycle.rounds.count() == 1
