@@ -15,6 +15,7 @@ from .models import (
     Criterion,
     Cycle,
     Evidence,
+    InterviewSlot,
     Nomination,
     Nominee,
     Round,
@@ -153,6 +154,17 @@ class AssignmentAdmin(admin.ModelAdmin):
         return False
 
 
+class InterviewSlotInline(admin.TabularInline):
+    model = InterviewSlot
+    extra = 0
+    fields = ["nomination", "room", "starts_at", "ends_at"]
+    readonly_fields = ["nomination", "room", "starts_at", "ends_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
     """A cycle's rounds; set up through the API or the set-up page, and
@@ -163,7 +175,7 @@ class RoundAdmin(admin.ModelAdmin):
     list_select_related = ["cycle"]
     readonly_fields = ["cycle", "position", "status", "advanced_at", "advance_override"]
     filter_horizontal = ["panel"]
-    inlines = [HistoryInline]
+    inlines = [InterviewSlotInline, HistoryInline]
 
     def has_add_permission(self, request):
         return False

@@ -519,6 +519,34 @@ class Assignment(models.Model):
         return self.round.rubric or self.nomination.cycle.rubric
 
 
+class InterviewSlot(models.Model):
+    """A nomination's interview in a round (``services.rounds.interviews_schedule``):
+    its room, its time and the room's panel, who then score it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="slots")
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="interview_slots"
+    )
+    room = models.PositiveSmallIntegerField(_("room"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    panel = models.ManyToManyField(CommitteeMember, related_name="interview_slots")
+
+    class Meta:
+        ordering = ["round", "starts_at", "room"]
+        verbose_name = _("interview slot")
+        verbose_name_plural = _("interview slots")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "nomination"], name="one_interview_per_round"),
+            models.UniqueConstraint(
+                fields=["round", "room", "starts_at"], name="one_interview_per_room_and_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id} in room {self.room} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
 class RoundResult(models.Model):
     """How a nomination ended a round whose shortlist was advanced: its
     score in the round and whether it went on (DESIGN §7.3 ``rounds``)."""

@@ -12,7 +12,8 @@ from rest_framework.views import APIView
 from core.api import HISTORY_SCHEMA, history_response
 from core.errors import NotFoundError
 from nominations import rounds, selectors, services
-from nominations.models import Round
+from nominations.models import InterviewSlot, Round
+from nominations.services.rounds import InterviewTimes
 
 from . import serializers as s
 from .setup import _cycle_id, managed_cycle
@@ -129,3 +130,36 @@ class RoundHistoryView(APIView):
         if found is None or not request.user.has_perm("nominations.view_history", found.cycle):
             raise NotFoundError()
         return history_response(request, found)
+
+
+def _slots(round_id: int):
+    return InterviewSlot.objects.filter(round_id=round_id).prefetch_related("panel")
+
+
+class ScheduleView(APIView):
+    """The secretariat schedules an interview round: days, hours, slot
+    length, breaks and rooms. Every nomination of the round gets a room, a
+    time and the room's panel (its reviewers), none heard by a member in
+    conflict with it, nobody double-booked; or nothing is saved and the
+    answer (409, ``infeasible``) lists the nominations that cannot be placed
+    and why."""
+
+    @extend_schema(request=s.ScheduleInputSerializer, responses={201: s.ScheduleSerializer})
+    def post(self, request, pk):
+        found = _managed_round(request, pk)
+        data = s.ScheduleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.interviews_schedule(
+            round_id=found.pk, actor=request.user, times=InterviewTimes(**data.validated_data)
+        )
+        slots = s.InterviewSlotSerializer(_slots(found.pk), many=True).data
+        return Response({"slots": slots, "unplaced": []}, status=status.HTTP_201_CREATED)
+
+
+class SlotsView(APIView):
+    """An interview round's schedule, by time and room (secretariat, chair)."""
+
+    @extend_schema(responses=s.InterviewSlotSerializer(many=True))
+    def get(self, request, pk):
+        found = _seen_round(request, pk)
+        return Response(s.InterviewSlotSerializer(_slots(found.pk), many=True).data)

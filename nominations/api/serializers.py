@@ -977,3 +977,55 @@ class AdvanceInputSerializer(strict.Serializer):
         allow_blank=True,
         help_text="required where the shortlist departs from the rule's proposal",
     )
+
+
+class ScheduleInputSerializer(strict.Serializer):
+    days = serializers.ListField(child=serializers.DateField(), min_length=1, max_length=31)
+    start = serializers.TimeField(help_text="the first interview of each day starts at, 08:00")
+    end = serializers.TimeField(help_text="the last one ends by, 16:00")
+    slot_minutes = serializers.IntegerField(min_value=5, max_value=240)
+    break_minutes = serializers.IntegerField(min_value=0, max_value=240, default=0)
+    rooms = serializers.IntegerField(min_value=1, max_value=20, default=1)
+
+    # Bounds the scheduling model: plenty for a national shortlist (3 days
+    # of 20-minute slots in 3 rooms is 171).
+    MOST_SLOTS = 2000
+
+    def validate(self, attrs):
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": _("The day ends after it starts.")})
+        minutes = (attrs["end"].hour - attrs["start"].hour) * 60 + (
+            attrs["end"].minute - attrs["start"].minute
+        )
+        per_day = (minutes + attrs["break_minutes"]) // (
+            attrs["slot_minutes"] + attrs["break_minutes"]
+        )
+        if per_day * len(set(attrs["days"])) * attrs["rooms"] > self.MOST_SLOTS:
+            raise serializers.ValidationError(
+                {
+                    "slot_minutes": _(
+                        "More than %(n)d slots in all: use longer slots or fewer days."
+                    )
+                    % {"n": self.MOST_SLOTS}
+                }
+            )
+        return attrs
+
+
+class InterviewSlotSerializer(strict.Serializer):
+    id = serializers.IntegerField()
+    nomination = serializers.IntegerField(source="nomination_id")
+    room = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    panel = serializers.SerializerMethodField(help_text="the committee members who hear it")
+
+    def get_panel(self, obj) -> list[int]:
+        return sorted(m.pk for m in obj.panel.all())
+
+
+class ScheduleSerializer(strict.Serializer):
+    slots = InterviewSlotSerializer(many=True)
+    unplaced = serializers.ListField(
+        child=serializers.DictField(), help_text="always empty: an infeasible schedule is a 409"
+    )

@@ -31,7 +31,14 @@ from .reviews import (
     review_reopen,
     review_save,
 )
-from .rounds import round_advance, round_create, round_delete, round_get, round_update
+from .rounds import (
+    interviews_schedule,
+    round_advance,
+    round_create,
+    round_delete,
+    round_get,
+    round_update,
+)
 from .rubrics import rubric_create, rubric_default, rubric_in_use, rubric_new_version
 from .setup import (
     award_level_add,
@@ -71,6 +78,7 @@ __all__ = [
     "cycles_advance_due",
     "evidence_add",
     "evidence_delete",
+    "interviews_schedule",
     "nomination_create",
     "nomination_decide",
     "nomination_delete",

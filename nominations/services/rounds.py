@@ -16,7 +16,9 @@ award, told so when the results are published.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -27,12 +29,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import lifecycle
-from core.errors import NotFoundError
+from core.errors import ConflictError, NotFoundError
 from core.types import Actor
 from nominations import defaults, rounds
-from nominations.models import CommitteeMember, Cycle, Round, RoundResult, Rubric
+from nominations.models import (
+    Assignment,
+    CommitteeMember,
+    Cycle,
+    InterviewSlot,
+    Round,
+    RoundResult,
+    Rubric,
+)
 from nominations.services.setup import ROUND_FIELDS, UNTIL_PUBLISHED, _names, _require_phase
-from nominations.workflow import NOMINATION, ROUND, S
+from nominations.workflow import NOMINATION, ROUND, S, nomination_transition_many
 
 P = Cycle.Phase
 # Until publication, even in a round that has started.
@@ -153,8 +163,6 @@ def round_update(*, round_id: int, **changes: Any) -> Round:
 
 
 def raise_started(round: Round) -> None:
-    from core.errors import ConflictError
-
     raise ConflictError(
         _("Round %(round)s has started: only its names, dates and weight can change.")
         % {"round": round}
@@ -164,8 +172,6 @@ def raise_started(round: Round) -> None:
 @transaction.atomic
 def round_delete(*, round_id: int) -> None:
     """Remove a round that has not started; the later ones move up."""
-    from core.errors import ConflictError
-
     round = Round.objects.select_for_update().select_related("cycle").get(pk=round_id)
     # Before reviewing no round has started.
     _require_phase(round.cycle, (P.DRAFT, P.NOMINATING), _("The cycle's rounds"))
@@ -269,3 +275,122 @@ def round_advance(
     return lifecycle.transition(
         ROUND, pk=round.pk, to=Round.Status.ADVANCED, actor=actor, reason=rationale, apply=advance
     )
+
+
+# --- interviews ---------------------------------------------------------------------------------
+
+
+class InfeasibleScheduleError(ConflictError):
+    code = "infeasible"
+
+
+@dataclass
+class InterviewTimes:
+    """What the secretariat gives: the days, the hours of each, the slot
+    length and break, the number of rooms."""
+
+    days: list[dt.date]
+    start: dt.time
+    end: dt.time
+    slot_minutes: int
+    break_minutes: int = 0
+    rooms: int = 1
+
+
+def interviews_schedule(
+    *, round_id: int, actor: Actor, times: InterviewTimes
+) -> list[InterviewSlot]:
+    """Schedule the interviews of an interview round that has its shortlist
+    and no reviewer yet: a room, a slot and the room's panel for every
+    nomination of the round (``scheduling``), all or nothing. The panel of
+    each interview becomes its reviewers in the round. Refused (409,
+    ``infeasible``) with each nomination that cannot be placed and why."""
+    from nominations import scheduling
+    from nominations.assignment import cycle_conflicts
+
+    round = Round.objects.select_related("cycle").filter(pk=round_id).first()
+    if round is None or not actor.has_perm("nominations.manage_cycle", round.cycle):
+        raise NotFoundError()
+    cycle = round.cycle
+    if round.kind != Round.Kind.INTERVIEW:
+        raise ConflictError(_("Only an interview round is scheduled."))
+    if cycle.phase != P.REVIEWING or rounds.current_round(cycle).pk != round.pk:
+        raise ConflictError(_("Interviews are scheduled when their round is the current one."))
+    if round.assignments.exists():
+        raise ConflictError(_("The interviews of this round are already scheduled."))
+    # Those in review in the round; in a first round, the eligible ones too.
+    nominations = list(
+        cycle.nominations.filter(rounds.round_nominations(round))
+        .prefetch_related("nominees")
+        .order_by("pk")
+    )
+    if not nominations:
+        raise ConflictError(_("No nomination waits for an interview in this round."))
+    members = [m.pk for m in rounds.panel(round)]
+    conflicts = cycle_conflicts(
+        cycle=cycle, nomination_ids=[n.pk for n in nominations], members=members
+    )
+    slots = scheduling.slot_times(
+        times.days,
+        start=times.start,
+        end=times.end,
+        slot_minutes=times.slot_minutes,
+        break_minutes=times.break_minutes,
+        tz=timezone.get_current_timezone(),
+    )
+    result = scheduling.schedule(
+        [
+            scheduling.Interview(
+                n.pk,
+                frozenset(x.employee_id for x in n.nominees.all()),
+                frozenset(conflicts.get(n.pk, {})),
+            )
+            for n in nominations
+        ],
+        members,
+        rooms=times.rooms,
+        slots=slots,
+        panel_size=rounds.reviewers_needed(round, cycle),
+    )
+    if result.unplaced:
+        titles = {n.pk: n.title for n in nominations}
+        raise InfeasibleScheduleError(
+            _("%(n)d nomination(s) cannot be scheduled; nothing was saved.")
+            % {"n": len(result.unplaced)},
+            details={
+                "unplaced": [
+                    {"nomination": n, "title": titles[n], "reason": reason}
+                    for n, reason in result.unplaced
+                ]
+            },
+        )
+    with transaction.atomic():
+        made = InterviewSlot.objects.bulk_create(
+            InterviewSlot(
+                round=round,
+                nomination_id=p.nomination,
+                room=p.room,
+                starts_at=p.slot.starts_at,
+                ends_at=p.slot.ends_at,
+            )
+            for p in result.placed
+        )
+        Panel = InterviewSlot.panel.through
+        Panel.objects.bulk_create(
+            Panel(interviewslot_id=slot.pk, committeemember_id=m)
+            for slot, p in zip(made, result.placed, strict=True)
+            for m in p.panel
+        )
+        Assignment.objects.bulk_create(
+            Assignment(nomination_id=p.nomination, member_id=m, round=round)
+            for p in result.placed
+            for m in p.panel
+        )
+        eligible = [n.pk for n in nominations if n.status == S.ELIGIBLE]
+        nomination_transition_many(
+            nomination_ids=eligible,
+            to=S.IN_REVIEW,
+            note="interview scheduled",
+            values={"round": round},
+        )
+    return made

@@ -459,3 +459,153 @@ def test_a_review_of_an_earlier_round_is_not_submitted_after_its_shortlist(api, 
         409,
         "This nomination is not open for review.",
     )
+
+
+@pytest.fixture
+def interviewing(api, two_rounds, chair):
+    """Three of the four advanced into the interview round (a change of
+    the rule's proposal, with a rationale)."""
+    cycle, desk, interview, best = two_rounds
+    three = sorted(Nomination.objects.filter(cycle=cycle).values_list("pk", flat=True))[:3]
+    if best not in three:
+        three[-1] = best
+    answer = api.as_(chair).post(
+        advance_url(desk), {"nominations": three, "rationale": "Three go on."}, format="json"
+    )
+    assert answer.status_code == 200, answer.json()
+    return cycle, interview, three
+
+
+DAY = {"days": ["2027-03-01"], "start": "08:00", "end": "10:00", "slot_minutes": 30}
+
+
+def test_the_interviews_are_scheduled_without_conflicts_and_their_panels_review(
+    api, interviewing, secretariat, chair
+):
+    from nominations.models import DeclaredConflict
+
+    cycle, interview, three = interviewing
+    wary = cycle.committee.filter(is_chair=False).first()
+    DeclaredConflict.objects.create(nomination_id=three[0], member=wary, reason="Kerabat")
+    url = f"/api/v1/rounds/{interview.pk}/schedule"
+    answer = api.as_(secretariat).post(url, {**DAY, "rooms": 2}, format="json")
+    assert answer.status_code == 201, answer.json()
+    slots = answer.json()["slots"]
+    assert sorted(s["nomination"] for s in slots) == sorted(three)
+    assert answer.json()["unplaced"] == []
+    panels = {s["room"]: set(s["panel"]) for s in slots}
+    assert len(panels) == 2  # two rooms, two panels of three, nobody in both
+    assert not panels[1] & panels[2]
+    assert all(len(p) == 3 for p in panels.values())
+    by_nomination = {s["nomination"]: s for s in slots}
+    assert wary.pk not in by_nomination[three[0]]["panel"]
+    assert len({(s["room"], s["starts_at"]) for s in slots}) == 3
+    assert slots[0]["starts_at"].startswith("2027-03-01T08:00:00+07:00")
+    # The panels are the round's reviewers; the schedule reads back the same.
+    assert api.as_(chair).get(f"/api/v1/rounds/{interview.pk}/slots").json() == slots
+    assigned = Assignment.objects.filter(round=interview)
+    assert {(a.nomination_id, a.member_id) for a in assigned} == {
+        (s["nomination"], m) for s in slots for m in s["panel"]
+    }
+    again = api.as_(secretariat).post(url, {**DAY, "rooms": 2}, format="json")
+    assert (again.status_code, again.json()["message"]) == (
+        409,
+        "The interviews of this round are already scheduled.",
+    )
+    review_round(api, cycle, interview.pk, lambda pk: scores(1))
+    assert set(Nomination.objects.filter(pk__in=three).values_list("status", flat=True)) == {
+        "reviewed"
+    }
+
+
+def test_an_infeasible_schedule_saves_nothing_and_says_why(api, interviewing, secretariat):
+    _cycle, interview, _three = interviewing
+    one_slot = {**DAY, "end": "08:30", "rooms": 1}
+    answer = api.as_(secretariat).post(
+        f"/api/v1/rounds/{interview.pk}/schedule", one_slot, format="json"
+    )
+    body = answer.json()
+    assert (answer.status_code, body["code"]) == (409, "infeasible")
+    assert body["message"] == "2 nomination(s) cannot be scheduled; nothing was saved."
+    assert [u["reason"] for u in body["unplaced"]] == [
+        "no free slot is left in a room whose panel may hear it"
+    ] * 2
+    assert not interview.slots.exists()
+    assert not Assignment.objects.filter(round=interview).exists()
+
+
+def test_scheduling_refusals(api, interviewing, secretariat, chair):
+    cycle, interview, _three = interviewing
+    desk = cycle.rounds.get(position=1)
+    url = f"/api/v1/rounds/{interview.pk}/schedule"
+    assert api.as_(chair).post(url, DAY, format="json").status_code == 404
+    bad = api.as_(secretariat).post(url, {**DAY, "end": "07:00"}, format="json")
+    assert (bad.status_code, list(bad.json()["fields"])) == (400, ["end"])
+    month = [f"2027-03-{d:02d}" for d in range(1, 32)]
+    huge = {**DAY, "days": month, "end": "23:00", "slot_minutes": 5, "rooms": 20}
+    too_many = api.as_(secretariat).post(url, huge, format="json")
+    assert (too_many.status_code, list(too_many.json()["fields"])) == (400, ["slot_minutes"])
+    wrong = api.as_(secretariat).post(f"/api/v1/rounds/{desk.pk}/schedule", DAY, format="json")
+    assert (wrong.status_code, wrong.json()["message"]) == (
+        409,
+        "Only an interview round is scheduled.",
+    )
+
+
+def test_interviews_wait_for_their_round_and_its_shortlist(api, two_rounds, secretariat):
+    _cycle, _desk, interview, _best = two_rounds
+    url = f"/api/v1/rounds/{interview.pk}/schedule"
+    early = api.as_(secretariat).post(url, DAY, format="json")
+    assert (early.status_code, early.json()["message"]) == (
+        409,
+        "Interviews are scheduled when their round is the current one.",
+    )
+
+
+def opening_with_interviews(cycle):
+    desk = cycle.rounds.get()
+    services.round_update(round_id=desk.pk, kind="interview")
+    return desk, services.cycle_set_phase(cycle_id=cycle.pk, phase="nominating")
+
+
+def test_a_cycle_that_opens_with_interviews_schedules_its_eligible_nominations(
+    api, staged, supervisor, secretariat
+):
+    cycle, _members, staff = staged
+    first, cycle = opening_with_interviews(cycle)
+    item = nomination(cycle, supervisor, [staff[0]])
+    services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+    services.nomination_screen(nomination_id=item.pk, actor=secretariat.user, eligible=True)
+    services.cycle_set_phase(cycle_id=cycle.pk, phase="reviewing")
+    answer = api.as_(secretariat).post(f"/api/v1/rounds/{first.pk}/schedule", DAY, format="json")
+    assert answer.status_code == 201, answer.json()
+    item.refresh_from_db()
+    assert (item.status, item.round_id) == ("in_review", first.pk)
+
+
+def test_nothing_to_schedule_is_said(api, staged, secretariat):
+    cycle, _members, _staff = staged
+    first, cycle = opening_with_interviews(cycle)
+    services.cycle_set_phase(cycle_id=cycle.pk, phase="reviewing")
+    empty = api.as_(secretariat).post(f"/api/v1/rounds/{first.pk}/schedule", DAY, format="json")
+    assert (empty.status_code, empty.json()["message"]) == (
+        409,
+        "No nomination waits for an interview in this round.",
+    )
+
+
+def test_the_admin_shows_a_rounds_history_and_schedule(
+    api, interviewing, secretariat, admin_client
+):
+    cycle, interview, three = interviewing
+    api.as_(secretariat).post(
+        f"/api/v1/rounds/{interview.pk}/schedule", {**DAY, "rooms": 2}, format="json"
+    )
+    desk = cycle.rounds.get(position=1)
+    assert (
+        "advanced"
+        in admin_client.get(f"/admin/nominations/round/{desk.pk}/change/").content.decode()
+    )
+    page = admin_client.get(f"/admin/nominations/round/{interview.pk}/change/").content.decode()
+    # the schedule's rows name the nominations heard
+    assert Nomination.objects.get(pk=three[0]).title in page
