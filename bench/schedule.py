@@ -32,6 +32,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 import django
 
 django.setup()
+from django.utils import translation  # noqa: E402
+
+translation.activate("en")  # the reasons a nomination is left out, in English
 
 from nominations.scheduling import (  # noqa: E402
     Interview,

@@ -115,7 +115,7 @@ class _Model:
     """Two CP-SAT models, each small. First the rooms: ``seat[m, r]``
     (member m sits in room r) and ``room[n, r]`` (nomination n is heard in
     room r), as many nominations placed as can be, at most a room's slots
-    each. Then the times, the rooms fixed: ``cell[n, s]``, one slot each,
+    each, the rooms evenly loaded. Then the times, the rooms fixed: ``cell[n, s]``, one slot each,
     one interview per room and slot, a person in one interview at a time,
     as early as can be. Times matter only for the people in several
     nominations, so splitting the model loses nothing but what they cost."""
@@ -152,9 +152,12 @@ class _Model:
                 for m in i.conflicts & set(self.members):
                     model.add_implication(var, seat[m, r].Not())
             model.add(sum(room[i.nomination, r] for r in self.rooms) <= 1)
+        # As many heard as can be; then the rooms evenly loaded, so that the
+        # interviews run side by side and end early.
+        busiest = model.new_int_var(0, len(self.slots), "busiest")
         for r in self.rooms:
-            model.add(sum(v for (_n, rr), v in room.items() if rr == r) <= len(self.slots))
-        model.maximize(sum(room.values()))
+            model.add(sum(v for (_n, rr), v in room.items() if rr == r) <= busiest)
+        model.maximize((len(self.slots) + 1) * sum(room.values()) - busiest)
         solver = self._solve(model, seconds)
         if solver is None:
             return None

@@ -433,3 +433,53 @@ class RoundForm(forms.Form):
             "ends_on": round.ends_on,
             "panel": [str(m.pk) for m in round.panel.all()],
         }
+
+
+class ScheduleForm(forms.Form):
+    """The interview days and hours (``services.rounds.interviews_schedule``)."""
+
+    days = forms.CharField(
+        label=_("Days"),
+        help_text=_("The dates, separated by commas: 2027-03-01, 2027-03-02"),
+    )
+    start = forms.TimeField(
+        label=_("First interview at"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end = forms.TimeField(
+        label=_("Last one ends by"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    slot_minutes = forms.IntegerField(
+        label=_("Minutes an interview"), min_value=5, max_value=240, initial=20
+    )
+    break_minutes = forms.IntegerField(
+        label=_("Minutes between"), min_value=0, max_value=240, initial=5
+    )
+    rooms = forms.IntegerField(label=_("Rooms"), min_value=1, max_value=20, initial=1)
+
+    def clean_days(self):
+        import datetime as dt
+
+        days = []
+        for text in self.cleaned_data["days"].replace(" ", "").split(","):
+            if not text:
+                continue
+            try:
+                days.append(dt.date.fromisoformat(text))
+            except ValueError:
+                raise forms.ValidationError(
+                    _("“%(text)s” is not a date (year-month-day).") % {"text": text}
+                ) from None
+        if not days or len(days) > 31:
+            raise forms.ValidationError(_("Give between 1 and 31 dates."))
+        return days
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("The day ends after it starts."))
+        return data
+
+    def times(self):
+        from nominations.services.rounds import InterviewTimes
+
+        return InterviewTimes(**self.cleaned_data)

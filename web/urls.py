@@ -77,6 +77,11 @@ urlpatterns = [
     path("cycles/<int:pk>/rounds", rounds.rounds_page, name="web-rounds"),
     path("cycles/<int:pk>/rounds/<int:round_pk>", rounds.round_change, name="web-round"),
     path("cycles/<int:pk>/rounds/<int:round_pk>/shortlist", rounds.shortlist, name="web-shortlist"),
+    path(
+        "cycles/<int:pk>/rounds/<int:round_pk>/schedule",
+        rounds.interview_schedule,
+        name="web-schedule",
+    ),
     path("cycles/<int:pk>/ranking", cycles.ranking, name="web-ranking"),
     path("cycles/<int:pk>/decide/<int:nomination_pk>", cycles.decide, name="web-decide"),
     path("cycles/<int:pk>/publication", cycles.publication, name="web-publication"),

@@ -102,3 +102,44 @@ def test_the_chair_advances_the_proposed_shortlist_after_confirming(
     assert 'name="nominations"' not in after
     # The supervisor who nominated cannot see the page at all.
     assert client_for(supervisor).get(url).status_code == 404
+
+
+def test_the_secretariat_schedules_the_interviews_and_sees_the_grid(
+    api,
+    two_rounds,  # noqa: F811
+    chair,
+    secretariat,
+    supervisor,
+):
+    cycle, desk, interview, best = two_rounds
+    three = sorted(Nomination.objects.filter(cycle=cycle).values_list("pk", flat=True))[:3]
+    if best not in three:
+        three[-1] = best
+    client_for(chair).post(
+        f"/cycles/{cycle.pk}/rounds/{desk.pk}/shortlist",
+        {"nominations": three, "rationale": "Three go on.", "confirm": "yes"},
+    )
+    url = f"/cycles/{cycle.pk}/rounds/{interview.pk}/schedule"
+    client = client_for(secretariat)
+    assert "not scheduled yet" in client.get(url).content.decode()
+    form = {"days": "2027-03-01", "start": "08:00", "slot_minutes": 30, "break_minutes": 0}
+    cramped = client.post(url, {**form, "end": "08:30", "rooms": 1}, follow=True)
+    text = cramped.content.decode()
+    assert "2 nomination(s) cannot be scheduled; nothing was saved." in text
+    assert "no free slot is left in a room whose panel may hear it" in text
+    assert not interview.slots.exists()
+    wrong = client.post(url, {**form, "end": "07:00", "rooms": 1})
+    assert "The day ends after it starts." in wrong.content.decode()
+    done = client.post(url, {**form, "end": "10:00", "rooms": 2}, follow=True)
+    page = done.content.decode()
+    assert "The interviews are scheduled." in page
+    assert "Monday 1 March 2027" in page
+    assert "08:00–08:30" in page
+    assert page.count("Room 1") >= 2  # the panel list and the grid's column
+    for item in Nomination.objects.filter(pk__in=three):
+        assert item.title in page
+    assert 'name="slot_minutes"' not in page  # scheduled once
+    # The chair reads it; a supervisor gets nothing, and cannot post.
+    assert client_for(chair).get(url).status_code == 200
+    assert client_for(chair).post(url, {**form, "end": "10:00", "rooms": 2}).status_code == 404
+    assert client_for(supervisor).get(url).status_code == 404

@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nominations import rounds, services
 from nominations.models import Assignment, Round
 from nominations.selectors import cycle_list
+from nominations.services.rounds import InfeasibleScheduleError
 from web import forms
 from web.helpers import confirmed, flash_errors, form_id, status_labels
 
@@ -181,5 +183,70 @@ def shortlist(request, pk, round_pk):
             and not result.last
             and not result.waiting,
             "next": cycle.rounds.filter(position__gt=found.position).order_by("position").first(),
+        },
+    )
+
+
+@login_required
+def interview_schedule(request, pk, round_pk):
+    """An interview round's schedule, a grid per day (times × rooms) with
+    each room's panel; the secretariat makes it here (days, hours, slot
+    length, breaks, rooms), and is told which nominations cannot be placed
+    and why when it cannot be made."""
+    cycle, manage = _cycle(request, pk)
+    found = Round.objects.select_related("cycle").filter(cycle=cycle, pk=round_pk).first()
+    if found is None or found.kind != Round.Kind.INTERVIEW:
+        raise Http404
+    form = forms.ScheduleForm(request.POST or None)
+    if request.method == "POST":
+        if not manage:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.interviews_schedule(
+                    round_id=found.pk, actor=request.user, times=form.times()
+                )
+            except InfeasibleScheduleError as error:
+                messages.error(request, error.message)
+                for item in error.details["unplaced"]:
+                    messages.error(request, f"{item['title']}: {item['reason']}")
+            else:
+                messages.success(request, _("The interviews are scheduled."))
+            return redirect("web-schedule", cycle.pk, found.pk)
+        # else: the form is shown again, its errors beside the fields
+    slots = list(found.slots.select_related("nomination").prefetch_related("panel__employee"))
+    days: dict = defaultdict(lambda: defaultdict(dict))
+    rooms = sorted({s.room for s in slots})
+    panels = {}
+    for slot in slots:
+        local = timezone.localtime(slot.starts_at)
+        days[local.date()][local.time()][slot.room] = slot
+        panels[slot.room] = [m.employee.name for m in slot.panel.all()]
+    grid = [
+        (
+            day,
+            [
+                (
+                    time,
+                    timezone.localtime(next(iter(cells.values())).ends_at).time(),
+                    [cells.get(room) for room in rooms],
+                )
+                for time, cells in sorted(times.items())
+            ],
+        )
+        for day, times in sorted(days.items())
+    ]
+    return render(
+        request,
+        "web/cycles/schedule.html",
+        {
+            "cycle": cycle,
+            "manage": manage,
+            "round": found,
+            "grid": grid,
+            "rooms": rooms,
+            "panels": [(room, panels[room]) for room in rooms],
+            "form": form,
+            "may_schedule": manage and not slots,
         },
     )
