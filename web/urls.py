@@ -82,6 +82,7 @@ urlpatterns = [
         rounds.interview_schedule,
         name="web-schedule",
     ),
+    path("cycles/<int:pk>/interviews/<int:slot_pk>", rounds.moderate, name="web-moderate"),
     path("cycles/<int:pk>/ranking", cycles.ranking, name="web-ranking"),
     path("cycles/<int:pk>/decide/<int:nomination_pk>", cycles.decide, name="web-decide"),
     path("cycles/<int:pk>/publication", cycles.publication, name="web-publication"),

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nominations import rounds, services
-from nominations.models import Assignment, Round
+from nominations.models import Assignment, InterviewSlot, Round
 from nominations.selectors import cycle_list
 from nominations.services.rounds import InfeasibleScheduleError
+from people.selectors import user_employee
 from web import forms
 from web.helpers import confirmed, flash_errors, form_id, status_labels
 
@@ -248,5 +249,50 @@ def interview_schedule(request, pk, round_pk):
             "panels": [(room, panels[room]) for room in rooms],
             "form": form,
             "may_schedule": manage and not slots,
+        },
+    )
+
+
+# The interview's two parts (the national competition's: 7 minutes of
+# presentation, 13 of questions).
+PRESENTATION_MINUTES, QUESTIONS_MINUTES = 7, 13
+
+
+@login_required
+def moderate(request, pk, slot_pk):
+    """One interview for its moderator: the nomination, room, time and
+    panel, a timer for the presentation and one for the questions; a panel
+    member's link to score it right after. The secretariat, the chair and
+    the interview's panel see it."""
+    slot = (
+        InterviewSlot.objects.select_related("round__cycle", "nomination__category")
+        .prefetch_related("panel__employee")
+        .filter(pk=slot_pk, round__cycle_id=pk)
+        .first()
+    )
+    if slot is None:
+        raise Http404
+    cycle = slot.round.cycle
+    employee = user_employee(request.user)
+    seat = next((m for m in slot.panel.all() if employee and m.employee_id == employee.pk), None)
+    if seat is None and not request.user.has_perm("nominations.view_ranking", cycle):
+        raise Http404
+    mine = (
+        Assignment.objects.filter(round=slot.round, nomination=slot.nomination, member=seat).first()
+        if seat
+        else None
+    )
+    return render(
+        request,
+        "web/cycles/moderate.html",
+        {
+            "cycle": cycle,
+            "manage": request.user.has_perm("nominations.manage_cycle", cycle),
+            "slot": slot,
+            "mine": mine,
+            "timers": [
+                ("presentation", _("Presentation"), PRESENTATION_MINUTES),
+                ("questions", _("Questions"), QUESTIONS_MINUTES),
+            ],
         },
     )

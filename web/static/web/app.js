@@ -28,3 +28,48 @@
   document.addEventListener("DOMContentLoaded", function () { label(document); focusError(); });
   document.addEventListener("htmx:afterSettle", function () { label(document); });
 })();
+
+// The interview timers of the moderator page: each counts down its seconds
+// (shown as minutes:seconds) from Start, stops on Pause and at zero, where
+// it says time is up; Reset starts over.
+(function () {
+  function show(seconds) {
+    var m = Math.floor(seconds / 60), s = seconds % 60;
+    return (m < 10 ? "0" : "") + m + ":" + (s < 10 ? "0" : "") + s;
+  }
+  function setUp(box) {
+    var total = parseInt(box.dataset.seconds, 10), left = total, endAt = null, tick = null;
+    var clock = box.querySelector("[data-clock]"), done = box.querySelector("[data-done]");
+    function draw() {
+      clock.textContent = show(left);
+      done.hidden = left > 0;
+      box.classList.toggle("over", left === 0);
+    }
+    function step() {
+      left = Math.max(0, Math.ceil((endAt - Date.now()) / 1000));
+      draw();
+      if (left === 0) { clearInterval(tick); tick = null; }
+    }
+    box.querySelector("[data-start]").addEventListener("click", function () {
+      if (tick || left === 0) return;
+      endAt = Date.now() + left * 1000;
+      tick = setInterval(step, 250);
+    });
+    box.querySelector("[data-pause]").addEventListener("click", function () {
+      if (!tick) return;
+      step();
+      clearInterval(tick);
+      tick = null;
+    });
+    box.querySelector("[data-reset]").addEventListener("click", function () {
+      clearInterval(tick);
+      tick = null;
+      left = total;
+      draw();
+    });
+    draw();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-timer]").forEach(setUp);
+  });
+})();
