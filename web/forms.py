@@ -474,7 +474,7 @@ class ScheduleForm(forms.Form):
         return days
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", _("The day ends after it starts."))
         return data
