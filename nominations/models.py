@@ -531,6 +531,8 @@ class InterviewSlot(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     panel = models.ManyToManyField(CommitteeMember, related_name="interview_slots")
+    # Raised on every change: calendar programs replace the event they hold.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["round", "starts_at", "room"]
@@ -545,6 +547,20 @@ class InterviewSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nomination_id} in room {self.room} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret iCalendar address for their interviews
+    (``calendar``); rotating it makes the old address answer nothing."""
+
+    employee = models.OneToOneField(
+        "people.Employee", on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.employee_id}"
 
 
 class RoundResult(models.Model):

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import rounds, setup, views
+from . import calendar, rounds, setup, views
 
 router = SimpleRouter(trailing_slash=False)
 router.register("cycles", views.CycleViewSet, basename="cycle")
@@ -18,6 +18,13 @@ urlpatterns = [
     path("cycles/<int:cycle_pk>/assignments", setup.CycleAssignmentsView.as_view()),
     path("cycles/<int:cycle_pk>/rounds", rounds.CycleRoundsView.as_view()),
     path("rounds/<int:pk>", rounds.RoundView.as_view()),
+    path("me/calendar", calendar.MyCalendarView.as_view()),
+    path("me/calendar/rotate", calendar.MyCalendarRotateView.as_view()),
+    path(
+        "calendar/<str:token>.ics",
+        calendar.CalendarFeedView.as_view(),
+        name="api-calendar-feed",
+    ),
     path("rounds/<int:pk>/shortlist", rounds.ShortlistView.as_view()),
     path("rounds/<int:pk>/advance", rounds.AdvanceView.as_view()),
     path("rounds/<int:pk>/history", rounds.RoundHistoryView.as_view()),

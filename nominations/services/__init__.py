@@ -10,6 +10,7 @@ higher-level cycle). Other apps and the views call them as
 Every nomination state change goes through ``workflow.nomination_transition``.
 """
 
+from .calendar import calendar_feed, calendar_rotate
 from .cycles import cycle_set_phase, cycles_advance_due
 from .drafts import (
     nomination_create,
@@ -63,6 +64,8 @@ __all__ = [
     "award_level_add",
     "award_level_delete",
     "award_level_update",
+    "calendar_feed",
+    "calendar_rotate",
     "category_add",
     "category_delete",
     "category_update",

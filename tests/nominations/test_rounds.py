@@ -609,3 +609,53 @@ def test_the_admin_shows_a_rounds_history_and_schedule(
     page = admin_client.get(f"/admin/nominations/round/{interview.pk}/change/").content.decode()
     # the schedule's rows name the nominations heard
     assert Nomination.objects.get(pk=three[0]).title in page
+
+
+def test_each_person_involved_subscribes_to_their_interviews(api, interviewing, secretariat):
+    import icalendar
+
+    from nominations.models import InterviewSlot
+
+    _cycle, interview, three = interviewing
+    api.as_(secretariat).post(
+        f"/api/v1/rounds/{interview.pk}/schedule", {**DAY, "rooms": 2}, format="json"
+    )
+    slot = InterviewSlot.objects.get(nomination_id=three[0])
+    member = slot.panel.first().employee
+    nominee = slot.nomination.nominees.get().employee
+    from rest_framework.test import APIClient
+
+    public = APIClient()
+    heard = set(InterviewSlot.objects.filter(panel__employee=member).values_list("pk", flat=True))
+    # the panel member hears every interview of the room; the nominee has one
+    for person, expected in ((member, heard), (nominee, {slot.pk})):
+        url = api.as_(person).get("/api/v1/me/calendar").json()["url"]
+        assert api.as_(person).get("/api/v1/me/calendar").json()["url"] == url  # the same
+        response = public.get(url)
+        assert response["Content-Type"].startswith("text/calendar")
+        parsed = icalendar.Calendar.from_ical(response.content)
+        events = {e["uid"]: e for e in parsed.walk("VEVENT")}
+        mine = {int(uid.split("-")[1].split("@")[0]) for uid in events}
+        assert mine == expected
+        event = events[f"interview-{slot.pk}@apresiasi"]
+        assert event.decoded("dtstart") == slot.starts_at
+        assert event.decoded("dtend") == slot.ends_at
+        assert str(event["summary"]) == f"Wawancara: {slot.nomination.title}"
+        assert str(event["location"]) == f"Ruang {slot.room}"
+    # Rotating the address: the old one answers nothing, the new one the same.
+    old = api.as_(nominee).get("/api/v1/me/calendar").json()["url"]
+    new = api.as_(nominee).post("/api/v1/me/calendar/rotate").json()["url"]
+    assert new != old
+    assert public.get(old).status_code == 404
+    assert public.get(new).status_code == 200
+
+
+def test_a_calendar_address_needs_an_employee_and_a_login(api, db):
+    from tests.factories import UserFactory
+
+    api.force_authenticate(UserFactory(username="tanpa-pegawai"))
+    assert api.get("/api/v1/me/calendar").status_code == 404
+    assert api.post("/api/v1/me/calendar/rotate").status_code == 404
+    api.force_authenticate(None)
+    assert api.get("/api/v1/me/calendar").status_code == 401
+    assert api.get("/api/v1/calendar/no-such-address.ics").status_code == 404
