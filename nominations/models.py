@@ -549,6 +549,28 @@ class InterviewSlot(models.Model):
         return f"{self.nomination_id} in room {self.room} at {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+class SlotNotice(MailAttempts):
+    """One e-mail to one person about one change of an interview's time
+    (``services.rounds.interview_move``): the unique constraint makes the
+    sending job idempotent."""
+
+    slot = models.ForeignKey(InterviewSlot, on_delete=models.CASCADE, related_name="notices")
+    employee = models.ForeignKey("people.Employee", on_delete=models.CASCADE, related_name="+")
+    sequence = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "employee", "sequence"], name="slot_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} ← slot {self.slot_id} #{self.sequence}"
+
+
 class CalendarFeed(models.Model):
     """A person's secret iCalendar address for their interviews
     (``calendar``); rotating it makes the old address answer nothing."""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.jobs import GRACE
 from core.mail import send_once, sweep_unsent
 
-from .models import Nomination, Nominee, ResultNotice, RoundResult
+from .models import Nomination, Nominee, ResultNotice, RoundResult, SlotNotice
 
 
 def nominees_notify(*, nomination_id: int) -> int:
@@ -100,21 +100,65 @@ def result_notices_send(*, cycle_id: int) -> int:
     return sent
 
 
+def slot_notices_send(*, slot_id: int) -> int:
+    """E-mail those involved the new time of a moved interview, each in
+    their language; a notice of an older change is sent no more."""
+    sent = 0
+    notices = SlotNotice.objects.filter(slot_id=slot_id, sent_at__isnull=True).select_related(
+        "employee", "slot__nomination", "slot__round__cycle"
+    )
+    for notice in notices:
+        slot = notice.slot
+        if notice.sequence != slot.sequence:
+            SlotNotice.objects.filter(pk=notice.pk).update(sent_at=timezone.now())
+            continue  # a later change has its own notice
+        with translation.override(notice.employee.language or settings.LANGUAGE_CODE):
+            when = timezone.localtime(slot.starts_at)
+            sent += send_once(
+                notice,
+                "sent_at",
+                notice.employee.email,
+                _("Interview moved: %(title)s") % {"title": slot.nomination.title},
+                _(
+                    "The interview of “%(title)s” (%(cycle)s) is now on %(day)s at %(time)s "
+                    "in room %(room)s.\n\nCalendars subscribed to your interviews show "
+                    "the new time."
+                )
+                % {
+                    "title": slot.nomination.title,
+                    "cycle": slot.round.cycle.name,
+                    "day": when.strftime("%Y-%m-%d"),
+                    "time": when.strftime("%H:%M"),
+                    "room": slot.room,
+                },
+            )
+    return sent
+
+
 def notices_sweep() -> int:
     """Re-dispatch e-mails left unsent (a broker outage at dispatch time)."""
-    from .tasks import notify_nominees, send_result_notices
+    from .tasks import notify_nominees, send_result_notices, send_slot_notices
 
     before = timezone.now() - GRACE
-    return sweep_unsent(
-        ResultNotice.objects.filter(
-            sent_at__isnull=True, nomination__cycle__published_at__lt=before
-        ),
-        group_by="nomination__cycle_id",
-        task=send_result_notices,
-        argument="cycle_id",
-    ) + sweep_unsent(
-        Nominee.objects.filter(notified_at__isnull=True, nomination__submitted_at__lt=before),
-        group_by="nomination_id",
-        task=notify_nominees,
-        argument="nomination_id",
+    return (
+        sweep_unsent(
+            ResultNotice.objects.filter(
+                sent_at__isnull=True, nomination__cycle__published_at__lt=before
+            ),
+            group_by="nomination__cycle_id",
+            task=send_result_notices,
+            argument="cycle_id",
+        )
+        + sweep_unsent(
+            Nominee.objects.filter(notified_at__isnull=True, nomination__submitted_at__lt=before),
+            group_by="nomination_id",
+            task=notify_nominees,
+            argument="nomination_id",
+        )
+        + sweep_unsent(
+            SlotNotice.objects.filter(sent_at__isnull=True, created_at__lt=before),
+            group_by="slot_id",
+            task=send_slot_notices,
+            argument="slot_id",
+        )
     )

@@ -15,6 +15,11 @@ def send_result_notices(*, cycle_id: int) -> int:
     return notifications.result_notices_send(cycle_id=cycle_id)
 
 
+@shared_task(name="nominations.send_slot_notices")
+def send_slot_notices(*, slot_id: int) -> int:
+    return notifications.slot_notices_send(slot_id=slot_id)
+
+
 @shared_task(name="nominations.sweep_notices")
 def sweep_notices() -> int:
     return notifications.notices_sweep()

@@ -163,3 +163,22 @@ class SlotsView(APIView):
     def get(self, request, pk):
         found = _seen_round(request, pk)
         return Response(s.InterviewSlotSerializer(_slots(found.pk), many=True).data)
+
+
+class SlotView(APIView):
+    """Move an interview to another time in its room (secretariat): refused
+    while the room or a nominee is busy then; those involved are e-mailed
+    and their calendars follow."""
+
+    @extend_schema(request=s.SlotPatchSerializer, responses=s.InterviewSlotSerializer)
+    def patch(self, request, pk):
+        slot = InterviewSlot.objects.select_related("round__cycle").filter(pk=_cycle_id(pk)).first()
+        if slot is None or not request.user.has_perm("nominations.manage_cycle", slot.round.cycle):
+            raise NotFoundError()  # before the body: nothing told to whoever may not move it
+        slot_id = slot.pk
+        data = s.SlotPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.interview_move(
+            slot_id=slot_id, actor=request.user, starts_at=data.validated_data["starts_at"]
+        )
+        return Response(s.InterviewSlotSerializer(InterviewSlot.objects.get(pk=slot_id)).data)

@@ -1029,3 +1029,7 @@ class ScheduleSerializer(strict.Serializer):
     unplaced = serializers.ListField(
         child=serializers.DictField(), help_text="always empty: an infeasible schedule is a 409"
     )
+
+
+class SlotPatchSerializer(strict.Serializer):
+    starts_at = serializers.DateTimeField(help_text="the new start; the length stays")

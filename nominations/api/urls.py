@@ -30,6 +30,7 @@ urlpatterns = [
     path("rounds/<int:pk>/history", rounds.RoundHistoryView.as_view()),
     path("rounds/<int:pk>/schedule", rounds.ScheduleView.as_view()),
     path("rounds/<int:pk>/slots", rounds.SlotsView.as_view()),
+    path("slots/<int:pk>", rounds.SlotView.as_view()),
     path("cycles/<int:cycle_pk>/progress", setup.CycleProgressView.as_view()),
     path(
         "cycles/<int:cycle_pk>/ranking.<str:ext>",

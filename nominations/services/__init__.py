@@ -33,6 +33,7 @@ from .reviews import (
     review_save,
 )
 from .rounds import (
+    interview_move,
     interviews_schedule,
     round_advance,
     round_create,
@@ -81,6 +82,7 @@ __all__ = [
     "cycles_advance_due",
     "evidence_add",
     "evidence_delete",
+    "interview_move",
     "interviews_schedule",
     "nomination_create",
     "nomination_decide",

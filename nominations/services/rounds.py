@@ -40,6 +40,7 @@ from nominations.models import (
     Round,
     RoundResult,
     Rubric,
+    SlotNotice,
 )
 from nominations.services.setup import ROUND_FIELDS, UNTIL_PUBLISHED, _names, _require_phase
 from nominations.workflow import NOMINATION, ROUND, S, nomination_transition_many
@@ -394,3 +395,57 @@ def interviews_schedule(
             values={"round": round},
         )
     return made
+
+
+def interview_move(*, slot_id: int, actor: Actor, starts_at: dt.datetime) -> InterviewSlot:
+    """Move an interview to another time in its room (the same length):
+    refused (409) if the room, or one of its nominees, has another interview
+    then, or once its panel has scored it. Everyone involved — the panel,
+    the nominees, the nominator — is e-mailed after the commit and their
+    calendars show the new time (the event's sequence is raised)."""
+    with transaction.atomic():
+        slot = (
+            InterviewSlot.objects.select_for_update(of=("self",))
+            .select_related("round__cycle", "nomination")
+            .filter(pk=slot_id)
+            .first()
+        )
+        if slot is None or not actor.has_perm("nominations.manage_cycle", slot.round.cycle):
+            raise NotFoundError()
+        if slot.round.cycle.phase != P.REVIEWING:
+            raise ConflictError(_("Interviews are moved while the cycle is reviewing."))
+        if slot.round.assignments.filter(
+            nomination=slot.nomination, status=Assignment.Status.SUBMITTED
+        ).exists():
+            raise ConflictError(_("This interview has been scored: it stays where it was."))
+        ends_at = starts_at + (slot.ends_at - slot.starts_at)
+        overlapping = InterviewSlot.objects.filter(
+            round=slot.round, starts_at__lt=ends_at, ends_at__gt=starts_at
+        ).exclude(pk=slot.pk)
+        if overlapping.filter(room=slot.room).exists():
+            raise ConflictError(
+                _("Room %(room)s has another interview then.") % {"room": slot.room}
+            )
+        nominees = slot.nomination.nominees.values("employee")
+        if overlapping.filter(nomination__nominees__employee__in=nominees).exists():
+            raise ConflictError(_("A nominee of this nomination has another interview then."))
+        slot.starts_at, slot.ends_at = starts_at, ends_at
+        slot.sequence += 1
+        slot.save(update_fields=["starts_at", "ends_at", "sequence"])
+        people = {m.employee_id for m in slot.panel.all()} | set(
+            slot.nomination.nominees.values_list("employee_id", flat=True)
+        )
+        people.add(slot.nomination.nominator_id)
+        SlotNotice.objects.bulk_create(
+            [SlotNotice(slot=slot, employee_id=e, sequence=slot.sequence) for e in sorted(people)],
+            ignore_conflicts=True,
+        )
+
+        def after() -> None:
+            from core.jobs import dispatch
+            from nominations.tasks import send_slot_notices
+
+            dispatch(send_slot_notices, slot_id=slot.pk)
+
+        transaction.on_commit(after)
+    return slot

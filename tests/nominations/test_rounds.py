@@ -659,3 +659,103 @@ def test_a_calendar_address_needs_an_employee_and_a_login(api, db):
     api.force_authenticate(None)
     assert api.get("/api/v1/me/calendar").status_code == 401
     assert api.get("/api/v1/calendar/no-such-address.ics").status_code == 404
+
+
+def test_a_moved_interview_tells_everyone_involved_and_their_calendars_follow(
+    api, interviewing, secretariat, supervisor, django_capture_on_commit_callbacks, eager_jobs
+):
+    import icalendar
+    from django.core import mail
+    from rest_framework.test import APIClient
+
+    from nominations.models import InterviewSlot
+    from people.models import Employee
+
+    _cycle, interview, _three = interviewing
+    api.as_(secretariat).post(
+        f"/api/v1/rounds/{interview.pk}/schedule", {**DAY, "rooms": 1}, format="json"
+    )
+    slots = list(InterviewSlot.objects.filter(round=interview).order_by("starts_at"))
+    first = slots[0]
+    involved = [m.employee for m in first.panel.all()]
+    nominee = first.nomination.nominees.get().employee
+    for person in [*involved, nominee, supervisor]:
+        Employee.objects.filter(pk=person.pk).update(email=f"e{person.pk}@example.test")
+    feed = api.as_(nominee).get("/api/v1/me/calendar").json()["url"]
+    url = f"/api/v1/slots/{first.pk}"
+    taken = api.as_(secretariat).patch(
+        url, {"starts_at": slots[1].starts_at.isoformat()}, format="json"
+    )
+    assert (taken.status_code, taken.json()["message"]) == (
+        409,
+        "Room 1 has another interview then.",
+    )
+    assert api.as_(supervisor).patch(url, {"starts_at": "x"}, format="json").status_code == 404
+    later = slots[-1].ends_at
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = api.as_(secretariat).patch(url, {"starts_at": later.isoformat()}, format="json")
+    assert moved.status_code == 200, moved.json()
+    assert moved.json()["starts_at"].startswith("2027-03-01T09:30:00")
+    told = sorted(m.to[0] for m in mail.outbox if "Wawancara dipindahkan" in m.subject)
+    people = {p.pk for p in [*involved, nominee, supervisor]}
+    assert told == sorted(f"e{pk}@example.test" for pk in people)
+    assert "09:30" in next(m.body for m in mail.outbox if "Wawancara dipindahkan" in m.subject)
+    event = next(
+        e
+        for e in icalendar.Calendar.from_ical(APIClient().get(feed).content).walk("VEVENT")
+        if e["uid"] == f"interview-{first.pk}@apresiasi"
+    )
+    assert (event.decoded("dtstart"), int(event["sequence"])) == (later, 1)
+
+
+def test_an_interview_is_not_moved_onto_a_nominees_other_interview_nor_once_scored(
+    api, interviewing, secretariat
+):
+    from nominations.models import InterviewSlot, Nominee
+
+    cycle, interview, _three = interviewing
+    api.as_(secretariat).post(
+        f"/api/v1/rounds/{interview.pk}/schedule", {**DAY, "rooms": 2}, format="json"
+    )
+    slots = list(InterviewSlot.objects.filter(round=interview).order_by("starts_at", "room"))
+    alone = next(s for s in slots if s.room == 2)
+    other = next(s for s in slots if s.room == 1 and s.starts_at != alone.starts_at)
+    shared = other.nomination.nominees.get().employee
+    Nominee.objects.create(nomination=alone.nomination, employee=shared)  # a team member of both
+    busy = api.as_(secretariat).patch(
+        f"/api/v1/slots/{alone.pk}", {"starts_at": other.starts_at.isoformat()}, format="json"
+    )
+    assert (busy.status_code, busy.json()["message"]) == (
+        409,
+        "A nominee of this nomination has another interview then.",
+    )
+    # Once its panel has scored it, an interview stays.
+    review_round(api, cycle, interview.pk, lambda pk: scores(2))
+    later = slots[-1].ends_at.isoformat()
+    heard = api.as_(secretariat).patch(
+        f"/api/v1/slots/{alone.pk}", {"starts_at": later}, format="json"
+    )
+    assert (heard.status_code, heard.json()["message"]) == (
+        409,
+        "This interview has been scored: it stays where it was.",
+    )
+
+
+def test_interviews_are_moved_while_reviewing_only(api, interviewing, secretariat):
+    from core.lifecycle import advance as force
+    from nominations.models import InterviewSlot
+    from nominations.workflow import CYCLE
+
+    cycle, interview, _three = interviewing
+    api.as_(secretariat).post(
+        f"/api/v1/rounds/{interview.pk}/schedule", {**DAY, "rooms": 2}, format="json"
+    )
+    slot = InterviewSlot.objects.filter(round=interview).first()
+    force(CYCLE, to="deciding", pks=[cycle.pk])
+    late = api.as_(secretariat).patch(
+        f"/api/v1/slots/{slot.pk}", {"starts_at": "2027-03-02T08:00:00+07:00"}, format="json"
+    )
+    assert (late.status_code, late.json()["message"]) == (
+        409,
+        "Interviews are moved while the cycle is reviewing.",
+    )
