@@ -109,7 +109,8 @@ def _apply(round: Round, fields: Mapping[str, Any]) -> list[int] | None:
         round.advance_rule = advance.get("rule", round.advance_rule)
         round.advance_n = advance.get("n")
         round.advance_min_score = advance.get("min_score")
-    panel = fields.pop("panel", None)
+    # A panel given as null or empty: the whole committee.
+    panel = list(fields.pop("panel") or []) if "panel" in fields else None
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
         raise ValidationError({f: _("This field cannot be changed.") for f in sorted(unknown)})

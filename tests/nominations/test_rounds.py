@@ -92,6 +92,11 @@ def test_three_rounds_from_desk_to_field_with_a_shortlist_of_four(
         "Presentasi dan wawancara",
         sorted(panel),
     )
+    one = f"/api/v1/rounds/{interview['id']}"
+    cleared = api.as_(secretariat).patch(one, {"panel": None}, format="json")
+    assert cleared.json()["panel"] is None  # the whole committee
+    again = api.as_(secretariat).patch(one, {"panel": panel}, format="json")
+    assert sorted(again.json()["panel"]) == sorted(panel)
 
     # Twelve nominations in two categories, submitted and found eligible.
     cycle = services.cycle_set_phase(cycle_id=cycle.pk, phase="nominating")
