@@ -17,11 +17,7 @@ from django.db.models import Q
 
 from .models import CommitteeMember, Cycle, Nomination, Round, RoundResult
 
-S_REVIEWED = "reviewed"
-
-
-def cycle_rounds(cycle: Cycle) -> list[Round]:
-    return list(cycle.rounds.select_related("rubric").order_by("position"))
+S = Nomination.Status
 
 
 def current_round(cycle: Cycle) -> Round:
@@ -63,10 +59,10 @@ def round_nominations(round: Round) -> Q:
     """The nominations that may need reviewers in the round: those in review
     in it; in the first round also the eligible ones, which enter it when
     reviewers are assigned."""
-    entered = Q(round=round, status="in_review")
+    entered = Q(round=round, status=S.IN_REVIEW)
     if round.cycle.rounds.filter(position__lt=round.position).exists():
         return entered
-    return entered | Q(status="eligible")
+    return entered | Q(status=S.ELIGIBLE)
 
 
 # --- the shortlist -----------------------------------------------------------------------------
@@ -133,21 +129,5 @@ def shortlist(round: Round) -> Shortlist:
                 proposed=proposed,
             )
         )
-    result.waiting = round.nominations.exclude(status=S_REVIEWED).count() if not outcomes else 0
+    result.waiting = round.nominations.exclude(status=S.REVIEWED).count() if not outcomes else 0
     return result
-
-
-def round_outcomes(*, nomination: Nomination) -> list[dict]:
-    """A nomination's rounds: how it ended each advanced round, and the
-    round it is in (DESIGN §7.3 ``rounds``)."""
-    rows = [
-        {
-            "round": r.round_id,
-            "status": r.outcome,
-            "score": None if r.score is None else float(r.score),
-        }
-        for r in nomination.round_results.all()
-    ]
-    if nomination.round_id and all(r["round"] != nomination.round_id for r in rows):
-        rows.append({"round": nomination.round_id, "status": "in_review", "score": None})
-    return rows
