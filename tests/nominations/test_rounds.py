@@ -10,19 +10,9 @@ from nominations.models import Assignment, Nomination, Round
 from nominations.selectors import final_scores
 from tests.fixtures import _person
 
-from .helpers import nomination
+from .helpers import ALL_FIVE, nomination
 
-CRITERIA = [
-    "public_interest",
-    "compassion",
-    "policy_making",
-    "self_sacrifice",
-    "novelty",
-    "effectiveness",
-    "benefit",
-    "replicability",
-    "sustainability",
-]
+CRITERIA = list(ALL_FIVE)  # the default rubric's criteria, in order
 
 
 def scores(k: int) -> dict:

@@ -22,6 +22,7 @@ from nominations.services.rounds import InfeasibleScheduleError
 from people.selectors import user_employee
 from web import forms
 from web.helpers import confirmed, flash_errors, form_id, status_labels
+from web.views.setup import submit
 
 
 def _cycle(request, pk):
@@ -46,15 +47,7 @@ def _labels(form) -> dict[str, str]:
 
 
 def _save(request, form, call, done: str) -> None:
-    labels = _labels(form)
-    if not form.is_valid():
-        for field, texts in form.errors.items():
-            for text in texts:
-                messages.error(request, text if field == "__all__" else f"{labels[field]}: {text}")
-        return
-    with flash_errors(request, labels):
-        call(form.fields_for_service())
-        messages.success(request, done)
+    submit(request, form, lambda _data: call(form.fields_for_service()), done, _labels(form))
 
 
 @login_required

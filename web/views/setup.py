@@ -41,10 +41,17 @@ def _managed(request, pk) -> Cycle:
     return cycle
 
 
-def _submit(request, form, call: Callable[[dict], Any], done: str) -> None:
+def submit(
+    request,
+    form,
+    call: Callable[[dict], Any],
+    done: str,
+    labels: dict[str, str] | None = None,
+) -> None:
     """Validate ``form``, then run ``call(cleaned_data)``; either's errors
-    become messages naming their fields, success says ``done``."""
-    labels = _form_labels(form)
+    become messages naming their fields (by ``labels``, else the form's),
+    success says ``done``."""
+    labels = labels or _form_labels(form)
     if not form.is_valid():
         for field, texts in form.errors.items():
             for text in texts:
@@ -187,7 +194,7 @@ def setup_settings(request, pk):
 def category_add(request, pk):
     cycle = _managed(request, pk)
     form = forms.CategoryForm(request.POST)
-    _submit(
+    submit(
         request,
         form,
         lambda data: services.category_add(
@@ -213,7 +220,7 @@ def category_change(request, pk, category_pk):
         )
         return _to(cycle, "categories")
     form = forms.CategoryForm(request.POST)
-    _submit(
+    submit(
         request,
         form,
         lambda data: services.category_update(
@@ -229,7 +236,7 @@ def category_change(request, pk, category_pk):
 def level_add(request, pk):
     cycle = _managed(request, pk)
     form = forms.AwardLevelForm(request.POST)
-    _submit(
+    submit(
         request,
         form,
         lambda data: services.award_level_add(
@@ -259,7 +266,7 @@ def level_change(request, pk, code):
         )
         return _to(cycle, "levels")
     form = forms.AwardLevelForm(request.POST)
-    _submit(
+    submit(
         request,
         form,
         lambda data: services.award_level_update(
@@ -299,7 +306,7 @@ def incentives(request, pk):
     cycle = _managed(request, pk)
     published = cycle.phase in (P.PUBLISHED, P.CLOSED)
     form = forms.IncentivesForm(request.POST, levels=list(cycle.award_levels.all()))
-    _submit(
+    submit(
         request,
         form,
         lambda data: incentive_policy_set(
@@ -324,7 +331,7 @@ def member_add(request, pk):
     if employee is None:
         messages.error(request, _("Choose someone from the search results."))
     else:
-        _submit(
+        submit(
             request,
             form,
             lambda data: services.committee_member_add(
@@ -359,7 +366,7 @@ def member_change(request, pk, member_pk):
         return _to(cycle, "committee")
     categories = list(cycle.categories.all())
     form = forms.CommitteeMemberForm(request.POST, categories=categories, prefix=f"m{member.pk}")
-    _submit(
+    submit(
         request,
         form,
         lambda data: services.committee_member_update(
