@@ -318,8 +318,12 @@ def interviews_schedule(
         raise ConflictError(_("Only an interview round is scheduled."))
     if cycle.phase != P.REVIEWING or rounds.current_round(cycle).pk != round.pk:
         raise ConflictError(_("Interviews are scheduled when their round is the current one."))
-    if round.assignments.exists():
+    if round.slots.exists():
         raise ConflictError(_("The interviews of this round are already scheduled."))
+    if round.assignments.exists():
+        raise ConflictError(
+            _("Reviewers are already assigned in this round: it is not scheduled as well.")
+        )
     # Those in review in the round; in a first round, the eligible ones too.
     nominations = list(
         cycle.nominations.filter(rounds.round_nominations(round))

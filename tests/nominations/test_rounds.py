@@ -540,6 +540,14 @@ def test_scheduling_refusals(api, interviewing, secretariat, chair):
     huge = {**DAY, "days": month, "end": "23:00", "slot_minutes": 5, "rooms": 20}
     too_many = api.as_(secretariat).post(url, huge, format="json")
     assert (too_many.status_code, list(too_many.json()["fields"])) == (400, ["slot_minutes"])
+    from nominations.assignment import reviewers_assign
+
+    assert reviewers_assign(cycle_id=cycle.pk).ok  # the interview's reviewers, by assignment
+    assigned = api.as_(secretariat).post(url, DAY, format="json")
+    assert (assigned.status_code, assigned.json()["message"]) == (
+        409,
+        "Reviewers are already assigned in this round: it is not scheduled as well.",
+    )
     wrong = api.as_(secretariat).post(f"/api/v1/rounds/{desk.pk}/schedule", DAY, format="json")
     assert (wrong.status_code, wrong.json()["message"]) == (
         409,
