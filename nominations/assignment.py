@@ -518,7 +518,7 @@ def build_problem(
         match & allowed,
         load,
     )
-    return problem, {"conflicts": conflicts, "existing": existing, "round": round}
+    return problem, {"conflicts": conflicts, "existing": existing}
 
 
 def problem_index(problem: Problem) -> tuple[dict[int, int], dict[int, int]]:

@@ -473,12 +473,6 @@ class ScheduleForm(forms.Form):
             raise forms.ValidationError(_("Give between 1 and 31 dates."))
         return days
 
-    def clean(self):
-        data = super().clean() or {}
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            self.add_error("end", _("The day ends after it starts."))
-        return data
-
     def times(self):
         from nominations.services.rounds import InterviewTimes
 

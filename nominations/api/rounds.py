@@ -181,4 +181,4 @@ class SlotView(APIView):
         services.interview_move(
             slot_id=slot_id, actor=request.user, starts_at=data.validated_data["starts_at"]
         )
-        return Response(s.InterviewSlotSerializer(InterviewSlot.objects.get(pk=slot_id)).data)
+        return Response(s.InterviewSlotSerializer(_slots(slot.round_id).get(pk=slot_id)).data)

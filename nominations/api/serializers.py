@@ -987,30 +987,6 @@ class ScheduleInputSerializer(strict.Serializer):
     break_minutes = serializers.IntegerField(min_value=0, max_value=240, default=0)
     rooms = serializers.IntegerField(min_value=1, max_value=20, default=1)
 
-    # Bounds the scheduling model: plenty for a national shortlist (3 days
-    # of 20-minute slots in 3 rooms is 171).
-    MOST_SLOTS = 2000
-
-    def validate(self, attrs):
-        if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": _("The day ends after it starts.")})
-        minutes = (attrs["end"].hour - attrs["start"].hour) * 60 + (
-            attrs["end"].minute - attrs["start"].minute
-        )
-        per_day = (minutes + attrs["break_minutes"]) // (
-            attrs["slot_minutes"] + attrs["break_minutes"]
-        )
-        if per_day * len(set(attrs["days"])) * attrs["rooms"] > self.MOST_SLOTS:
-            raise serializers.ValidationError(
-                {
-                    "slot_minutes": _(
-                        "More than %(n)d slots in all: use longer slots or fewer days."
-                    )
-                    % {"n": self.MOST_SLOTS}
-                }
-            )
-        return attrs
-
 
 class InterviewSlotSerializer(strict.Serializer):
     id = serializers.IntegerField()

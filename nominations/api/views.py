@@ -174,7 +174,8 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         stage = None
         if "round" in request.query_params:
             raw = request.query_params["round"]
-            if not (raw.isdigit() and 0 < int(raw) <= BIGINT_MAX):
+            # ASCII digits only: "²" is a digit to str.isdigit, not to int()
+            if not (raw.isascii() and raw.isdigit() and 0 < int(raw) <= BIGINT_MAX):
                 raise ValidationError({"round": _("Give the id of a round of this cycle.")})
             stage = cycle.rounds.filter(pk=int(raw)).first()
             if stage is None:

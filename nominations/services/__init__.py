@@ -38,7 +38,6 @@ from .rounds import (
     round_advance,
     round_create,
     round_delete,
-    round_get,
     round_update,
 )
 from .rubrics import rubric_create, rubric_default, rubric_in_use, rubric_new_version
@@ -100,7 +99,6 @@ __all__ = [
     "round_advance",
     "round_create",
     "round_delete",
-    "round_get",
     "round_update",
     "rubric_create",
     "rubric_default",

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,12 +31,13 @@ from django.utils.translation import gettext as _
 from core import lifecycle
 from core.errors import ConflictError, NotFoundError
 from core.types import Actor
-from nominations import defaults, rounds
+from nominations import defaults, rounds, scheduling
 from nominations.models import (
     Assignment,
     CommitteeMember,
     Cycle,
     InterviewSlot,
+    Nomination,
     Round,
     RoundResult,
     Rubric,
@@ -186,14 +187,6 @@ def round_delete(*, round_id: int) -> None:
         Round.objects.filter(pk=later.pk).update(position=F("position") - 1)
 
 
-def round_get(*, round_id: int, actor: Actor, perm: str = "nominations.manage_cycle") -> Round:
-    """A round, for someone who may ``perm`` it; 404 otherwise."""
-    round = Round.objects.select_related("cycle", "rubric").filter(pk=round_id).first()
-    if round is None or not actor.has_perm(perm, round.cycle):
-        raise NotFoundError()
-    return round
-
-
 # --- advancing a shortlist ---------------------------------------------------------------------
 
 
@@ -286,6 +279,11 @@ class InfeasibleScheduleError(ConflictError):
     code = "infeasible"
 
 
+# Bounds the scheduling model: plenty for a national shortlist (3 days of
+# 20-minute slots in 3 rooms is 171).
+MOST_SLOTS = 2000
+
+
 @dataclass
 class InterviewTimes:
     """What the secretariat gives: the days, the hours of each, the slot
@@ -298,6 +296,30 @@ class InterviewTimes:
     break_minutes: int = 0
     rooms: int = 1
 
+    def slots(self) -> list[scheduling.SlotTime]:
+        """The slots of every day; refused (400, naming the field) when the
+        day ends before it starts or there are too many in all."""
+        if self.end <= self.start:
+            raise ValidationError({"end": _("The day ends after it starts.")})
+        slots = scheduling.slot_times(
+            self.days,
+            start=self.start,
+            end=self.end,
+            slot_minutes=self.slot_minutes,
+            break_minutes=self.break_minutes,
+            tz=timezone.get_current_timezone(),
+        )
+        if len(slots) * self.rooms > MOST_SLOTS:
+            raise ValidationError(
+                {
+                    "slot_minutes": _(
+                        "More than %(n)d slots in all: use longer slots or fewer days."
+                    )
+                    % {"n": MOST_SLOTS}
+                }
+            )
+        return slots
+
 
 def interviews_schedule(
     *, round_id: int, actor: Actor, times: InterviewTimes
@@ -307,7 +329,6 @@ def interviews_schedule(
     nomination of the round (``scheduling``), all or nothing. The panel of
     each interview becomes its reviewers in the round. Refused (409,
     ``infeasible``) with each nomination that cannot be placed and why."""
-    from nominations import scheduling
     from nominations.assignment import cycle_conflicts
 
     round = Round.objects.select_related("cycle").filter(pk=round_id).first()
@@ -324,6 +345,7 @@ def interviews_schedule(
         raise ConflictError(
             _("Reviewers are already assigned in this round: it is not scheduled as well.")
         )
+    slots = times.slots()
     # Those in review in the round; in a first round, the eligible ones too.
     nominations = list(
         cycle.nominations.filter(rounds.round_nominations(round))
@@ -335,14 +357,6 @@ def interviews_schedule(
     members = [m.pk for m in rounds.panel(round)]
     conflicts = cycle_conflicts(
         cycle=cycle, nomination_ids=[n.pk for n in nominations], members=members
-    )
-    slots = scheduling.slot_times(
-        times.days,
-        start=times.start,
-        end=times.end,
-        slot_minutes=times.slot_minutes,
-        break_minutes=times.break_minutes,
-        tz=timezone.get_current_timezone(),
     )
     result = scheduling.schedule(
         [
@@ -370,35 +384,45 @@ def interviews_schedule(
                 ]
             },
         )
-    with transaction.atomic():
-        made = InterviewSlot.objects.bulk_create(
-            InterviewSlot(
-                round=round,
-                nomination_id=p.nomination,
-                room=p.room,
-                starts_at=p.slot.starts_at,
-                ends_at=p.slot.ends_at,
-            )
-            for p in result.placed
+    try:
+        return _schedule_save(round, nominations, result.placed)
+    except IntegrityError:  # scheduled meanwhile by another request: the constraints tell
+        raise ConflictError(_("The interviews of this round are already scheduled.")) from None
+
+
+@transaction.atomic
+def _schedule_save(
+    round: Round, nominations: list[Nomination], placed: list[scheduling.Placement]
+) -> list[InterviewSlot]:
+    """The slots, their panels and the panels' assignments; the eligible
+    nominations of a first round enter it."""
+    made = InterviewSlot.objects.bulk_create(
+        InterviewSlot(
+            round=round,
+            nomination_id=p.nomination,
+            room=p.room,
+            starts_at=p.slot.starts_at,
+            ends_at=p.slot.ends_at,
         )
-        Panel = InterviewSlot.panel.through
-        Panel.objects.bulk_create(
-            Panel(interviewslot_id=slot.pk, committeemember_id=m)
-            for slot, p in zip(made, result.placed, strict=True)
-            for m in p.panel
-        )
-        Assignment.objects.bulk_create(
-            Assignment(nomination_id=p.nomination, member_id=m, round=round)
-            for p in result.placed
-            for m in p.panel
-        )
-        eligible = [n.pk for n in nominations if n.status == S.ELIGIBLE]
-        nomination_transition_many(
-            nomination_ids=eligible,
-            to=S.IN_REVIEW,
-            note="interview scheduled",
-            values={"round": round},
-        )
+        for p in placed
+    )
+    Panel = InterviewSlot.panel.through
+    Panel.objects.bulk_create(
+        Panel(interviewslot_id=slot.pk, committeemember_id=m)
+        for slot, p in zip(made, placed, strict=True)
+        for m in p.panel
+    )
+    Assignment.objects.bulk_create(
+        Assignment(nomination_id=p.nomination, member_id=m, round=round)
+        for p in placed
+        for m in p.panel
+    )
+    nomination_transition_many(
+        nomination_ids=[n.pk for n in nominations if n.status == S.ELIGIBLE],
+        to=S.IN_REVIEW,
+        note="interview scheduled",
+        values={"round": round},
+    )
     return made
 
 
@@ -410,13 +434,21 @@ def interview_move(*, slot_id: int, actor: Actor, starts_at: dt.datetime) -> Int
     calendars show the new time (the event's sequence is raised)."""
     with transaction.atomic():
         slot = (
-            InterviewSlot.objects.select_for_update(of=("self",))
-            .select_related("round__cycle", "nomination")
+            InterviewSlot.objects.select_related("round__cycle", "nomination")
             .filter(pk=slot_id)
             .first()
         )
         if slot is None or not actor.has_perm("nominations.manage_cycle", slot.round.cycle):
             raise NotFoundError()
+        # Every slot of the round locked, in one order: two moves at once
+        # cannot both take the same free time.
+        list(
+            InterviewSlot.objects.select_for_update()
+            .filter(round_id=slot.round_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        slot.refresh_from_db(fields=["starts_at", "ends_at", "sequence"])
         if slot.round.cycle.phase != P.REVIEWING:
             raise ConflictError(_("Interviews are moved while the cycle is reviewing."))
         if slot.round.assignments.filter(

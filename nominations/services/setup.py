@@ -151,15 +151,15 @@ def cycle_create(
         events.emit(CycleCopied(cycle_id=cycle.pk, source_id=copy_from.pk))
     else:
         first_round_create(cycle)
-    if copy_from is None and with_defaults:
-        Category.objects.bulk_create(
-            Category(cycle=cycle, code=c, name_id=i, name_en=e, team=t)
-            for c, (i, e), t in defaults.DEFAULT_CATEGORIES
-        )
-        AwardLevel.objects.bulk_create(
-            AwardLevel(cycle=cycle, code=c, name_id=i, name_en=e, min_score=m, quota=q)
-            for c, (i, e), m, q in defaults.DEFAULT_AWARD_LEVELS
-        )
+        if with_defaults:
+            Category.objects.bulk_create(
+                Category(cycle=cycle, code=c, name_id=i, name_en=e, team=t)
+                for c, (i, e), t in defaults.DEFAULT_CATEGORIES
+            )
+            AwardLevel.objects.bulk_create(
+                AwardLevel(cycle=cycle, code=c, name_id=i, name_en=e, min_score=m, quota=q)
+                for c, (i, e), m, q in defaults.DEFAULT_AWARD_LEVELS
+            )
     return cycle
 
 

@@ -210,8 +210,9 @@ def test_three_rounds_from_desk_to_field_with_a_shortlist_of_four(
     )
     assert (per_round["round"], len(per_round["results"])) == (interview["id"], 4)
     ranked = f"/api/v1/cycles/{cycle.pk}/ranking"
-    bad = api.as_(chair).get(ranked, {"round": 0})
-    assert (bad.status_code, list(bad.json()["fields"])) == (400, ["round"])
+    for wrong in (0, "²", "x"):  # "²" is a digit to str.isdigit, not to int()
+        bad = api.as_(chair).get(ranked, {"round": wrong})
+        assert (bad.status_code, list(bad.json()["fields"])) == (400, ["round"])
     other = services.cycle_create(name="Lain").rounds.get()
     assert api.as_(chair).get(ranked, {"round": other.pk}).status_code == 404
 
@@ -766,3 +767,51 @@ def test_interviews_are_moved_while_reviewing_only(api, interviewing, secretaria
         409,
         "Interviews are moved while the cycle is reviewing.",
     )
+
+
+def test_two_schedules_at_once_save_one(transactional_db, interviewing, secretariat):
+    from rest_framework.test import APIClient
+
+    from nominations.models import InterviewSlot
+    from tests.concurrency import together
+
+    _cycle, interview, three = interviewing
+
+    def tab():
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_authenticate(secretariat.user)
+        answer = client.post(
+            f"/api/v1/rounds/{interview.pk}/schedule", {**DAY, "rooms": 2}, format="json"
+        )
+        return answer.status_code, answer.json().get("message")
+
+    answers = sorted(together(tab, tab), key=lambda a: a[0])
+    assert answers[0][0] == 201
+    assert answers[1] == (409, "The interviews of this round are already scheduled.")
+    assert InterviewSlot.objects.filter(round=interview).count() == len(three)
+    assert Assignment.objects.filter(round=interview).count() == 3 * len(three)
+
+
+def test_two_moves_at_once_into_one_free_time_take_one(transactional_db, interviewing, secretariat):
+    from rest_framework.test import APIClient
+
+    from nominations.models import InterviewSlot
+    from tests.concurrency import together
+
+    _cycle, interview, _three = interviewing
+    office = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    office.force_authenticate(secretariat.user)
+    office.post(f"/api/v1/rounds/{interview.pk}/schedule", {**DAY, "rooms": 1}, format="json")
+    first, second, _third = InterviewSlot.objects.filter(round=interview).order_by("starts_at")
+    free = "2027-03-01T09:30:00+07:00"  # after the three, in the one room
+
+    def move(slot):
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_authenticate(secretariat.user)
+        return client.patch(
+            f"/api/v1/slots/{slot.pk}", {"starts_at": free}, format="json"
+        ).status_code
+
+    assert sorted(together(lambda: move(first), lambda: move(second))) == [200, 409]
+    times = InterviewSlot.objects.filter(round=interview).values_list("starts_at", flat=True)
+    assert len(set(times)) == 3

@@ -115,20 +115,25 @@ def test_the_secretariat_schedules_the_interviews_and_sees_the_grid(
     three = sorted(Nomination.objects.filter(cycle=cycle).values_list("pk", flat=True))[:3]
     if best not in three:
         three[-1] = best
+    url = f"/cycles/{cycle.pk}/rounds/{interview.pk}/schedule"
+    client = client_for(secretariat)
+    form = {"days": "2027-03-01", "start": "08:00", "slot_minutes": 30, "break_minutes": 0}
+    # Before the desk round's shortlist: refused, said on the page.
+    early = client.post(url, {**form, "end": "10:00", "rooms": 2}, follow=True)
+    assert "Interviews are scheduled when their round is the current one." in (
+        early.content.decode()
+    )
     client_for(chair).post(
         f"/cycles/{cycle.pk}/rounds/{desk.pk}/shortlist",
         {"nominations": three, "rationale": "Three go on.", "confirm": "yes"},
     )
-    url = f"/cycles/{cycle.pk}/rounds/{interview.pk}/schedule"
-    client = client_for(secretariat)
     assert "not scheduled yet" in client.get(url).content.decode()
-    form = {"days": "2027-03-01", "start": "08:00", "slot_minutes": 30, "break_minutes": 0}
     cramped = client.post(url, {**form, "end": "08:30", "rooms": 1}, follow=True)
     text = cramped.content.decode()
     assert "2 nomination(s) cannot be scheduled; nothing was saved." in text
     assert "no free slot is left in a room whose panel may hear it" in text
     assert not interview.slots.exists()
-    wrong = client.post(url, {**form, "end": "07:00", "rooms": 1})
+    wrong = client.post(url, {**form, "end": "07:00", "rooms": 1}, follow=True)
     assert "The day ends after it starts." in wrong.content.decode()
     done = client.post(url, {**form, "end": "10:00", "rooms": 2}, follow=True)
     page = done.content.decode()

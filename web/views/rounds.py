@@ -33,8 +33,12 @@ def _cycle(request, pk):
     return cycle, request.user.has_perm("nominations.manage_cycle", cycle)
 
 
+def _labels_of(form) -> dict[str, str]:
+    return {name: str(field.label) for name, field in form.fields.items()}
+
+
 def _labels(form) -> dict[str, str]:
-    labels = {name: str(field.label) for name, field in form.fields.items()}
+    labels = _labels_of(form)
     labels.update(
         {
             "id": labels["name_id"],
@@ -196,16 +200,19 @@ def interview_schedule(request, pk, round_pk):
         if not manage:
             raise Http404
         if form.is_valid():
-            try:
-                services.interviews_schedule(
-                    round_id=found.pk, actor=request.user, times=form.times()
-                )
-            except InfeasibleScheduleError as error:
-                messages.error(request, error.message)
-                for item in error.details["unplaced"]:
-                    messages.error(request, f"{item['title']}: {item['reason']}")
-            else:
-                messages.success(request, _("The interviews are scheduled."))
+            # Any other refusal (not the current round, already scheduled,
+            # too many slots) is a message too.
+            with flash_errors(request, _labels_of(form)):
+                try:
+                    services.interviews_schedule(
+                        round_id=found.pk, actor=request.user, times=form.times()
+                    )
+                except InfeasibleScheduleError as error:
+                    messages.error(request, error.message)
+                    for item in error.details["unplaced"]:
+                        messages.error(request, f"{item['title']}: {item['reason']}")
+                else:
+                    messages.success(request, _("The interviews are scheduled."))
             return redirect("web-schedule", cycle.pk, found.pk)
         # else: the form is shown again, its errors beside the fields
     slots = list(found.slots.select_related("nomination").prefetch_related("panel__employee"))
