@@ -325,6 +325,11 @@ class Round(BilingualName):
         _("shortlist departs from the rule's proposal"), default=False
     )
     advanced_at = models.DateTimeField(_("shortlist advanced at"), null=True, blank=True)
+    # Field verification: a nomination with more claims not verified than
+    # this is disqualified; None: never.
+    max_unverified_claims = models.PositiveSmallIntegerField(
+        _("most claims not verified before disqualification"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["cycle", "position"]
@@ -612,6 +617,81 @@ class RoundResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nomination_id} in {self.round_id}: {self.outcome}"
+
+
+class Claim(models.Model):
+    """One impact claim of a nomination, checked in a field-verification
+    round (``services.verification``): the nominator's stated impact split
+    into claims by the secretariat or a verifier."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="claims")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="claims")
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.CharField(_("claim"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["nomination", "round", "position"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "nomination", "position"], name="claim_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ClaimCheck(models.Model):
+    """A verifier's finding on one claim (one per claim and assignment)."""
+
+    class Outcome(models.TextChoices):
+        VERIFIED = "verified", _("verified")
+        PARTLY = "partly", _("partly verified")
+        NOT_VERIFIED = "not_verified", _("not verified")
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="checks")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="checks")
+    # Blank: not yet found (a photo taken before the finding).
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    checked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["claim", "assignment"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "assignment"], name="claim_check_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} by {self.assignment_id}: {self.outcome}"
+
+
+def check_file_path(instance: CheckFile, filename: str) -> str:
+    return f"verification/{instance.claim_check.claim.nomination_id}/{uuid.uuid4().hex}"
+
+
+class CheckFile(models.Model):
+    """A photo or document a verifier took for a claim (the evidence rules
+    apply: type judged by content, size limits)."""
+
+    claim_check = models.ForeignKey(ClaimCheck, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=check_file_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_check", "id"]
+        verbose_name = _("verification file")
+        verbose_name_plural = _("verification files")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class Review(models.Model):

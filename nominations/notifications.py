@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from core.jobs import GRACE
 from core.mail import send_once, sweep_unsent
 
-from .models import Nomination, Nominee, ResultNotice, RoundResult, SlotNotice
+from .models import Nomination, Nominee, ResultNotice, Round, RoundResult, SlotNotice
+from .verification import disqualified_ids
 
 
 def nominees_notify(*, nomination_id: int) -> int:
@@ -67,23 +68,36 @@ def result_notices_send(*, cycle_id: int) -> int:
     notices = ResultNotice.objects.filter(
         nomination__cycle_id=cycle_id, sent_at__isnull=True
     ).select_related("employee", "nomination__award_level", "nomination__cycle")
-    # The round a nomination was left out of a shortlist at (rounds).
+    # The round a nomination was left out of a shortlist at (rounds), or
+    # disqualified at (field verification, the last round included).
     stopped = {
-        r.nomination_id: r.round
+        r.nomination_id: (r.round, r.outcome)
         for r in RoundResult.objects.filter(
-            round__cycle_id=cycle_id, outcome=RoundResult.Outcome.NOT_ADVANCED
+            round__cycle_id=cycle_id,
+            outcome__in=[RoundResult.Outcome.NOT_ADVANCED, RoundResult.Outcome.DISQUALIFIED],
         ).select_related("round")
     }
+    for last in Round.objects.filter(
+        cycle_id=cycle_id, kind=Round.Kind.FIELD, status=Round.Status.OPEN
+    ):
+        for pk in disqualified_ids(last):
+            stopped[pk] = (last, RoundResult.Outcome.DISQUALIFIED)
     for notice in notices:
         n: Nomination = notice.nomination
         with translation.override(settings.LANGUAGE_CODE):
+            where = stopped.get(n.pk)
             if n.award_level:
                 outcome = _("It receives the %(level)s.") % {"level": n.award_level.name_id}
-            elif n.pk in stopped:
+            elif where and where[1] == RoundResult.Outcome.DISQUALIFIED:
+                outcome = _(
+                    "It was disqualified at the field verification of round %(position)d "
+                    "(%(round)s): too many of its impact claims could not be verified."
+                ) % {"position": where[0].position, "round": where[0].name_id}
+            elif where:
                 outcome = _(
                     "It was not shortlisted after round %(position)d (%(round)s), so it "
                     "does not receive an award this time."
-                ) % {"position": stopped[n.pk].position, "round": stopped[n.pk].name_id}
+                ) % {"position": where[0].position, "round": where[0].name_id}
             else:
                 outcome = _("It does not receive an award this time.")
             sent += send_once(

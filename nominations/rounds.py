@@ -77,6 +77,7 @@ class ShortlistRow:
     score: float | None
     status: str
     proposed: bool
+    disqualified: bool = False
 
 
 @dataclass
@@ -94,7 +95,7 @@ class Shortlist:
 
 
 def _proposed(round: Round, rank: int, score: float | None) -> bool:
-    if score is None:
+    if score is None:  # or disqualified
         return False
     if round.advance_rule == Round.Rule.TOP_N:
         return rank <= (round.advance_n or 0)
@@ -117,7 +118,7 @@ def shortlist(round: Round) -> Shortlist:
         if outcomes:
             proposed = outcomes.get(row.nomination_id) == RoundResult.Outcome.ADVANCED
         else:
-            proposed = _proposed(round, row.rank, score)
+            proposed = _proposed(round, row.rank, None if row.disqualified else score)
         result.rows.append(
             ShortlistRow(
                 nomination_id=row.nomination_id,
@@ -127,6 +128,7 @@ def shortlist(round: Round) -> Shortlist:
                 score=score,
                 status=row.status,
                 proposed=proposed,
+                disqualified=row.disqualified,
             )
         )
     result.waiting = round.nominations.exclude(status=S.REVIEWED).count() if not outcomes else 0

@@ -64,6 +64,20 @@ def is_own_assignment(user, assignment: Assignment) -> bool:
     return assignment.member.employee_id == _employee_id(user)
 
 
+@rules.predicate
+def is_round_verifier(user, nomination: Nomination) -> bool:
+    """Assigned to the nomination in the round it is in (a field
+    verification's verifier), and not found in conflict with it."""
+    emp = _employee_id(user)
+    return (
+        emp is not None
+        and nomination.round_id is not None
+        and nomination.assignments.filter(
+            round_id=nomination.round_id, member__employee_id=emp, conflict=""
+        ).exists()
+    )
+
+
 # Who may *see* a nomination is one rule, a query: ``selectors.nomination_scope``
 # (every list and detail, API and web, starts from it). The permissions here
 # are about acting on a nomination the caller can already see.
@@ -82,6 +96,12 @@ rules.add_perm("nominations.reopen_assignment", is_cycle_chair)
 rules.add_perm("nominations.manage_cycle", is_secretariat)
 # A round's shortlist (services.rounds.round_advance): the chair confirms it.
 rules.add_perm("nominations.advance_round", is_cycle_chair)
+# Field verification (services.verification): the claims to check.
+rules.add_perm("nominations.set_claims", is_secretariat | is_round_verifier)
+rules.add_perm(
+    "nominations.view_claims",
+    is_secretariat | is_cycle_chair | is_cycle_deputy_chair | is_round_verifier,
+)
 rules.add_perm("nominations.view_ranking", is_secretariat | is_cycle_chair | is_cycle_deputy_chair)
 # The audit trail of a nomination or cycle: notes carry screening reasons and
 # decision rationales, so only those who run the cycle read it.

@@ -491,6 +491,9 @@ class RankingRow:
     # first) and the score the nominations are ranked by (DESIGN §7.3).
     rounds: list[dict] = field(default_factory=list)
     final_score: float | None = None
+    # Disqualified by a field round's rule (nominations.verification):
+    # ranked last in its category, never proposed an award or a shortlist.
+    disqualified: bool = False
 
 
 @dataclass
@@ -595,6 +598,7 @@ def cycle_ranking(*, cycle: Cycle, round: Round | None = None) -> Ranking:
     if round is None and len(rounds) > 1:
         return _final_ranking(cycle, rounds)
     ranking = _round_ranking(cycle, round)
+    _disqualify(ranking, round or rounds[0], propose=round is None)
     if round is None:
         for row in ranking.rows:
             row.final_score = ranking_key(ranking, row)
@@ -627,6 +631,7 @@ def _final_ranking(cycle: Cycle, rounds: list[Round]) -> Ranking:
     submission) and proposed award levels by it."""
     last = rounds[-1]
     ranking = _round_ranking(cycle, last, propose=False)
+    _disqualify(ranking, last, propose=False)
     earlier: dict[int, dict[int, float | None]] = defaultdict(dict)
     for nomination_id, round_id, score in RoundResult.objects.filter(
         round__in=rounds[:-1], nomination_id__in=[r.nomination_id for r in ranking.rows]
@@ -641,6 +646,7 @@ def _final_ranking(cycle: Cycle, rounds: list[Round]) -> Ranking:
     ranking.rows.sort(
         key=lambda r: (
             r.category,
+            r.disqualified,
             r.final_score is None,
             -(r.final_score or 0),
             -(r.psm_score or 0),
@@ -653,12 +659,44 @@ def _final_ranking(cycle: Cycle, rounds: list[Round]) -> Ranking:
         row.rank = rank[row.category]
     levels = _level_rules(cycle)
     proposals = scoring.propose_levels(
-        [(r.category, r.final_score if r.final_score is not None else -1.0) for r in ranking.rows],
+        [
+            (r.category, -1.0 if r.final_score is None or r.disqualified else r.final_score)
+            for r in ranking.rows
+        ],
         levels,
     )
     for row, proposed in zip(ranking.rows, proposals, strict=True):
         row.proposed_award_level = proposed
     return ranking
+
+
+def _disqualify(ranking: Ranking, round: Round, *, propose: bool) -> None:
+    """Mark the rows a field round's rule disqualifies, rank them last in
+    their category and, where the ranking proposes award levels, propose
+    again without them."""
+    from .verification import disqualified_ids
+
+    out = disqualified_ids(round, [r.nomination_id for r in ranking.rows])
+    if not out:
+        return
+    order = {id(row): i for i, row in enumerate(ranking.rows)}
+    for row in ranking.rows:
+        row.disqualified = row.nomination_id in out
+    ranking.rows.sort(key=lambda r: (r.category, r.disqualified, order[id(r)]))
+    rank: dict[str, int] = defaultdict(int)
+    for row in ranking.rows:
+        rank[row.category] += 1
+        row.rank = rank[row.category]
+    if propose:
+        proposals = scoring.propose_levels(
+            [
+                (r.category, -1.0 if r.disqualified or key is None else key)
+                for r, key in ((r, ranking_key(ranking, r)) for r in ranking.rows)
+            ],
+            _level_rules(ranking.cycle),
+        )
+        for row, proposed in zip(ranking.rows, proposals, strict=True):
+            row.proposed_award_level = proposed
 
 
 def _level_rules(cycle: Cycle) -> list[scoring.LevelRule]:
@@ -852,6 +890,7 @@ def ranking_payload(ranking: Ranking) -> dict:
                 "origin": r.origin,
                 "rounds": r.rounds,
                 "final_score": r.final_score,
+                "disqualified": r.disqualified,
             }
             for r in ranking.rows
         ],

@@ -380,6 +380,13 @@ class RoundForm(forms.Form):
     advance_min_score = forms.DecimalField(
         label=_("Minimum score"), min_value=0, max_value=100, decimal_places=2, required=False
     )
+    max_unverified_claims = forms.IntegerField(
+        label=_("Disqualify with more claims not verified than"),
+        min_value=0,
+        max_value=30,
+        required=False,
+        help_text=_("Field verification only. Empty: never disqualify; 0: any claim not verified."),
+    )
     starts_on = forms.DateField(
         label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -410,6 +417,7 @@ class RoundForm(forms.Form):
                 "n": data["advance_n"],
                 "min_score": data["advance_min_score"],
             },
+            "max_unverified_claims": data["max_unverified_claims"],
             "starts_on": data["starts_on"],
             "ends_on": data["ends_on"],
             "panel": [int(pk) for pk in data["panel"]],
@@ -429,6 +437,7 @@ class RoundForm(forms.Form):
             "advance_rule": round.advance_rule,
             "advance_n": round.advance_n,
             "advance_min_score": round.advance_min_score,
+            "max_unverified_claims": round.max_unverified_claims,
             "starts_on": round.starts_on,
             "ends_on": round.ends_on,
             "panel": [str(m.pk) for m in round.panel.all()],

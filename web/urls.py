@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import cycles, home, manage, public, review, rounds, setup, staff, supervisor
+from .views import (
+    cycles,
+    home,
+    manage,
+    public,
+    review,
+    rounds,
+    setup,
+    staff,
+    supervisor,
+    verification,
+)
 
 urlpatterns = [
     # public
@@ -44,6 +55,12 @@ urlpatterns = [
     path("reviews/<int:pk>", review.scoring, name="web-review"),
     path("reviews/<int:pk>/conflict", review.declare_conflict, name="web-review-conflict"),
     path("reviews/<int:pk>/reopen", review.reopen, name="web-review-reopen"),
+    path("reviews/<int:pk>/files", verification.verify_file, name="web-verify-file"),
+    path(
+        "reviews/<int:pk>/files/<int:file_pk>/delete",
+        verification.verify_file_delete,
+        name="web-verify-file-delete",
+    ),
     # secretariat and chair
     path("cycles", cycles.cycles, name="web-cycles"),
     path("cycles/new", setup.cycle_new, name="web-cycle-new"),
@@ -83,6 +100,16 @@ urlpatterns = [
         name="web-schedule",
     ),
     path("cycles/<int:pk>/interviews/<int:slot_pk>", rounds.moderate, name="web-moderate"),
+    path(
+        "cycles/<int:pk>/rounds/<int:round_pk>/verification",
+        verification.overview,
+        name="web-verification",
+    ),
+    path(
+        "cycles/<int:pk>/rounds/<int:round_pk>/claims/<int:nomination_pk>",
+        verification.claims,
+        name="web-claims",
+    ),
     path("cycles/<int:pk>/ranking", cycles.ranking, name="web-ranking"),
     path("cycles/<int:pk>/decide/<int:nomination_pk>", cycles.decide, name="web-decide"),
     path("cycles/<int:pk>/publication", cycles.publication, name="web-publication"),

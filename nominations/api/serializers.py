@@ -16,6 +16,7 @@ from nominations.models import (
     Assignment,
     AwardLevel,
     Category,
+    ClaimCheck,
     Criterion,
     Cycle,
     Evidence,
@@ -779,6 +780,10 @@ class RankingRowSerializer(strict.Serializer):
         help_text="the final ranking: the rounds' scores weighted (or the last round's), "
         "which the ranking and the proposed levels follow",
     )
+    disqualified = serializers.BooleanField(
+        help_text="disqualified by a field-verification round's rule: ranked last in its "
+        "category, proposed no award"
+    )
 
 
 class RankingModelSerializer(strict.Serializer):
@@ -893,6 +898,11 @@ class RoundSerializer(strict.Serializer):
     advance_override = serializers.BooleanField(
         help_text="the advanced shortlist departs from the rule's proposal"
     )
+    max_unverified_claims = serializers.IntegerField(
+        allow_null=True,
+        help_text="field verification: a nomination with more claims not verified is "
+        "disqualified; null: never",
+    )
 
     @extend_schema_field(AdvanceRuleSerializer)
     def get_advance(self, obj) -> dict:
@@ -936,6 +946,14 @@ class RoundInputSerializer(strict.Serializer):
         required=False,
         max_length=1000,
     )
+    max_unverified_claims = serializers.IntegerField(
+        min_value=0,
+        max_value=30,
+        allow_null=True,
+        required=False,
+        help_text="field verification: disqualify a nomination with more claims not "
+        "verified than this; null: never",
+    )
 
 
 class RoundPatchSerializer(strict.Partial, RoundInputSerializer):
@@ -951,6 +969,9 @@ class ShortlistRowSerializer(strict.Serializer):
     status = serializers.CharField()
     proposed = serializers.BooleanField(
         help_text="proposed by the round's rule; once advanced: advanced"
+    )
+    disqualified = serializers.BooleanField(
+        help_text="disqualified by the field verification's rule: it cannot advance"
     )
 
 
@@ -1009,3 +1030,112 @@ class ScheduleSerializer(strict.Serializer):
 
 class SlotPatchSerializer(strict.Serializer):
     starts_at = serializers.DateTimeField(help_text="the new start; the length stays")
+
+
+# --- field verification ------------------------------------------------------------------
+
+
+OUTCOMES = [c[0] for c in ClaimCheck.Outcome.choices]
+
+
+class CheckFileSerializer(strict.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return reverse("api-check-file", args=[obj.claim_check.assignment_id, obj.pk])
+
+
+class ClaimFindingSerializer(strict.Serializer):
+    assignment = serializers.IntegerField(source="assignment_id")
+    verifier = serializers.CharField()
+    outcome = serializers.ChoiceField(
+        choices=OUTCOMES, allow_blank=True, help_text="blank: a file taken, nothing found yet"
+    )
+    note = serializers.CharField()
+    submitted = serializers.BooleanField()
+    files = CheckFileSerializer(many=True)
+
+
+class ClaimRowSerializer(strict.Serializer):
+    id = serializers.IntegerField(source="claim.pk")
+    position = serializers.IntegerField(source="claim.position")
+    text = serializers.CharField(source="claim.text")
+    outcome = serializers.ChoiceField(
+        choices=OUTCOMES,
+        allow_null=True,
+        help_text="over the submitted findings: not verified when no verifier found any of "
+        "it, verified when all found all of it; null until one is submitted",
+    )
+    findings = ClaimFindingSerializer(many=True)
+
+
+class ClaimsSummarySerializer(strict.Serializer):
+    claims = serializers.IntegerField()
+    verified = serializers.IntegerField()
+    partly = serializers.IntegerField()
+    not_verified = serializers.IntegerField()
+    disqualified = serializers.BooleanField(
+        help_text="more claims not verified than the round's max_unverified_claims"
+    )
+
+
+class ClaimsSerializer(strict.Serializer):
+    round = serializers.IntegerField(help_text="the field round the claims are checked in")
+    claims = ClaimRowSerializer(many=True)
+    proposed = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="while there are no claims: the stated impact split into sentences, "
+        "a starting point for the checklist",
+    )
+    summary = ClaimsSummarySerializer()
+
+
+class ClaimInputSerializer(strict.Serializer):
+    id = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, help_text="an existing claim kept"
+    )
+    text = serializers.CharField(max_length=500)
+
+
+class ClaimsInputSerializer(strict.Serializer):
+    claims = serializers.ListField(child=ClaimInputSerializer(), max_length=30)
+
+
+class CheckSerializer(strict.Serializer):
+    claim = serializers.IntegerField(source="claim.pk")
+    position = serializers.IntegerField(source="claim.position")
+    text = serializers.CharField(source="claim.text")
+    outcome = serializers.CharField(allow_blank=True, help_text="blank: not recorded yet")
+    note = serializers.CharField()
+    files = CheckFileSerializer(many=True)
+
+
+class VerificationSerializer(strict.Serializer):
+    assignment = serializers.IntegerField()
+    status = serializers.CharField()
+    checks = CheckSerializer(many=True)
+    score = serializers.FloatField(
+        allow_null=True,
+        help_text="out of 100, the mean of the findings (verified 1, partly ½, not 0), "
+        "once every claim is recorded",
+    )
+
+
+class CheckInputSerializer(strict.Serializer):
+    claim = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    outcome = serializers.ChoiceField(choices=OUTCOMES)
+    note = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
+
+
+class VerificationInputSerializer(strict.Serializer):
+    checks = serializers.ListField(child=CheckInputSerializer(), max_length=30)
+    submit = serializers.BooleanField(default=False)
+
+
+class CheckFileUploadSerializer(strict.Serializer):
+    claim = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    file = UploadField()

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import calendar, rounds, setup, views
+from . import calendar, rounds, setup, verification, views
 
 router = SimpleRouter(trailing_slash=False)
 router.register("cycles", views.CycleViewSet, basename="cycle")
@@ -31,6 +31,14 @@ urlpatterns = [
     path("rounds/<int:pk>/schedule", rounds.ScheduleView.as_view()),
     path("rounds/<int:pk>/slots", rounds.SlotsView.as_view()),
     path("slots/<int:pk>", rounds.SlotView.as_view()),
+    path("nominations/<int:pk>/claims", verification.ClaimsView.as_view()),
+    path("assignments/<int:pk>/verification", verification.VerificationView.as_view()),
+    path("assignments/<int:pk>/verification/files", verification.CheckFilesView.as_view()),
+    path(
+        "assignments/<int:pk>/verification/files/<int:file_pk>",
+        verification.CheckFileView.as_view(),
+        name="api-check-file",
+    ),
     path("cycles/<int:cycle_pk>/progress", setup.CycleProgressView.as_view()),
     path(
         "cycles/<int:cycle_pk>/ranking.<str:ext>",

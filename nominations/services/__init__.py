@@ -2,7 +2,8 @@
 ``setup`` (a cycle, its categories, rubric, award levels
 and committee), ``drafts`` (nominations by supervisors, submission, screening),
 ``evidence_files``, ``reviews`` (conflicts, scoring, reopening) and
-``rounds`` (a cycle's rounds, advancing a shortlist), ``results``
+``rounds`` (a cycle's rounds, advancing a shortlist, interviews),
+``verification`` (field verification: claims, findings, photos), ``results``
 (decisions, publication) and ``promotion`` (winners put forward to a
 higher-level cycle). Other apps and the views call them as
 ``nominations.services.<name>``.
@@ -55,6 +56,7 @@ from .setup import (
     cycle_rubric_replace,
     cycle_update,
 )
+from .verification import check_file_add, check_file_delete, claims_set, verification_save
 
 __all__ = [
     "NotPromotableError",
@@ -69,6 +71,9 @@ __all__ = [
     "category_add",
     "category_delete",
     "category_update",
+    "check_file_add",
+    "check_file_delete",
+    "claims_set",
     "committee_member_add",
     "committee_member_remove",
     "committee_member_update",
@@ -104,4 +109,5 @@ __all__ = [
     "rubric_default",
     "rubric_in_use",
     "rubric_new_version",
+    "verification_save",
 ]

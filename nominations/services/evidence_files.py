@@ -33,45 +33,14 @@ def evidence_add(*, nomination: Nomination, actor: Actor, upload: UploadedFile) 
             raise ConflictError(
                 _("Evidence can only be added to a draft while the cycle takes nominations.")
             )
-        size = upload.size or 0
-        if size > evidence.MAX_FILE_BYTES:
-            raise ValidationError(
-                {
-                    "file": _("The file is larger than %(mb)d MB.")
-                    % {"mb": evidence.MAX_FILE_BYTES // 2**20}
-                }
-            )
         used = nomination.evidence.aggregate(total=Sum("size"))["total"] or 0
-        if used + size > evidence.MAX_TOTAL_BYTES:
-            raise ValidationError(
-                {
-                    "file": _(
-                        "Evidence of one nomination may total %(mb)d MB; %(left).1f MB is left."
-                    )
-                    % {
-                        "mb": evidence.MAX_TOTAL_BYTES // 2**20,
-                        "left": (evidence.MAX_TOTAL_BYTES - used) / 2**20,
-                    }
-                }
-            )
-        content_type = evidence.detect_type(upload)
-        if content_type is None:
-            raise ValidationError(
-                {
-                    "file": _(
-                        "Only PDF, PNG, JPEG, XLSX and DOCX files are accepted (judged by content)."
-                    )
-                }
-            )
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():  # chunks() starts at the beginning, as storage does
-            digest.update(chunk)
+        content_type, sha256 = checked_upload(upload, used=used)
         item = Evidence(
             nomination=nomination,
             original_name=(upload.name or "evidence")[:255],
             content_type=content_type,
-            size=size,
-            sha256=digest.hexdigest(),
+            size=upload.size or 0,
+            sha256=sha256,
         )
         item.file.save("evidence", upload, save=False)
         try:
@@ -80,6 +49,44 @@ def evidence_add(*, nomination: Nomination, actor: Actor, upload: UploadedFile) 
             item.file.delete(save=False)
             raise
     return item
+
+
+def checked_upload(upload: UploadedFile, *, used: int) -> tuple[str, str]:
+    """The evidence rules for a file joining ``used`` bytes of others: at
+    most ``MAX_FILE_BYTES``, ``MAX_TOTAL_BYTES`` in all, an accepted type
+    judged by content. Its type and SHA-256; a ``ValidationError`` on
+    ``file`` otherwise."""
+    size = upload.size or 0
+    if size > evidence.MAX_FILE_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is larger than %(mb)d MB.")
+                % {"mb": evidence.MAX_FILE_BYTES // 2**20}
+            }
+        )
+    if used + size > evidence.MAX_TOTAL_BYTES:
+        raise ValidationError(
+            {
+                "file": _("Evidence of one nomination may total %(mb)d MB; %(left).1f MB is left.")
+                % {
+                    "mb": evidence.MAX_TOTAL_BYTES // 2**20,
+                    "left": (evidence.MAX_TOTAL_BYTES - used) / 2**20,
+                }
+            }
+        )
+    content_type = evidence.detect_type(upload)
+    if content_type is None:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Only PDF, PNG, JPEG, XLSX and DOCX files are accepted (judged by content)."
+                )
+            }
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():  # chunks() starts at the beginning, as storage does
+        digest.update(chunk)
+    return content_type, digest.hexdigest()
 
 
 def evidence_delete(*, item: Evidence, actor: Actor) -> None:

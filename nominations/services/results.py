@@ -60,6 +60,14 @@ def _check_decider(nomination: Nomination, actor: Actor) -> None:
         )
 
 
+def _disqualified(nomination: Nomination) -> bool:
+    """Disqualified by the rule of the field round it is in."""
+    from nominations.verification import disqualified_ids
+
+    round = nomination.round
+    return round is not None and nomination.pk in disqualified_ids(round, [nomination.pk])
+
+
 def nomination_decide(
     *, nomination_id: int, actor: Actor, award_level: str | None, rationale: str
 ) -> Nomination:
@@ -80,6 +88,15 @@ def nomination_decide(
         if award_level and award_level not in levels:
             raise ValidationError(
                 {"award_level": _("Unknown award level “%(code)s”.") % {"code": award_level}}
+            )
+        if award_level and _disqualified(nomination):
+            raise ValidationError(
+                {
+                    "award_level": _(
+                        "This nomination is disqualified: more of its claims were not "
+                        "verified than the field verification allows."
+                    )
+                }
             )
         nomination.proposed_award_level = levels.get(proposed_code) if proposed_code else None
         nomination.award_level = levels[award_level] if award_level else None

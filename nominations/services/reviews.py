@@ -118,6 +118,8 @@ def review_save(
     _refuse_if_conflicted(assignment_id, actor, recheck=submit)
 
     def save(assignment: Assignment) -> None:
+        if assignment.round.kind == Round.Kind.FIELD:
+            raise ConflictError(_("This round is a field verification: record the claims."))
         criteria = list(assignment.rubric.criteria.all())
         clean = _validated_scores(criteria, scores, comments, submit=submit)
         review, _created = Review.objects.get_or_create(assignment=assignment)

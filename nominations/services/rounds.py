@@ -207,6 +207,7 @@ def round_advance(
     rationale = rationale.strip()
     chosen = set(nominations)
     in_round = {r.nomination_id for r in proposal.rows}
+    disqualified = {r.nomination_id for r in proposal.rows if r.disqualified}
     override = chosen != set(proposal.proposed)
     later = round.cycle.rounds.filter(position__gt=round.position).order_by("position").first()
 
@@ -217,6 +218,14 @@ def round_advance(
         if chosen - in_round:
             raise ValidationError(
                 {"nominations": _("Only nominations reviewed in this round can advance.")}
+            )
+        if chosen & disqualified:
+            raise ValidationError(
+                {
+                    "nominations": _(
+                        "A nomination disqualified at field verification cannot advance."
+                    )
+                }
             )
         if (override or round.advance_rule == Round.Rule.CHAIR) and not rationale:
             raise ValidationError(
@@ -233,6 +242,8 @@ def round_advance(
                 outcome=(
                     RoundResult.Outcome.ADVANCED
                     if row.nomination_id in chosen
+                    else RoundResult.Outcome.DISQUALIFIED
+                    if row.disqualified
                     else RoundResult.Outcome.NOT_ADVANCED
                 ),
                 score=None if row.score is None else Decimal(str(row.score)),
@@ -249,20 +260,32 @@ def round_advance(
             values={"round": later},
             reason=f"advanced to round {later.position if later else ''}",
         )
-        lifecycle.advance(
-            NOMINATION,
-            to=S.DECIDED,
-            pks=sorted(in_round - chosen),
-            where=reviewed,
-            values={
-                "award_level": None,
-                "proposed_award_level": None,
-                "decision_override": False,
-                "decision_rationale": _("Not advanced after round %(round)s.") % {"round": locked},
-                "decided_at": now,
-            },
-            reason=f"not advanced after round {locked.position}",
-        )
+        for left, why, reason in (
+            (
+                in_round - chosen - disqualified,
+                _("Not advanced after round %(round)s.") % {"round": locked},
+                f"not advanced after round {locked.position}",
+            ),
+            (
+                disqualified,
+                _("Disqualified at the field verification of round %(round)s.") % {"round": locked},
+                f"disqualified in round {locked.position}",
+            ),
+        ):
+            lifecycle.advance(
+                NOMINATION,
+                to=S.DECIDED,
+                pks=sorted(left),
+                where=reviewed,
+                values={
+                    "award_level": None,
+                    "proposed_award_level": None,
+                    "decision_override": False,
+                    "decision_rationale": why,
+                    "decided_at": now,
+                },
+                reason=reason,
+            )
         locked.advance_rationale = rationale
         locked.advance_override = override
         locked.advanced_at = now

@@ -63,6 +63,7 @@ ROUND_FIELDS = [
     "advance_rule",
     "advance_n",
     "advance_min_score",
+    "max_unverified_claims",
     "starts_on",
     "ends_on",
     "panel",

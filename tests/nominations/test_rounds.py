@@ -68,7 +68,11 @@ def test_three_rounds_from_desk_to_field_with_a_shortlist_of_four(
     )
     field = (
         api.as_(secretariat)
-        .post(rounds_url, {"kind": "field", "reviewers_per_nomination": 1}, format="json")
+        .post(
+            rounds_url,
+            {"kind": "field", "reviewers_per_nomination": 1, "max_unverified_claims": 0},
+            format="json",
+        )
         .json()
     )
     assert [
@@ -185,12 +189,32 @@ def test_three_rounds_from_desk_to_field_with_a_shortlist_of_four(
     )
     assert advanced.json()["advance_override"] is True
 
-    # Field verification: one verifier each, then the decision.
+    # Field verification: one verifier each checks the claims; one claim of
+    # the interview's best is not found, which disqualifies it.
     assert (
         api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers").json()["assigned"]
         == 3
     )
-    review_round(api, cycle, field["id"], lambda pk: scores(3))
+    found = {pk: ["verified", "partly"] for pk in keep}
+    disqualified = keep[0]
+    found[disqualified] = ["verified", "not_verified"]
+    for a in Assignment.objects.filter(round_id=field["id"]).select_related("member__employee"):
+        claims = api.as_(secretariat).put(
+            f"/api/v1/nominations/{a.nomination_id}/claims",
+            {"claims": [{"text": "Licences in one day"}, {"text": "Complaints halved"}]},
+            format="json",
+        )
+        assert claims.status_code == 200, claims.json()
+        checks = [
+            {"claim": c["id"], "outcome": o}
+            for c, o in zip(claims.json()["claims"], found[a.nomination_id], strict=True)
+        ]
+        verified = api.as_(a.member.employee).put(
+            f"/api/v1/assignments/{a.pk}/verification",
+            {"checks": checks, "submit": True},
+            format="json",
+        )
+        assert verified.status_code == 200, verified.json()
     assert (
         api.as_(secretariat)
         .post(f"/api/v1/cycles/{cycle.pk}/phase", {"phase": "deciding"})
@@ -203,8 +227,16 @@ def test_three_rounds_from_desk_to_field_with_a_shortlist_of_four(
     for row in ranking["results"]:
         desk_score, interview_score, field_score = (s["score"] for s in row["rounds"])
         assert [s["round"] for s in row["rounds"]] == [desk["id"], interview["id"], field["id"]]
+        # (1 + ½) / 2 and (1 + 0) / 2 of 100
+        assert field_score == (50.0 if row["nomination"] == disqualified else 75.0)
         by_hand = round((desk_score + 2 * interview_score + field_score) / 4, 2)
         assert row["final_score"] == pytest.approx(by_hand, abs=0.01)
+    last = {r["category"]: r for r in ranking["results"]}  # each category's last row
+    assert (
+        last[next(r["category"] for r in ranking["results"] if r["disqualified"])]["nomination"]
+        == disqualified
+    )
+    assert [r["nomination"] for r in ranking["results"] if r["disqualified"]] == [disqualified]
     per_round = (
         api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking", {"round": interview["id"]}).json()
     )
@@ -240,6 +272,7 @@ def test_three_rounds_from_desk_to_field_with_a_shortlist_of_four(
     # each, to the nominator; one left out after the interview
     assert len(left_out) == 8 + 8
     assert sum("setelah putaran 2 (Presentasi dan wawancara)" in b for b in bodies) == 1 + 1
+    assert sum("putaran 3 (Verifikasi lapangan)" in b for b in bodies) == 1 + 1
     late = api.as_(secretariat).patch(f"/api/v1/rounds/{desk['id']}", {"weight": 5}, format="json")
     assert (late.status_code, late.json()["message"]) == (
         409,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFoundError
 from nominations import services
-from nominations.models import Assignment
+from nominations.models import Assignment, Round
 from nominations.scoring import review_preview
 from nominations.selectors import assignment_get, assignment_list, reviewer_view
 from web.helpers import (
@@ -69,6 +69,10 @@ def _criteria_rows(assignment, scores, comments, errors):
 def scoring(request, pk):
     """The nomination (blind where the cycle says so) beside the rubric."""
     assignment = assignment_get(user=request.user, pk=pk)
+    if assignment.round.kind == Round.Kind.FIELD:
+        from web.views.verification import verify
+
+        return verify(request, assignment)
     review = getattr(assignment, "review", None)
     scores = dict(review.scores) if review else {}
     comments = dict(review.comments) if review else {}

@@ -1,0 +1,383 @@
+"""Field verification (DESIGN §3.11 item 4): the claims checklist, the
+verifiers' findings with photos, the round's score and the rule that
+disqualifies a nomination with claims not verified."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from nominations import services
+from nominations.models import Assignment, CheckFile, Nomination, Round
+from tests.fixtures import _person
+
+from .helpers import PDF_BYTES, nomination
+from .test_rounds import review_round, scores
+
+
+@pytest.fixture
+def field(api, org, supervisor, reviewers, chair, secretariat, committee_unit):
+    """A desk round (the top 2 advance) then a field round with one
+    verifier a nomination that disqualifies on any claim not verified;
+    four nominations, the best two in the field round."""
+    cycle = services.cycle_create(name="Anugerah Lapangan", max_nominations_per_unit=None)
+    for person in reviewers:
+        services.committee_member_add(cycle=cycle, employee=person, load_cap=20)
+    services.committee_member_add(cycle=cycle, employee=chair, is_chair=True)
+    desk = cycle.rounds.get()
+    services.round_update(round_id=desk.pk, advance={"rule": "top_n", "n": 2})
+    visit = services.round_create(
+        cycle_id=cycle.pk, kind="field", reviewers_per_nomination=1, max_unverified_claims=0
+    )
+    cycle = services.cycle_set_phase(cycle_id=cycle.pk, phase="nominating")
+    made = {}
+    for i in range(4):
+        person = _person(f"lapangan{i}", org["dit"], supervisor=supervisor)
+        item = nomination(cycle, supervisor, [person], title=f"Inovasi {i}")
+        services.nomination_submit(nomination_id=item.pk, actor=supervisor.user)
+        services.nomination_screen(nomination_id=item.pk, actor=secretariat.user, eligible=True)
+        made[item.pk] = i
+    Nomination.objects.filter(cycle=cycle).update(
+        impact="Licences take one day instead of 14. Complaints fell by 60%.\n"
+        "- 12,000 permits issued online in 2025"
+    )
+    cycle = services.cycle_set_phase(cycle_id=cycle.pk, phase="reviewing")
+    api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers")
+    review_round(api, cycle, desk.pk, lambda pk: scores(made[pk]))
+    top = sorted(made, key=made.get)[:2]
+    services.round_advance(round_id=desk.pk, actor=chair.user, nominations=top)
+    assert (
+        api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers").json()["assigned"]
+        == 2
+    )
+    visit.refresh_from_db()
+    return cycle, visit, top
+
+
+def verifier_of(nomination_id, round):
+    a = Assignment.objects.select_related("member__employee").get(
+        nomination_id=nomination_id, round=round
+    )
+    return a, a.member.employee
+
+
+def claims_url(pk):
+    return f"/api/v1/nominations/{pk}/claims"
+
+
+def png() -> io.BytesIO:
+    data = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(data, "PNG")
+    data.seek(0)
+    data.name = "foto-lokasi.png"
+    return data
+
+
+def test_the_checklist_starts_from_the_stated_impact_and_is_set_by_the_secretariat_or_verifier(
+    api, field, secretariat, supervisor, outsider, chair
+):
+    cycle, visit, (first, second) = field
+    empty = api.as_(secretariat).get(claims_url(first)).json()
+    assert (empty["round"], empty["claims"]) == (visit.pk, [])
+    assert empty["proposed"] == [
+        "Licences take one day instead of 14.",
+        "Complaints fell by 60%.",
+        "12,000 permits issued online in 2025",
+    ]
+    for stranger in (supervisor, outsider):  # the nominator does not see the checklist
+        assert api.as_(stranger).get(claims_url(first)).status_code == 404
+        assert (
+            api.as_(stranger)
+            .put(claims_url(first), {"claims": [{"text": "x y z"}]}, format="json")
+            .status_code
+            == 404
+        )
+    set_ = api.as_(secretariat).put(
+        claims_url(first), {"claims": [{"text": t} for t in empty["proposed"]]}, format="json"
+    )
+    assert set_.status_code == 200, set_.json()
+    claims = set_.json()["claims"]
+    assert [(c["position"], c["outcome"]) for c in claims] == [(1, None), (2, None), (3, None)]
+    # The verifier reorders, rewords one and drops one; the kept keep their ids.
+    _a, verifier = verifier_of(first, visit)
+    _other_a, other_verifier = verifier_of(second, visit)
+    changed = api.as_(verifier).put(
+        claims_url(first),
+        {
+            "claims": [
+                {"id": claims[2]["id"], "text": "12,000 permits online in 2025"},
+                {"id": claims[0]["id"], "text": claims[0]["text"]},
+            ]
+        },
+        format="json",
+    )
+    assert changed.status_code == 200, changed.json()
+    assert [(c["id"], c["position"], c["text"]) for c in changed.json()["claims"]] == [
+        (claims[2]["id"], 1, "12,000 permits online in 2025"),
+        (claims[0]["id"], 2, claims[0]["text"]),
+    ]
+    assert api.as_(chair).get(claims_url(first)).status_code == 200
+    if other_verifier != verifier:  # a verifier of another nomination is a stranger here
+        assert api.as_(other_verifier).get(claims_url(first)).status_code == 404
+    # Bad input names the field and saves nothing.
+    for body, fields in (
+        ({"claims": []}, ["claims"]),
+        ({"claims": [{"text": "   "}]}, ["claims.0.text"]),
+        ({"claims": [{"id": claims[1]["id"], "text": "gone"}]}, ["claims.0.id"]),
+        ({"claims": [{"text": "x" * 501}]}, ["claims"]),
+    ):
+        bad = api.as_(secretariat).put(claims_url(first), body, format="json")
+        assert bad.status_code == 400, body
+        assert [f.split(".")[0] for f in bad.json()["fields"]] == [f.split(".")[0] for f in fields]
+    assert len(api.as_(secretariat).get(claims_url(first)).json()["claims"]) == 2
+    # A nomination outside a field round has no checklist.
+    desk_only = Nomination.objects.filter(cycle=cycle).exclude(pk__in=[first, second]).first()
+    assert api.as_(secretariat).get(claims_url(desk_only.pk)).status_code == 404
+
+
+def set_claims(api, secretariat, pk, *texts):
+    response = api.as_(secretariat).put(
+        claims_url(pk), {"claims": [{"text": t} for t in texts]}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    return [c["id"] for c in response.json()["claims"]]
+
+
+def test_a_verifier_records_each_claim_and_the_findings_become_the_rounds_score(
+    api, field, secretariat, chair
+):
+    cycle, visit, (first, _second) = field
+    ids = set_claims(api, secretariat, first, "One day", "Fewer complaints", "12,000 permits")
+    assignment, verifier = verifier_of(first, visit)
+    url = f"/api/v1/assignments/{assignment.pk}/verification"
+    # Scored by claims, not by the rubric; a desk assignment has no checklist.
+    rubric = api.as_(verifier).put(
+        f"/api/v1/assignments/{assignment.pk}/review",
+        {"scores": scores(0), "submit": True},
+        format="json",
+    )
+    assert rubric.status_code == 409
+    desk_assignment = Assignment.objects.filter(
+        round__cycle=cycle, round__position=1, member__employee=verifier
+    ).first()
+    if desk_assignment:
+        assert (
+            api.as_(verifier)
+            .get(f"/api/v1/assignments/{desk_assignment.pk}/verification")
+            .status_code
+            == 404
+        )
+    draft = api.as_(verifier).put(
+        url,
+        {"checks": [{"claim": ids[0], "outcome": "verified", "note": "Seen in the register."}]},
+        format="json",
+    )
+    assert draft.status_code == 200, draft.json()
+    assert (draft.json()["status"], draft.json()["score"]) == ("draft", None)
+    early = api.as_(verifier).put(url, {"checks": [], "submit": True}, format="json")
+    assert (early.status_code, list(early.json()["fields"])) == (400, ["checks"])
+    for body, fields in (
+        ({"checks": [{"claim": ids[1], "outcome": "maybe"}]}, ["checks"]),
+        ({"checks": [{"claim": 2**40, "outcome": "verified"}]}, ["checks.0.claim"]),
+    ):
+        bad = api.as_(verifier).put(url, body, format="json")
+        assert bad.status_code == 400, body
+        assert [f.split(".")[0] for f in bad.json()["fields"]] == [f.split(".")[0] for f in fields]
+    done = api.as_(verifier).put(
+        url,
+        {
+            "checks": [
+                {"claim": ids[1], "outcome": "partly", "note": "Down 30%, not 60%."},
+                {"claim": ids[2], "outcome": "verified"},
+            ],
+            "submit": True,
+        },
+        format="json",
+    )
+    assert done.status_code == 200, done.json()
+    # (1 + ½ + 1) / 3 of 100
+    assert (done.json()["status"], done.json()["score"]) == ("submitted", 83.333)
+    assert [c["outcome"] for c in done.json()["checks"]] == ["verified", "partly", "verified"]
+    assert Nomination.objects.get(pk=first).status == "reviewed"
+    again = api.as_(verifier).put(url, {"checks": [], "submit": True}, format="json")
+    assert again.status_code == 409
+    # The checklist is frozen once a verifier submitted.
+    frozen = api.as_(secretariat).put(
+        claims_url(first), {"claims": [{"text": "new"}]}, format="json"
+    )
+    assert frozen.status_code == 409
+    seen = api.as_(chair).get(claims_url(first)).json()
+    assert seen["summary"] == {
+        "claims": 3,
+        "verified": 2,
+        "partly": 1,
+        "not_verified": 0,
+        "disqualified": False,
+    }
+    assert seen["claims"][1]["findings"][0]["note"] == "Down 30%, not 60%."
+    ranking = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking", {"round": visit.pk})
+    (row,) = [r for r in ranking.json()["results"] if r["nomination"] == first]
+    assert row["score"] == pytest.approx(83.33, abs=0.01)
+
+
+def test_photos_and_documents_of_a_claim_follow_the_evidence_rules(
+    api, field, secretariat, chair, supervisor
+):
+    _cycle, visit, (first, second) = field
+    (claim,) = set_claims(api, secretariat, first, "One day")
+    assignment, verifier = verifier_of(first, visit)
+    files = f"/api/v1/assignments/{assignment.pk}/verification/files"
+    added = api.as_(verifier).post(files, {"claim": claim, "file": png()}, format="multipart")
+    assert added.status_code == 201, added.json()
+    assert (added.json()["name"], added.json()["content_type"]) == ("foto-lokasi.png", "image/png")
+    fake = io.BytesIO(b"MZ not an image")
+    fake.name = "photo.jpg"
+    refused = api.as_(verifier).post(files, {"claim": claim, "file": fake}, format="multipart")
+    assert (refused.status_code, list(refused.json()["fields"])) == (400, ["file"])
+    doc = io.BytesIO(PDF_BYTES)
+    doc.name = "berita-acara.pdf"
+    assert (
+        api.as_(verifier).post(files, {"claim": claim, "file": doc}, format="multipart").status_code
+        == 201
+    )
+    (row,) = (
+        api.as_(verifier).get(f"/api/v1/assignments/{assignment.pk}/verification").json()["checks"]
+    )
+    assert [f["name"] for f in row["files"]] == ["foto-lokasi.png", "berita-acara.pdf"]
+    assert row["outcome"] == ""  # a photo is not a finding
+    url = added.json()["url"]
+    for reader in (verifier, chair, secretariat):
+        response = api.as_(reader).get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert api.as_(supervisor).get(url).status_code == 404
+    # Another nomination's verifier cannot attach to this claim.
+    other, other_verifier = verifier_of(second, visit)
+    wrong = api.as_(other_verifier).post(
+        f"/api/v1/assignments/{other.pk}/verification/files",
+        {"claim": claim, "file": png()},
+        format="multipart",
+    )
+    assert (wrong.status_code, list(wrong.json()["fields"])) == (400, ["claim"])
+    removed = api.as_(verifier).delete(url)
+    assert removed.status_code == 204
+    assert CheckFile.objects.filter(claim_check__claim_id=claim).count() == 1
+    api.as_(verifier).put(
+        f"/api/v1/assignments/{assignment.pk}/verification",
+        {"checks": [{"claim": claim, "outcome": "verified"}], "submit": True},
+        format="json",
+    )
+    late = api.as_(verifier).post(files, {"claim": claim, "file": png()}, format="multipart")
+    assert late.status_code == 409
+
+
+def verify(api, nomination_id, round, outcomes):
+    assignment, verifier = verifier_of(nomination_id, round)
+    checklist = api.as_(verifier).get(f"/api/v1/assignments/{assignment.pk}/verification").json()
+    response = api.as_(verifier).put(
+        f"/api/v1/assignments/{assignment.pk}/verification",
+        {
+            "checks": [
+                {"claim": c["claim"], "outcome": o}
+                for c, o in zip(checklist["checks"], outcomes, strict=True)
+            ],
+            "submit": True,
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+
+
+def test_a_claim_not_verified_disqualifies_by_the_rule(api, field, secretariat, chair, supervisor):
+    cycle, visit, (first, second) = field
+    set_claims(api, secretariat, first, "One day", "Fewer complaints")
+    set_claims(api, secretariat, second, "One day", "Fewer complaints")
+    # The better nomination of the desk round has one claim not verified.
+    verify(api, first, visit, ["verified", "not_verified"])
+    verify(api, second, visit, ["partly", "partly"])
+    services.cycle_set_phase(cycle_id=cycle.pk, phase="deciding")
+    seen = api.as_(chair).get(claims_url(first)).json()["summary"]
+    assert (seen["not_verified"], seen["disqualified"]) == (1, True)
+    ranking = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking").json()["results"]
+    assert [(r["nomination"], r["rank"], r["disqualified"]) for r in ranking] == [
+        (second, 1, False),
+        (first, 2, True),
+    ]
+    assert ranking[1]["proposed_award_level"] is None
+    award = api.as_(chair).post(
+        f"/api/v1/nominations/{first}/decide",
+        {"award_level": "gold", "rationale": "Strong anyway."},
+        format="json",
+    )
+    assert (award.status_code, list(award.json()["fields"])) == (400, ["award_level"])
+    assert Nomination.objects.get(pk=first).status == "reviewed"
+    none = api.as_(chair).post(
+        f"/api/v1/nominations/{first}/decide",
+        {"award_level": None, "rationale": "Disqualified at verification."},
+        format="json",
+    )
+    assert none.status_code == 200, none.json()
+    # Without the rule, the same findings only lower the score.
+    Round.objects.filter(pk=visit.pk).update(max_unverified_claims=None)
+    ranking = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking").json()["results"]
+    assert {r["nomination"]: r["disqualified"] for r in ranking} == {first: False, second: False}
+
+
+def test_a_disqualified_nomination_does_not_advance_from_an_earlier_field_round(
+    api, field, secretariat, chair, committee_unit
+):
+    cycle, visit, (first, second) = field
+    # A final interview after the field verification.
+    Round.objects.create(cycle=cycle, position=3, kind="interview", name_id="W", name_en="I")
+    Round.objects.filter(pk=visit.pk).update(advance_rule="top_n", advance_n=2)
+    set_claims(api, secretariat, first, "One day")
+    set_claims(api, secretariat, second, "One day")
+    verify(api, first, visit, ["not_verified"])
+    verify(api, second, visit, ["verified"])
+    shortlist = api.as_(chair).get(f"/api/v1/rounds/{visit.pk}/shortlist").json()
+    assert shortlist["proposed"] == [second]  # two may advance, one is disqualified
+    assert {r["nomination"]: r["disqualified"] for r in shortlist["results"]} == {
+        first: True,
+        second: False,
+    }
+    refused = api.as_(chair).post(
+        f"/api/v1/rounds/{visit.pk}/advance",
+        {"nominations": [first, second], "rationale": "Both."},
+        format="json",
+    )
+    assert (refused.status_code, list(refused.json()["fields"])) == (400, ["nominations"])
+    advanced = api.as_(chair).post(
+        f"/api/v1/rounds/{visit.pk}/advance", {"nominations": [second]}, format="json"
+    )
+    assert advanced.status_code == 200, advanced.json()
+    out = Nomination.objects.get(pk=first)
+    assert (out.status, out.round_results.get(round=visit).outcome) == ("decided", "disqualified")
+    assert "Disqualified" in out.decision_rationale
+
+
+def test_two_verifiers_must_both_find_nothing_for_a_claim_to_count_as_not_verified(
+    api, field, secretariat, reviewers
+):
+    cycle, visit, (first, _second) = field
+    set_claims(api, secretariat, first, "One day")
+    present = Assignment.objects.get(nomination_id=first, round=visit)
+    other = next(m for m in cycle.committee.filter(is_chair=False).exclude(pk=present.member_id))
+    services.assignment_add(nomination_id=first, member_id=other.pk, actor=secretariat.user)
+    for a, outcome in zip(
+        Assignment.objects.filter(nomination_id=first, round=visit).order_by("pk"),
+        ["not_verified", "verified"],
+        strict=True,
+    ):
+        claim = (
+            api.as_(a.member.employee)
+            .get(f"/api/v1/assignments/{a.pk}/verification")
+            .json()["checks"][0]["claim"]
+        )
+        api.as_(a.member.employee).put(
+            f"/api/v1/assignments/{a.pk}/verification",
+            {"checks": [{"claim": claim, "outcome": outcome}], "submit": True},
+            format="json",
+        )
+    seen = api.as_(secretariat).get(claims_url(first)).json()
+    assert (seen["claims"][0]["outcome"], seen["summary"]["disqualified"]) == ("partly", False)
+    assert len(seen["claims"][0]["findings"]) == 2
