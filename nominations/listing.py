@@ -24,7 +24,7 @@ from core import i18n
 from core.db import fetch_prepared
 from core.types import Viewer
 from nominations import selectors
-from nominations.models import Evidence, Nomination, Nominee
+from nominations.models import Evidence, Nomination, Nominee, RoundResult
 
 FIELDS = (
     "id",
@@ -96,7 +96,7 @@ SELECT n.id, n.cycle_id, n.category_id, c.code, c.name_id, c.name_en, c.team, n.
   LEFT JOIN nominations_awardlevel oa ON oa.id = o.award_level_id
  ORDER BY n.created_at DESC, n.id DESC
 """
-# The page's nominees (kind 1) and evidence (kind 2) in one query.
+# The page's nominees (kind 1), evidence (kind 2) and round results (kind 3) in one query.
 _NESTED_SQL = """
 SELECT 1, x.nomination_id, e.id, e.nip, e.name, u.name, NULL, NULL::bigint,
        NULL::timestamptz, x.is_lead, x.id
@@ -109,6 +109,12 @@ SELECT 2, v.nomination_id, v.id, v.original_name, v.content_type, v.sha256, NULL
        v.uploaded_at, NULL, v.id
   FROM nominations_evidence v
  WHERE v.nomination_id = ANY(%(ids)s)
+UNION ALL
+SELECT 3, r.nomination_id, r.round_id, r.outcome, r.score::text, NULL, NULL, NULL,
+       NULL, NULL, d.position
+  FROM nominations_roundresult r
+  JOIN nominations_round d ON d.id = r.round_id
+ WHERE r.nomination_id = ANY(%(ids)s)
  ORDER BY 1, 2, 10 DESC NULLS LAST, 11
 """
 _PAGE_KEYS = (*FIELDS, "total")
@@ -136,10 +142,14 @@ class PageRows:
         self.total = rows[0]["total"]
         by_id = {r["id"]: r for r in rows}
         for r in rows:
-            r["nominees_json"], r["evidence_json"] = [], []
+            r["nominees_json"], r["evidence_json"], r["rounds_json"] = [], [], []
         nested = fetch_prepared(_NESTED_SQL, {"ids": list(by_id)})
         for kind, nomination, pk, a, b, c, _d, size, uploaded, lead, _order in nested:
-            if kind == 1:
+            if kind == 3:
+                by_id[nomination]["rounds_json"].append(
+                    {"round": pk, "status": a, "score": None if b is None else float(b)}
+                )
+            elif kind == 1:
                 by_id[nomination]["nominees_json"].append(
                     {"id": pk, "nip": a, "name": b, "org_unit": c, "is_lead": lead}
                 )
@@ -182,10 +192,11 @@ def _json(value):
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _nested_from_rows(rows: list[dict], tz) -> tuple[dict, dict, dict]:
+def _nested_from_rows(rows: list[dict], tz) -> tuple[dict, dict, dict, dict]:
     nominees: dict[int, list[dict]] = {}
     lead: dict[int, int] = {}
     evidence: dict[int, list[dict]] = {}
+    results: dict[int, list[dict]] = {}
     prefix = reverse("nomination-list")
     for r in rows:
         r["psm_statements"] = _json(r["psm_statements"])
@@ -199,7 +210,8 @@ def _nested_from_rows(rows: list[dict], tz) -> tuple[dict, dict, dict]:
             e["uploaded_at"] = _iso(e["uploaded_at"], tz)
             e["url"] = f"{prefix}/{r['id']}/evidence/{e['id']}"
         evidence[r["id"]] = items
-    return nominees, lead, evidence
+        results[r["id"]] = r["rounds_json"]
+    return nominees, lead, evidence, results
 
 
 def nomination_payloads(rows: list[dict], *, user: Viewer) -> list[dict]:
@@ -209,9 +221,9 @@ def nomination_payloads(rows: list[dict], *, user: Viewer) -> list[dict]:
     (``selectors.identity_hidden``)."""
     tz = timezone.get_current_timezone()
     if rows and "nominees_json" in rows[0]:
-        nominees, lead, evidence = _nested_from_rows(rows, tz)
+        nominees, lead, evidence, results = _nested_from_rows(rows, tz)
     else:
-        nominees, lead, evidence = _nested_by_query([r["id"] for r in rows], tz)
+        nominees, lead, evidence, results = _nested_by_query([r["id"] for r in rows], tz)
     decisions_of = selectors.decision_scope(user=user)
     hidden = {
         r["id"]
@@ -223,10 +235,10 @@ def nomination_payloads(rows: list[dict], *, user: Viewer) -> list[dict]:
             nominator_id=r["nominator_id"],
         )
     }
-    return [_payload(r, nominees, lead, evidence, decisions_of, hidden, tz) for r in rows]
+    return [_payload(r, nominees, lead, evidence, results, decisions_of, hidden, tz) for r in rows]
 
 
-def _nested_by_query(ids: list[int], tz) -> tuple[dict, dict, dict]:
+def _nested_by_query(ids: list[int], tz) -> tuple[dict, dict, dict, dict]:
     nominees: dict[int, list[dict]] = defaultdict(list)
     lead: dict[int, int] = {}
     for n in (
@@ -272,7 +284,16 @@ def _nested_by_query(ids: list[int], tz) -> tuple[dict, dict, dict]:
                 "url": f"{prefix}/{e['nomination_id']}/evidence/{e['id']}",
             }
         )
-    return nominees, lead, evidence
+    results: dict[int, list[dict]] = defaultdict(list)
+    for nomination_id, round_id, outcome, score in (
+        RoundResult.objects.filter(nomination_id__in=ids)
+        .order_by("round__position")
+        .values_list("nomination_id", "round_id", "outcome", "score")
+    ):
+        results[nomination_id].append(
+            {"round": round_id, "status": outcome, "score": None if score is None else float(score)}
+        )
+    return nominees, lead, evidence, results
 
 
 def _hide_identity(payload: dict) -> dict:
@@ -286,7 +307,21 @@ def _hide_identity(payload: dict) -> dict:
     return payload
 
 
-def _payload(r: dict, nominees, lead, evidence, decisions_of, hidden, tz) -> dict:
+def round_rows(current: int | None, status: str, ended: list[dict]) -> list[dict]:
+    """The rounds a nomination was in: how it ended each advanced one
+    (``ended``), and the one it is in (``in_review``) or was decided in
+    (``decided``: the last round, whose outcome is the decision); no score
+    for that one."""
+    rows = list(ended)
+    if current is not None and all(x["round"] != current for x in rows):
+        reviewing = status in (Nomination.Status.IN_REVIEW, Nomination.Status.REVIEWED)
+        rows.append(
+            {"round": current, "status": "in_review" if reviewing else "decided", "score": None}
+        )
+    return rows
+
+
+def _payload(r: dict, nominees, lead, evidence, results, decisions_of, hidden, tz) -> dict:
     visible = (
         r["status"] == Nomination.Status.PUBLISHED
         or decisions_of is None
@@ -336,6 +371,9 @@ def _payload(r: dict, nominees, lead, evidence, decisions_of, hidden, tz) -> dic
         # Which round a nomination reached tells whether it advanced: like
         # the decision, hidden from the nominator until publication.
         "round": r["round_id"] if visible else None,
+        "rounds": round_rows(r["round_id"], r["status"], results.get(r["id"], []))
+        if visible
+        else [],
         "created_at": _iso(r["created_at"], tz),
         "updated_at": _iso(r["updated_at"], tz),
         "identity_hidden": False,

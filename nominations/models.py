@@ -287,6 +287,10 @@ class Round(BilingualName):
         OPEN = "open", _("open")
         ADVANCED = "advanced", _("shortlist advanced")
 
+    class Post(models.TextChoices):
+        HIDDEN = "hidden", _("not public")
+        PUBLIC = "public", _("public")
+
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="rounds")
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DESK)
@@ -329,6 +333,14 @@ class Round(BilingualName):
     # this is disqualified; None: never.
     max_unverified_claims = models.PositiveSmallIntegerField(
         _("most claims not verified before disqualification"), null=True, blank=True
+    )
+    # The advanced shortlist as a public post ("Top 45 …"), by the
+    # secretariat (workflow.SHORTLIST).
+    shortlist_post = models.CharField(
+        _("shortlist post"), max_length=8, choices=Post.choices, default=Post.HIDDEN
+    )
+    shortlist_published_at = models.DateTimeField(
+        _("shortlist made public at"), null=True, blank=True
     )
 
     class Meta:

@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from core import i18n
+
 from .models import CommitteeMember, Cycle, Nomination, Round, RoundResult
 
 S = Nomination.Status
@@ -133,3 +135,61 @@ def shortlist(round: Round) -> Shortlist:
         )
     result.waiting = round.nominations.exclude(status=S.REVIEWED).count() if not outcomes else 0
     return result
+
+
+# --- the public shortlist ----------------------------------------------------------------------
+
+
+@dataclass
+class PublicShortlist:
+    """An advanced shortlist made public: the innovations that go on, per
+    category, with the unit of each (never the people's names)."""
+
+    round: Round
+    published_at: object
+    groups: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(rows) for _name, rows in self.groups)
+
+
+def public_shortlists() -> list[Round]:
+    """The public shortlists, newest first (one query)."""
+    return list(
+        Round.objects.filter(shortlist_post=Round.Post.PUBLIC)
+        .select_related("cycle")
+        .order_by("-shortlist_published_at", "-pk")
+    )
+
+
+def public_shortlist(round_id: int) -> PublicShortlist | None:
+    """A public shortlist with its rows (two queries), or ``None``."""
+    found = (
+        Round.objects.filter(pk=round_id, shortlist_post=Round.Post.PUBLIC)
+        .select_related("cycle")
+        .first()
+    )
+    if found is None:
+        return None
+    rows = (
+        RoundResult.objects.filter(
+            round=found,
+            outcome=RoundResult.Outcome.ADVANCED,
+            nomination__nominees__is_lead=True,
+        )
+        .order_by("nomination__category__code", "rank", "nomination__title")
+        .values_list(
+            "nomination__category__name_id",
+            "nomination__category__name_en",
+            "nomination__title",
+            "nomination__nominees__employee__org_unit__name",
+        )
+    )
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name_id, name_en, title, unit in rows:
+        category = i18n.pick({"id": name_id, "en": name_en})
+        groups.setdefault(category, []).append((title, unit))
+    return PublicShortlist(
+        round=found, published_at=found.shortlist_published_at, groups=list(groups.items())
+    )

@@ -96,6 +96,7 @@ rules.add_perm("nominations.reopen_assignment", is_cycle_chair)
 rules.add_perm("nominations.manage_cycle", is_secretariat)
 # A round's shortlist (services.rounds.round_advance): the chair confirms it.
 rules.add_perm("nominations.advance_round", is_cycle_chair)
+rules.add_perm("nominations.publish_shortlist", is_secretariat)
 # Field verification (services.verification): the claims to check.
 rules.add_perm("nominations.set_claims", is_secretariat | is_round_verifier)
 rules.add_perm(

@@ -171,6 +171,26 @@ ROUND = Lifecycle(
 )
 
 
+def _shortlist_advanced(round: Round) -> str | None:
+    if round.status != R.ADVANCED:
+        return _("A shortlist is made public once the chair has advanced it.")
+    return None
+
+
+# The advanced shortlist as a public post, and its withdrawal.
+SHORTLIST = Lifecycle(
+    model=Round,
+    field="shortlist_post",
+    table={Round.Post.HIDDEN: {Round.Post.PUBLIC}, Round.Post.PUBLIC: {Round.Post.HIDDEN}},
+    permissions={
+        Round.Post.PUBLIC: "nominations.publish_shortlist",
+        Round.Post.HIDDEN: "nominations.publish_shortlist",
+    },
+    rules={Round.Post.PUBLIC: _shortlist_advanced},
+    select_related=("cycle",),
+)
+
+
 def _open_for_review(assignment: Assignment) -> str | None:
     nomination = assignment.nomination
     if (

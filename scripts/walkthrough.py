@@ -169,8 +169,9 @@ def check_publication(cycle_id: int, nid: int) -> None:
 
 
 def rounds(source_id: int, category_code: str, statements: dict) -> None:
-    """The walkthrough's *Rounds* section: a desk round (top 1 per category)
-    then an interview, two nominations, the shortlist, the final ranking."""
+    """The walkthrough's *Rounds* section: a desk round (top 1 per category),
+    an interview and a field verification, two nominations, the shortlist
+    (made public), the claims checked on site, the final ranking."""
     supervisor, secretariat, chair = (
         client(name) for name in ("supervisor", "secretariat", "chair")
     )
@@ -190,8 +191,18 @@ def rounds(source_id: int, category_code: str, statements: dict) -> None:
         ),
         201,
     )
+    field = ok(
+        secretariat.post(
+            f"/cycles/{cid}/rounds",
+            json={"kind": "field", "reviewers_per_nomination": 1, "max_unverified_claims": 0},
+        ),
+        201,
+    )
     ok(secretariat.post(f"/cycles/{cid}/phase", json={"phase": "nominating"}))
-    step(f"secretariat copied cycle {source_id} as {cid} with a desk round and an interview")
+    step(
+        f"secretariat copied cycle {source_id} as {cid} with a desk round, an interview "
+        "and a field verification"
+    )
 
     category = next(
         c for c in ok(supervisor.get(f"/cycles/{cid}"))["categories"] if c["code"] == category_code
@@ -210,7 +221,7 @@ def rounds(source_id: int, category_code: str, statements: dict) -> None:
                     "title": f"Inovasi {person['name']}",
                     "problem": "Queues at the counter.",
                     "solution": "Appointments online.",
-                    "impact": "No queues.",
+                    "impact": "No queues at the counter. Licences in one day.",
                     "started_on": (dt.date.today() - dt.timedelta(days=800)).isoformat(),
                     "psm_statements": statements,
                 },
@@ -243,21 +254,62 @@ def rounds(source_id: int, category_code: str, statements: dict) -> None:
     advanced = ok(chair.post(f"/rounds/{desk['id']}/advance", json={"nominations": [made[0]]}))
     step(f"chair advanced the proposed shortlist {shortlist['proposed']}: {advanced['status']}")
 
+    public = ok(secretariat.post(f"/rounds/{desk['id']}/publish-shortlist"))
+    anonymous = httpx.Client(base_url=API)
+    post = ok(anonymous.get(f"/shortlists/{desk['id']}"))
+    step(f"shortlist public: {public['shortlist_public']}; Top {post['count']} {post['cycle']}")
+
     assigned = ok(secretariat.post(f"/cycles/{cid}/assign-reviewers"))["assigned"]
     review_all({made[0]: 4})
+    ok(
+        chair.post(
+            f"/rounds/{interview['id']}/advance",
+            json={"nominations": [made[0]], "rationale": "Convincing presentation."},
+        )
+    )
+    verify_on_site(secretariat, cid, field["id"], made[0])
     ok(secretariat.post(f"/cycles/{cid}/phase", json={"phase": "deciding"}))
     ranking = ok(chair.get(f"/cycles/{cid}/ranking"))
     [row] = ranking["results"]
     scores = [r["score"] for r in row["rounds"]]
-    assert [r["round"] for r in row["rounds"]] == [desk["id"], interview["id"]], row
-    assert abs(row["final_score"] - (scores[0] + 2 * scores[1]) / 3) < 0.01, row
-    step(
-        f"interview assigned: {assigned}; final ranking: rounds {scores}, "
-        f"final {row['final_score']} (weights 1 and 2)"
-    )
+    assert [r["round"] for r in row["rounds"]] == [desk["id"], interview["id"], field["id"]], row
+    assert abs(row["final_score"] - (scores[0] + 2 * scores[1] + scores[2]) / 4) < 0.01, row
+    step(f"final ranking: rounds {scores}, final {row['final_score']} (weights 1, 2 and 1)")
     history = ok(secretariat.get(f"/rounds/{desk['id']}/history"))["results"]
     assert history[-1]["actor"]["username"] == "chair", history
     step("round history: open→advanced by chair")
+
+
+def verify_on_site(secretariat: httpx.Client, cid: int, field_id: int, nomination: int) -> None:
+    """The field round: the secretariat sets the claims from the stated
+    impact, the verifier records them on site."""
+    ok(secretariat.post(f"/cycles/{cid}/assign-reviewers"))
+    claims = ok(secretariat.get(f"/nominations/{nomination}/claims"))
+    claims = ok(
+        secretariat.put(
+            f"/nominations/{nomination}/claims",
+            json={"claims": [{"text": t} for t in claims["proposed"]]},
+        )
+    )["claims"]
+    verifier, visit = next(
+        (client(name), a)
+        for name in ("reviewer1", "reviewer2", "reviewer3")
+        for a in ok(client(name).get("/assignments"))["results"]
+        if a["round"]["id"] == field_id
+    )
+    found = ["verified", "partly"]
+    checked = ok(
+        verifier.put(
+            f"/assignments/{visit['id']}/verification",
+            json={
+                "items": [
+                    {"claim": c["id"], "outcome": o} for c, o in zip(claims, found, strict=True)
+                ],
+                "submit": True,
+            },
+        )
+    )
+    step(f"field verification of {[c['text'] for c in claims]}: {found}, score {checked['score']}")
 
 
 if __name__ == "__main__":

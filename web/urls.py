@@ -19,6 +19,7 @@ urlpatterns = [
     path("recognitions", public.wall, name="recognition-wall"),
     path("recognitions/feed.atom", public.RecognitionFeed(), name="recognition-feed"),
     path("recognitions/<int:pk>", public.post_detail, name="recognition-detail"),
+    path("shortlists/<int:pk>", public.shortlist_page, name="public-shortlist"),
     path("verify/<str:code>", public.verify_page, name="verify-page"),
     path("", home.home, name="home"),
     path("favicon.ico", public.favicon),
@@ -94,6 +95,11 @@ urlpatterns = [
     path("cycles/<int:pk>/rounds", rounds.rounds_page, name="web-rounds"),
     path("cycles/<int:pk>/rounds/<int:round_pk>", rounds.round_change, name="web-round"),
     path("cycles/<int:pk>/rounds/<int:round_pk>/shortlist", rounds.shortlist, name="web-shortlist"),
+    path(
+        "cycles/<int:pk>/rounds/<int:round_pk>/shortlist/publish",
+        rounds.shortlist_publish,
+        name="web-shortlist-publish",
+    ),
     path(
         "cycles/<int:pk>/rounds/<int:round_pk>/schedule",
         rounds.interview_schedule,

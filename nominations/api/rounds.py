@@ -5,7 +5,7 @@ the chair (and deputy chair) read them; everyone else gets 404."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -119,6 +119,51 @@ class AdvanceView(APIView):
         data.is_valid(raise_exception=True)
         services.round_advance(round_id=found.pk, actor=request.user, **data.validated_data)
         return Response(_out(found.pk))
+
+
+class ShortlistPublishView(APIView):
+    """The secretariat makes an advanced shortlist a public post, or takes
+    it down (``public: false``); asking again changes nothing."""
+
+    @extend_schema(request=s.ShortlistPublishInputSerializer, responses=s.RoundSerializer)
+    def post(self, request, pk):
+        found = _rounds_by_pk(pk)
+        if found is None or not request.user.has_perm("nominations.publish_shortlist", found):
+            raise NotFoundError()
+        data = s.ShortlistPublishInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.shortlist_publish(round_id=found.pk, actor=request.user, **data.validated_data)
+        return Response(_out(found.pk))
+
+
+class PublicShortlistsView(APIView):
+    """The shortlists made public, newest first. No login needed."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.PublicShortlistSerializer(many=True))
+    def get(self, request):
+        return Response(
+            s.PublicShortlistSerializer(
+                [rounds.public_shortlist(r.pk) for r in rounds.public_shortlists()], many=True
+            ).data
+        )
+
+
+class PublicShortlistView(APIView):
+    """One public shortlist: the innovations that go on, per category, with
+    their units (never the people's names). No login needed."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.PublicShortlistSerializer)
+    def get(self, request, pk):
+        found = rounds.public_shortlist(_cycle_id(pk))
+        if found is None:
+            raise NotFoundError()
+        return Response(s.PublicShortlistSerializer(found).data)
 
 
 class RoundHistoryView(APIView):

@@ -461,6 +461,14 @@ class OriginSerializer(strict.Serializer):
     award_level = serializers.CharField(allow_null=True)
 
 
+class NominationRoundSerializer(strict.Serializer):
+    round = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=["in_review", "advanced", "not_advanced", "disqualified", "decided"]
+    )
+    score = serializers.FloatField(allow_null=True, help_text="its score in the round")
+
+
 class NominationSerializer(strict.ModelSerializer):
     """A nomination. For an assigned reviewer of a blind-review cycle
     ``identity_hidden`` is true: ``nominees`` is empty, ``nominator``, ``origin`` and
@@ -474,6 +482,7 @@ class NominationSerializer(strict.ModelSerializer):
     decision = serializers.SerializerMethodField()
     origin = serializers.SerializerMethodField()
     round = serializers.SerializerMethodField()
+    rounds = serializers.SerializerMethodField()
     identity_hidden = serializers.SerializerMethodField()
 
     class Meta:
@@ -498,6 +507,7 @@ class NominationSerializer(strict.ModelSerializer):
             "decision",
             "origin",
             "round",
+            "rounds",
             "created_at",
             "updated_at",
             "identity_hidden",
@@ -512,6 +522,31 @@ class NominationSerializer(strict.ModelSerializer):
     )
     def get_round(self, obj) -> int | None:
         return obj.round_id
+
+    @extend_schema_field(
+        NominationRoundSerializer(
+            many=True,
+            help_text="each round the nomination was in, first first: how it ended (in "
+            "review, advanced, not advanced, disqualified; decided in the last round) and "
+            "its score there; like round, hidden from nominators until publication (empty)",
+        )
+    )
+    def get_rounds(self, obj) -> list[dict]:
+        from nominations.listing import round_rows
+
+        scope = self.context.get("sees_decisions_of", set())
+        published = obj.status == Nomination.Status.PUBLISHED
+        if not published and scope is not None and obj.cycle_id not in scope:
+            return []
+        ended = [
+            {
+                "round": r.round_id,
+                "status": r.outcome,
+                "score": None if r.score is None else float(r.score),
+            }
+            for r in obj.round_results.order_by("round__position")
+        ]
+        return round_rows(obj.round_id, obj.status, ended)
 
     @extend_schema_field(OriginSerializer(allow_null=True))
     def get_origin(self, obj) -> dict | None:
@@ -903,6 +938,14 @@ class RoundSerializer(strict.Serializer):
         help_text="field verification: a nomination with more claims not verified is "
         "disqualified; null: never",
     )
+    shortlist_public = serializers.SerializerMethodField()
+    shortlist_published_at = serializers.DateTimeField(
+        allow_null=True, help_text="when the advanced shortlist was made a public post"
+    )
+
+    def get_shortlist_public(self, obj) -> bool:
+        """The advanced shortlist is a public post (``/api/v1/shortlists/{id}``)."""
+        return obj.shortlist_post == Round.Post.PUBLIC
 
     @extend_schema_field(AdvanceRuleSerializer)
     def get_advance(self, obj) -> dict:
@@ -998,6 +1041,38 @@ class AdvanceInputSerializer(strict.Serializer):
         allow_blank=True,
         help_text="required where the shortlist departs from the rule's proposal",
     )
+
+
+class ShortlistPublishInputSerializer(strict.Serializer):
+    public = serializers.BooleanField(
+        default=True, help_text="false: take the public shortlist down"
+    )
+
+
+class PublicShortlistEntrySerializer(strict.Serializer):
+    title = serializers.CharField()
+    unit = serializers.CharField(help_text="the lead nominee's unit")
+
+
+class PublicShortlistGroupSerializer(strict.Serializer):
+    category = serializers.CharField()
+    nominations = PublicShortlistEntrySerializer(many=True)
+
+
+class PublicShortlistSerializer(strict.Serializer):
+    id = serializers.IntegerField(source="round.pk")
+    cycle = serializers.CharField(source="round.cycle.name")
+    round = serializers.CharField(source="round.name", help_text="in the request's language")
+    count = serializers.IntegerField(help_text="the nominations that go on")
+    published_at = serializers.DateTimeField()
+    categories = serializers.SerializerMethodField()
+
+    @extend_schema_field(PublicShortlistGroupSerializer(many=True))
+    def get_categories(self, obj) -> list[dict]:
+        return [
+            {"category": name, "nominations": [{"title": t, "unit": u} for t, u in rows]}
+            for name, rows in obj.groups
+        ]
 
 
 class ScheduleInputSerializer(strict.Serializer):
@@ -1114,10 +1189,10 @@ class CheckSerializer(strict.Serializer):
     files = CheckFileSerializer(many=True)
 
 
-class VerificationSerializer(strict.Serializer):
+class FieldVerificationSerializer(strict.Serializer):
     assignment = serializers.IntegerField()
     status = serializers.CharField()
-    checks = CheckSerializer(many=True)
+    items = CheckSerializer(many=True)
     score = serializers.FloatField(
         allow_null=True,
         help_text="out of 100, the mean of the findings (verified 1, partly ½, not 0), "
@@ -1131,8 +1206,8 @@ class CheckInputSerializer(strict.Serializer):
     note = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
 
 
-class VerificationInputSerializer(strict.Serializer):
-    checks = serializers.ListField(child=CheckInputSerializer(), max_length=30)
+class FieldVerificationInputSerializer(strict.Serializer):
+    items = serializers.ListField(child=CheckInputSerializer(), max_length=30)
     submit = serializers.BooleanField(default=False)
 
 

@@ -95,11 +95,11 @@ def _verification(assignment: Assignment) -> dict:
         float(verification.review_score(found)) if checks and len(found) == len(checks) else None
     )
     return dict(
-        s.VerificationSerializer(
+        s.FieldVerificationSerializer(
             {
                 "assignment": assignment.pk,
                 "status": assignment.status,
-                "checks": checks,
+                "items": checks,
                 "score": score,
             }
         ).data
@@ -114,27 +114,31 @@ def _field_assignment(request, pk) -> Assignment:
 
 
 class VerificationView(APIView):
-    """A verifier's findings on the claims of their nomination."""
+    """A verifier's findings on the claims of their nomination; a photo or
+    document of a claim is uploaded on the same path."""
 
-    @extend_schema(responses=s.VerificationSerializer)
+    def get_parsers(self):
+        if getattr(self.request, "method", None) == "POST":
+            return [MultiPartParser()]
+        return super().get_parsers()
+
+    @extend_schema(responses=s.FieldVerificationSerializer)
     def get(self, request, pk):
         return Response(_verification(_field_assignment(request, pk)))
 
-    @extend_schema(request=s.VerificationInputSerializer, responses=s.VerificationSerializer)
+    @extend_schema(
+        request=s.FieldVerificationInputSerializer, responses=s.FieldVerificationSerializer
+    )
     def put(self, request, pk):
         """Record findings (the claims given; the others stay), as a draft or
         submitted (``submit: true``: every claim recorded; it locks)."""
         assignment = _field_assignment(request, pk)
-        data = s.VerificationInputSerializer(data=request.data)
+        data = s.FieldVerificationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.verification_save(
             assignment_id=assignment.pk, actor=request.user, **data.validated_data
         )
         return Response(_verification(_own(request, pk)))
-
-
-class CheckFilesView(APIView):
-    parser_classes = [MultiPartParser]
 
     @extend_schema(request=s.CheckFileUploadSerializer, responses={201: s.CheckFileSerializer})
     def post(self, request, pk):

@@ -40,6 +40,7 @@ from .rounds import (
     round_create,
     round_delete,
     round_update,
+    shortlist_publish,
 )
 from .rubrics import rubric_create, rubric_default, rubric_in_use, rubric_new_version
 from .setup import (
@@ -109,5 +110,6 @@ __all__ = [
     "rubric_default",
     "rubric_in_use",
     "rubric_new_version",
+    "shortlist_publish",
     "verification_save",
 ]

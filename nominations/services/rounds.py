@@ -44,7 +44,7 @@ from nominations.models import (
     SlotNotice,
 )
 from nominations.services.setup import ROUND_FIELDS, UNTIL_PUBLISHED, _names, _require_phase
-from nominations.workflow import NOMINATION, ROUND, S, nomination_transition_many
+from nominations.workflow import NOMINATION, ROUND, SHORTLIST, S, nomination_transition_many
 
 P = Cycle.Phase
 # Until publication, even in a round that has started.
@@ -293,6 +293,23 @@ def round_advance(
     return lifecycle.transition(
         ROUND, pk=round.pk, to=Round.Status.ADVANCED, actor=actor, reason=rationale, apply=advance
     )
+
+
+def shortlist_publish(*, round_id: int, actor: Actor, public: bool = True) -> Round:
+    """Make an advanced shortlist a public post (the secretariat), or take
+    it down (``public=False``). Asking for the state it is in changes
+    nothing (the history keeps who did what when)."""
+    round = Round.objects.select_related("cycle").filter(pk=round_id).first()
+    if round is None or not actor.has_perm("nominations.publish_shortlist", round):
+        raise NotFoundError()
+    target = Round.Post.PUBLIC if public else Round.Post.HIDDEN
+    if round.shortlist_post == target:
+        return round
+
+    def stamp(locked: Round) -> None:
+        locked.shortlist_published_at = timezone.now() if public else None
+
+    return lifecycle.transition(SHORTLIST, pk=round.pk, to=target, actor=actor, apply=stamp)
 
 
 # --- interviews ---------------------------------------------------------------------------------

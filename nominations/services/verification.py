@@ -144,24 +144,24 @@ def _delete_files_on_commit(names: list[str]) -> None:
         transaction.on_commit(delete)
 
 
-def _validated_checks(
-    claims: dict[int, Claim], checks: Iterable[Mapping[str, Any]]
+def _validated_findings(
+    claims: dict[int, Claim], items: Iterable[Mapping[str, Any]]
 ) -> dict[int, tuple[str, str]]:
     errors: dict[str, list[str]] = {}
     clean: dict[int, tuple[str, str]] = {}
-    for i, item in enumerate(checks):
+    for i, item in enumerate(items):
         claim = item.get("claim")
         outcome = item.get("outcome")
         note = item.get("note") or ""
         if claim not in claims or claim in clean:
-            errors[f"checks.{i}.claim"] = [_("Not a claim of this nomination.")]
+            errors[f"items.{i}.claim"] = [_("Not a claim of this nomination.")]
             continue
         outcome_ok = isinstance(outcome, str) and outcome in verification.VALUES
         note_ok = isinstance(note, str) and len(note) <= 5000 and "\x00" not in note
         if not outcome_ok:
-            errors[f"checks.{i}.outcome"] = [_("Choose verified, partly verified or not verified.")]
+            errors[f"items.{i}.outcome"] = [_("Choose verified, partly verified or not verified.")]
         if not note_ok:
-            errors[f"checks.{i}.note"] = [_("Text of at most 5,000 characters.")]
+            errors[f"items.{i}.note"] = [_("Text of at most 5,000 characters.")]
         if outcome_ok and note_ok:
             clean[claim] = (str(outcome), str(note).strip())
     if errors:
@@ -173,7 +173,7 @@ def verification_save(
     *,
     assignment_id: int,
     actor: Actor,
-    checks: Iterable[Mapping[str, Any]],
+    items: Iterable[Mapping[str, Any]],
     submit: bool = False,
 ) -> Assignment:
     """Record a verifier's findings (the claims given; others stay as they
@@ -181,7 +181,7 @@ def verification_save(
     the verifier's score is then the mean of the findings out of 100
     (``verification.review_score``) and, when the round's verifications
     are all in, the nomination is reviewed."""
-    checks = list(checks)
+    findings = list(items)
     _refuse_if_conflicted(assignment_id, actor, recheck=submit)
 
     def save(assignment: Assignment) -> None:
@@ -193,7 +193,7 @@ def verification_save(
                 nomination_id=assignment.nomination_id, round_id=assignment.round_id
             )
         }
-        clean = _validated_checks(claims, checks)
+        clean = _validated_findings(claims, findings)
         now = timezone.now()
         for claim_id, (outcome, note) in clean.items():
             ClaimCheck.objects.update_or_create(
@@ -214,7 +214,7 @@ def verification_save(
             if missing:
                 raise ValidationError(
                     {
-                        "checks": _("Record every claim to submit; %(n)d not yet.")
+                        "items": _("Record every claim to submit; %(n)d not yet.")
                         % {"n": len(missing)}
                     }
                 )

@@ -211,7 +211,7 @@ def test_three_rounds_from_desk_to_field_with_a_shortlist_of_four(
         ]
         verified = api.as_(a.member.employee).put(
             f"/api/v1/assignments/{a.pk}/verification",
-            {"checks": checks, "submit": True},
+            {"items": checks, "submit": True},
             format="json",
         )
         assert verified.status_code == 200, verified.json()
@@ -395,7 +395,32 @@ def test_whether_a_nomination_advanced_stays_hidden_from_its_nominator_until_pub
     assert api.as_(supervisor).get(f"/api/v1/nominations/{best}").json()["round"] is None
     assert api.as_(secretariat).get(f"/api/v1/nominations/{best}").json()["round"] == interview.pk
     seen = api.as_(supervisor).get(f"/api/v1/nominations/{others[0].pk}").json()
-    assert (seen["status"], seen["decision"], seen["round"]) == ("decided", None, None)
+    assert (seen["status"], seen["decision"], seen["round"], seen["rounds"]) == (
+        "decided",
+        None,
+        None,
+        [],
+    )
+    # Those who run the cycle see how each round ended, in the list and the read.
+    shortlist = {
+        r["nomination"]: r["score"]
+        for r in api.as_(chair).get(f"/api/v1/rounds/{desk.pk}/shortlist").json()["results"]
+    }
+    read = api.as_(secretariat).get(f"/api/v1/nominations/{best}").json()
+    assert read["rounds"] == [
+        {"round": desk.pk, "status": "advanced", "score": pytest.approx(shortlist[best])},
+        {"round": interview.pk, "status": "in_review", "score": None},
+    ]
+    listed = api.as_(secretariat).get("/api/v1/nominations", {"cycle": cycle.pk}).json()
+    by_id = {n["id"]: n["rounds"] for n in listed["results"]}
+    assert by_id[best] == read["rounds"]
+    assert by_id[others[0].pk] == [
+        {
+            "round": desk.pk,
+            "status": "not_advanced",
+            "score": pytest.approx(shortlist[others[0].pk]),
+        }
+    ]
 
 
 def test_round_set_up_rules(api, staged, secretariat, chair, outsider):
@@ -848,3 +873,52 @@ def test_two_moves_at_once_into_one_free_time_take_one(transactional_db, intervi
     assert sorted(together(lambda: move(first), lambda: move(second))) == [200, 409]
     times = InterviewSlot.objects.filter(round=interview).values_list("starts_at", flat=True)
     assert len(set(times)) == 3
+
+
+def test_an_advanced_shortlist_is_made_a_public_post_by_the_secretariat(
+    api, two_rounds, chair, secretariat, supervisor
+):
+    cycle, desk, interview, best = two_rounds
+    publish = f"/api/v1/rounds/{desk.pk}/publish-shortlist"
+    early = api.as_(secretariat).post(publish, {}, format="json")
+    assert (early.status_code, early.json()["message"]) == (
+        409,
+        "A shortlist is made public once the chair has advanced it.",
+    )
+    api.as_(chair).post(advance_url(desk), {"nominations": [best]}, format="json")
+    assert api.as_(chair).post(publish, {}, format="json").status_code == 404
+    assert api.as_(supervisor).post(publish, {}, format="json").status_code == 404
+    done = api.as_(secretariat).post(publish, {}, format="json")
+    assert done.status_code == 200, done.json()
+    assert done.json()["shortlist_public"] is True
+    again = api.as_(secretariat).post(publish, {}, format="json")
+    assert again.json()["shortlist_published_at"] == done.json()["shortlist_published_at"]
+    public = api.as_(None).get(f"/api/v1/shortlists/{desk.pk}")
+    assert public.status_code == 200
+    item = Nomination.objects.get(pk=best)
+    lead = item.nominees.get(is_lead=True).employee
+    assert public.json()["count"] == 1
+    assert public.json()["categories"] == [
+        {
+            "category": item.category.name,
+            "nominations": [{"title": item.title, "unit": lead.org_unit.name}],
+        }
+    ]
+    assert lead.name not in str(public.json())  # units, never people's names
+    assert [s["id"] for s in api.as_(None).get("/api/v1/shortlists").json()] == [desk.pk]
+    assert [(h.actor, h.to_state) for h in history(Round.objects.get(pk=desk.pk))] == [
+        (chair.user, "advanced"),
+        (secretariat.user, "public"),
+    ]
+    # The public page and the wall's link; taken down, it is gone.
+    from django.test import Client
+
+    page = Client(headers={"accept-language": "en"}).get(f"/shortlists/{desk.pk}")
+    assert page.status_code == 200
+    assert f"Top 1 {cycle.name}" in page.content.decode()
+    assert f"/shortlists/{desk.pk}" in Client().get("/recognitions").content.decode()
+    down = api.as_(secretariat).post(publish, {"public": False}, format="json")
+    assert down.json()["shortlist_public"] is False
+    assert api.as_(None).get(f"/api/v1/shortlists/{desk.pk}").status_code == 404
+    assert Client().get(f"/shortlists/{desk.pk}").status_code == 404
+    assert interview.shortlist_post == "hidden"

@@ -169,16 +169,16 @@ def test_a_verifier_records_each_claim_and_the_findings_become_the_rounds_score(
         )
     draft = api.as_(verifier).put(
         url,
-        {"checks": [{"claim": ids[0], "outcome": "verified", "note": "Seen in the register."}]},
+        {"items": [{"claim": ids[0], "outcome": "verified", "note": "Seen in the register."}]},
         format="json",
     )
     assert draft.status_code == 200, draft.json()
     assert (draft.json()["status"], draft.json()["score"]) == ("draft", None)
-    early = api.as_(verifier).put(url, {"checks": [], "submit": True}, format="json")
-    assert (early.status_code, list(early.json()["fields"])) == (400, ["checks"])
+    early = api.as_(verifier).put(url, {"items": [], "submit": True}, format="json")
+    assert (early.status_code, list(early.json()["fields"])) == (400, ["items"])
     for body, fields in (
-        ({"checks": [{"claim": ids[1], "outcome": "maybe"}]}, ["checks"]),
-        ({"checks": [{"claim": 2**40, "outcome": "verified"}]}, ["checks.0.claim"]),
+        ({"items": [{"claim": ids[1], "outcome": "maybe"}]}, ["items"]),
+        ({"items": [{"claim": 2**40, "outcome": "verified"}]}, ["items.0.claim"]),
     ):
         bad = api.as_(verifier).put(url, body, format="json")
         assert bad.status_code == 400, body
@@ -186,7 +186,7 @@ def test_a_verifier_records_each_claim_and_the_findings_become_the_rounds_score(
     done = api.as_(verifier).put(
         url,
         {
-            "checks": [
+            "items": [
                 {"claim": ids[1], "outcome": "partly", "note": "Down 30%, not 60%."},
                 {"claim": ids[2], "outcome": "verified"},
             ],
@@ -197,9 +197,9 @@ def test_a_verifier_records_each_claim_and_the_findings_become_the_rounds_score(
     assert done.status_code == 200, done.json()
     # (1 + ½ + 1) / 3 of 100
     assert (done.json()["status"], done.json()["score"]) == ("submitted", 83.333)
-    assert [c["outcome"] for c in done.json()["checks"]] == ["verified", "partly", "verified"]
+    assert [c["outcome"] for c in done.json()["items"]] == ["verified", "partly", "verified"]
     assert Nomination.objects.get(pk=first).status == "reviewed"
-    again = api.as_(verifier).put(url, {"checks": [], "submit": True}, format="json")
+    again = api.as_(verifier).put(url, {"items": [], "submit": True}, format="json")
     assert again.status_code == 409
     # The checklist is frozen once a verifier submitted.
     frozen = api.as_(secretariat).put(
@@ -226,7 +226,7 @@ def test_photos_and_documents_of_a_claim_follow_the_evidence_rules(
     _cycle, visit, (first, second) = field
     (claim,) = set_claims(api, secretariat, first, "One day")
     assignment, verifier = verifier_of(first, visit)
-    files = f"/api/v1/assignments/{assignment.pk}/verification/files"
+    files = f"/api/v1/assignments/{assignment.pk}/verification"
     added = api.as_(verifier).post(files, {"claim": claim, "file": png()}, format="multipart")
     assert added.status_code == 201, added.json()
     assert (added.json()["name"], added.json()["content_type"]) == ("foto-lokasi.png", "image/png")
@@ -241,7 +241,7 @@ def test_photos_and_documents_of_a_claim_follow_the_evidence_rules(
         == 201
     )
     (row,) = (
-        api.as_(verifier).get(f"/api/v1/assignments/{assignment.pk}/verification").json()["checks"]
+        api.as_(verifier).get(f"/api/v1/assignments/{assignment.pk}/verification").json()["items"]
     )
     assert [f["name"] for f in row["files"]] == ["foto-lokasi.png", "berita-acara.pdf"]
     assert row["outcome"] == ""  # a photo is not a finding
@@ -254,7 +254,7 @@ def test_photos_and_documents_of_a_claim_follow_the_evidence_rules(
     # Another nomination's verifier cannot attach to this claim.
     other, other_verifier = verifier_of(second, visit)
     wrong = api.as_(other_verifier).post(
-        f"/api/v1/assignments/{other.pk}/verification/files",
+        f"/api/v1/assignments/{other.pk}/verification",
         {"claim": claim, "file": png()},
         format="multipart",
     )
@@ -264,7 +264,7 @@ def test_photos_and_documents_of_a_claim_follow_the_evidence_rules(
     assert CheckFile.objects.filter(claim_check__claim_id=claim).count() == 1
     api.as_(verifier).put(
         f"/api/v1/assignments/{assignment.pk}/verification",
-        {"checks": [{"claim": claim, "outcome": "verified"}], "submit": True},
+        {"items": [{"claim": claim, "outcome": "verified"}], "submit": True},
         format="json",
     )
     late = api.as_(verifier).post(files, {"claim": claim, "file": png()}, format="multipart")
@@ -277,9 +277,9 @@ def verify(api, nomination_id, round, outcomes):
     response = api.as_(verifier).put(
         f"/api/v1/assignments/{assignment.pk}/verification",
         {
-            "checks": [
+            "items": [
                 {"claim": c["claim"], "outcome": o}
-                for c, o in zip(checklist["checks"], outcomes, strict=True)
+                for c, o in zip(checklist["items"], outcomes, strict=True)
             ],
             "submit": True,
         },
@@ -371,11 +371,11 @@ def test_two_verifiers_must_both_find_nothing_for_a_claim_to_count_as_not_verifi
         claim = (
             api.as_(a.member.employee)
             .get(f"/api/v1/assignments/{a.pk}/verification")
-            .json()["checks"][0]["claim"]
+            .json()["items"][0]["claim"]
         )
         api.as_(a.member.employee).put(
             f"/api/v1/assignments/{a.pk}/verification",
-            {"checks": [{"claim": claim, "outcome": outcome}], "submit": True},
+            {"items": [{"claim": claim, "outcome": outcome}], "submit": True},
             format="json",
         )
     seen = api.as_(secretariat).get(claims_url(first)).json()

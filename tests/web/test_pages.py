@@ -20,10 +20,10 @@ def client_for(employee, language="en"):
 # (measured; the budget does not depend on how many rows the page lists).
 MAIN_PAGES = [
     ("/", None, 0),
-    ("/recognitions", None, 5),
+    ("/recognitions", None, 6),  # + 1: the public shortlists
     ("/verify", None, 0),
     ("/", "subordinate", 15),
-    ("/my/nominations", "subordinate", 11),
+    ("/my/nominations", "subordinate", 12),  # + 1: how each round ended
     ("/my/certificates", "subordinate", 7),
     ("/my/career", "subordinate", 10),
     ("/team", "supervisor", 12),

@@ -17,6 +17,7 @@ from certificates import selectors as certificates
 from certificates.throttles import VerifyThrottle
 from core import i18n
 from core.errors import NotFoundError
+from nominations import rounds
 from rewards import selectors
 
 # What a verification code may hold (the URL's <str:code> segment).
@@ -53,7 +54,16 @@ def wall(request):
             "filters": selectors.recognition_filter_options(),
             "chosen": chosen,
             "query": query,
+            "shortlists": rounds.public_shortlists()[:5],
         },
+    )
+
+
+def shortlist_page(request, pk):
+    """``/shortlists/<id>``: a shortlist the secretariat made public."""
+    found = rounds.public_shortlist(pk)
+    return render(
+        request, "web/public/shortlist.html", {"shortlist": found}, status=200 if found else 404
     )
 
 

@@ -181,8 +181,28 @@ def shortlist(request, pk, round_pk):
             and not result.last
             and not result.waiting,
             "next": cycle.rounds.filter(position__gt=found.position).order_by("position").first(),
+            "may_publish": request.user.has_perm("nominations.publish_shortlist", found)
+            and found.status == Round.Status.ADVANCED,
         },
     )
+
+
+@login_required
+@require_POST
+def shortlist_publish(request, pk, round_pk):
+    """The secretariat makes the advanced shortlist a public post, or takes it down."""
+    cycle, _manage = _cycle(request, pk)
+    found = Round.objects.filter(cycle=cycle, pk=round_pk).first()
+    if found is None or not request.user.has_perm("nominations.publish_shortlist", found):
+        raise Http404
+    public = request.POST.get("public") != "no"
+    with flash_errors(request):
+        services.shortlist_publish(round_id=found.pk, actor=request.user, public=public)
+        messages.success(
+            request,
+            _("The shortlist is public.") if public else _("The shortlist is no longer public."),
+        )
+    return redirect("web-shortlist", cycle.pk, found.pk)
 
 
 @login_required

@@ -25,7 +25,7 @@ def _labels() -> dict[str, str]:
     return {
         "claims": _("Claims"),
         "text": _("Claim"),
-        "checks": _("Findings"),
+        "items": _("Findings"),
         "claim": _("Claim"),
         "file": _("File"),
     }
@@ -167,7 +167,7 @@ def verify(request, assignment: Assignment):
         submit = request.POST.get("action") == "submit"
         with flash_errors(request, _labels()):
             services.verification_save(
-                assignment_id=assignment.pk, actor=request.user, checks=checks, submit=submit
+                assignment_id=assignment.pk, actor=request.user, items=checks, submit=submit
             )
             messages.success(request, _("Verification submitted.") if submit else _("Draft saved."))
         return redirect("web-review", assignment.pk)
