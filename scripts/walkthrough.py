@@ -276,9 +276,9 @@ def rounds(source_id: int, category_code: str, statements: dict) -> None:
     assert abs(row["final_score"] - (scores[0] + 2 * scores[1] + scores[2]) / 4) < 0.01, row
     step(f"final ranking: rounds {scores}, final {row['final_score']} (weights 1, 2 and 1)")
     history = ok(secretariat.get(f"/rounds/{desk['id']}/history"))["results"]
-    assert history[-1]["actor"]["username"] == "chair", history
-    step("round history: open→advanced by chair")
-
+    moves = [(h["from_state"], h["to_state"], h["actor"]["username"]) for h in history]
+    assert moves == [("open", "advanced", "chair"), ("hidden", "public", "secretariat")], moves
+    step("round history: open→advanced by chair, shortlist hidden→public by secretariat")
 
 def verify_on_site(secretariat: httpx.Client, cid: int, field_id: int, nomination: int) -> None:
     """The field round: the secretariat sets the claims from the stated
