@@ -280,6 +280,7 @@ def rounds(source_id: int, category_code: str, statements: dict) -> None:
     assert moves == [("open", "advanced", "chair"), ("hidden", "public", "secretariat")], moves
     step("round history: open→advanced by chair, shortlist hidden→public by secretariat")
 
+
 def verify_on_site(secretariat: httpx.Client, cid: int, field_id: int, nomination: int) -> None:
     """The field round: the secretariat sets the claims from the stated
     impact, the verifier records them on site."""

@@ -32,16 +32,14 @@ from nominations.models import (
     CheckFile,
     Claim,
     ClaimCheck,
-    Cycle,
     Nomination,
     Review,
     Round,
 )
 from nominations.services.evidence_files import checked_upload
 from nominations.services.reviews import _mark_reviewed_if_complete, _refuse_if_conflicted
-from nominations.workflow import ASSIGNMENT, REVIEW_FROM, S
+from nominations.workflow import ASSIGNMENT, REVIEW_FROM
 
-P = Cycle.Phase
 A = Assignment.Status
 
 
@@ -76,11 +74,8 @@ def claims_set(
         round = nomination.round
         if round is None or round.kind != Round.Kind.FIELD:
             raise ConflictError(_("This nomination is not in a field-verification round."))
-        if nomination.status != S.IN_REVIEW or nomination.cycle.phase not in (
-            P.REVIEWING,
-            P.DECIDING,
-        ):
-            raise ConflictError(_("Claims are set while the nomination is in verification."))
+        # Submitted verifications come with every state past review (reviewed,
+        # decided, published): this one check freezes the checklist for them.
         if nomination.assignments.filter(round=round, status=A.SUBMITTED).exists():
             raise ConflictError(
                 _("A verifier has submitted: the chair reopens the verification first.")
@@ -251,9 +246,10 @@ def _open_check(assignment_id: int, claim_id: int, actor: Actor) -> tuple[Assign
         raise ConflictError(_("This round is scored on its rubric, not by claims."))
     if assignment.status == A.SUBMITTED:
         raise ConflictError(_("This review is submitted and locked."))
-    problem = ASSIGNMENT.rules[A.DRAFT](assignment)
-    if problem:
-        raise ConflictError(problem)
+    if assignment.conflict:
+        raise ConflictError(
+            _("A conflict of interest was found: the secretariat assigns another verifier.")
+        )
     claim = Claim.objects.filter(
         pk=claim_id, nomination_id=assignment.nomination_id, round_id=assignment.round_id
     ).first()

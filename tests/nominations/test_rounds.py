@@ -893,6 +893,7 @@ def test_an_advanced_shortlist_is_made_a_public_post_by_the_secretariat(
     assert done.json()["shortlist_public"] is True
     again = api.as_(secretariat).post(publish, {}, format="json")
     assert again.json()["shortlist_published_at"] == done.json()["shortlist_published_at"]
+    assert api.as_(chair).post(publish, {}, format="json").status_code == 404
     public = api.as_(None).get(f"/api/v1/shortlists/{desk.pk}")
     assert public.status_code == 200
     item = Nomination.objects.get(pk=best)

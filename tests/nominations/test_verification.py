@@ -7,11 +7,13 @@ import io
 import pytest
 from PIL import Image
 
+from core.errors import ConflictError, NotFoundError
 from nominations import services
 from nominations.models import Assignment, CheckFile, Nomination, Round
 from tests.fixtures import _person
 
 from .helpers import PDF_BYTES, nomination
+from .test_review import in_review  # noqa: F401 - a fixture
 from .test_rounds import review_round, scores
 
 
@@ -100,7 +102,6 @@ def test_the_checklist_starts_from_the_stated_impact_and_is_set_by_the_secretari
     assert [(c["position"], c["outcome"]) for c in claims] == [(1, None), (2, None), (3, None)]
     # The verifier reorders, rewords one and drops one; the kept keep their ids.
     _a, verifier = verifier_of(first, visit)
-    _other_a, other_verifier = verifier_of(second, visit)
     changed = api.as_(verifier).put(
         claims_url(first),
         {
@@ -117,8 +118,13 @@ def test_the_checklist_starts_from_the_stated_impact_and_is_set_by_the_secretari
         (claims[0]["id"], 2, claims[0]["text"]),
     ]
     assert api.as_(chair).get(claims_url(first)).status_code == 200
-    if other_verifier != verifier:  # a verifier of another nomination is a stranger here
-        assert api.as_(other_verifier).get(claims_url(first)).status_code == 404
+    # The chair reads the checklist but does not set it.
+    assert (
+        api.as_(chair).put(claims_url(first), {"claims": [{"text": "x y z"}]}, format="json")
+    ).status_code == 404
+    # A committee member who does not verify this nomination is a stranger here.
+    stranger = cycle.committee.filter(is_chair=False).exclude(employee=verifier).first()
+    assert api.as_(stranger.employee).get(claims_url(first)).status_code == 404
     # Bad input names the field and saves nothing.
     for body, fields in (
         ({"claims": []}, ["claims"]),
@@ -133,6 +139,10 @@ def test_the_checklist_starts_from_the_stated_impact_and_is_set_by_the_secretari
     # A nomination outside a field round has no checklist.
     desk_only = Nomination.objects.filter(cycle=cycle).exclude(pk__in=[first, second]).first()
     assert api.as_(secretariat).get(claims_url(desk_only.pk)).status_code == 404
+    with pytest.raises(ConflictError, match="not in a field-verification round"):
+        services.claims_set(
+            nomination_id=desk_only.pk, actor=secretariat.user, claims=[{"text": "x y z"}]
+        )
 
 
 def set_claims(api, secretariat, pk, *texts):
@@ -147,7 +157,6 @@ def test_a_verifier_records_each_claim_and_the_findings_become_the_rounds_score(
     api, field, secretariat, chair
 ):
     cycle, visit, (first, _second) = field
-    ids = set_claims(api, secretariat, first, "One day", "Fewer complaints", "12,000 permits")
     assignment, verifier = verifier_of(first, visit)
     url = f"/api/v1/assignments/{assignment.pk}/verification"
     # Scored by claims, not by the rubric; a desk assignment has no checklist.
@@ -157,16 +166,17 @@ def test_a_verifier_records_each_claim_and_the_findings_become_the_rounds_score(
         format="json",
     )
     assert rubric.status_code == 409
-    desk_assignment = Assignment.objects.filter(
-        round__cycle=cycle, round__position=1, member__employee=verifier
-    ).first()
-    if desk_assignment:
-        assert (
-            api.as_(verifier)
-            .get(f"/api/v1/assignments/{desk_assignment.pk}/verification")
-            .status_code
-            == 404
-        )
+    desk_assignment = Assignment.objects.get(
+        round__cycle=cycle, round__position=1, member__employee=verifier, nomination_id=first
+    )
+    desk_url = f"/api/v1/assignments/{desk_assignment.pk}/verification"
+    assert api.as_(verifier).get(desk_url).status_code == 404
+    nothing = api.as_(verifier).put(url, {"items": [], "submit": True}, format="json")
+    assert (nothing.status_code, nothing.json()["message"]) == (
+        409,
+        "There are no claims to verify yet: set the checklist.",
+    )
+    ids = set_claims(api, secretariat, first, "One day", "Fewer complaints", "12,000 permits")
     draft = api.as_(verifier).put(
         url,
         {"items": [{"claim": ids[0], "outcome": "verified", "note": "Seen in the register."}]},
@@ -259,6 +269,11 @@ def test_photos_and_documents_of_a_claim_follow_the_evidence_rules(
         format="multipart",
     )
     assert (wrong.status_code, list(wrong.json()["fields"])) == (400, ["claim"])
+    # Only the verifier attaches to their verification.
+    with pytest.raises(NotFoundError):
+        services.check_file_add(
+            assignment_id=assignment.pk, claim_id=claim, actor=chair.user, upload=png()
+        )
     removed = api.as_(verifier).delete(url)
     assert removed.status_code == 204
     assert CheckFile.objects.filter(claim_check__claim_id=claim).count() == 1
@@ -269,6 +284,38 @@ def test_photos_and_documents_of_a_claim_follow_the_evidence_rules(
     )
     late = api.as_(verifier).post(files, {"claim": claim, "file": png()}, format="multipart")
     assert late.status_code == 409
+
+
+def test_a_desk_review_is_not_recorded_as_claims(in_review, reviewers):  # noqa: F811
+    assignment = in_review.assignments.select_related("member__employee").first()
+    with pytest.raises(ConflictError, match="scored on its rubric"):
+        services.verification_save(
+            assignment_id=assignment.pk, actor=assignment.member.employee.user, items=[]
+        )
+    with pytest.raises(ConflictError, match="scored on its rubric"):
+        services.check_file_add(
+            assignment_id=assignment.pk,
+            claim_id=1,
+            actor=assignment.member.employee.user,
+            upload=png(),
+        )
+    assert assignment.status == Assignment.Status.ASSIGNED
+
+
+def test_a_verifier_found_in_conflict_adds_no_file(api, field, secretariat):
+    _cycle, visit, (first, _second) = field
+    (claim,) = set_claims(api, secretariat, first, "One day")
+    assignment, verifier = verifier_of(first, visit)
+    Assignment.objects.filter(pk=assignment.pk).update(conflict="is a nominee's supervisor")
+    refused = api.as_(verifier).post(
+        f"/api/v1/assignments/{assignment.pk}/verification",
+        {"claim": claim, "file": png()},
+        format="multipart",
+    )
+    assert refused.status_code == 409
+    assert not CheckFile.objects.exists()
+    # Nor do they see the checklist any more.
+    assert api.as_(verifier).get(claims_url(first)).status_code == 404
 
 
 def verify(api, nomination_id, round, outcomes):
@@ -292,6 +339,16 @@ def test_a_claim_not_verified_disqualifies_by_the_rule(api, field, secretariat, 
     cycle, visit, (first, second) = field
     set_claims(api, secretariat, first, "One day", "Fewer complaints")
     set_claims(api, secretariat, second, "One day", "Fewer complaints")
+    # A draft finding counts for nothing until it is submitted.
+    draft, drafter = verifier_of(first, visit)
+    claim = api.as_(drafter).get(f"/api/v1/assignments/{draft.pk}/verification").json()
+    api.as_(drafter).put(
+        f"/api/v1/assignments/{draft.pk}/verification",
+        {"items": [{"claim": claim["items"][1]["claim"], "outcome": "not_verified"}]},
+        format="json",
+    )
+    early = api.as_(chair).get(claims_url(first)).json()["summary"]
+    assert (early["not_verified"], early["disqualified"]) == (0, False)
     # The better nomination of the desk round has one claim not verified.
     verify(api, first, visit, ["verified", "not_verified"])
     verify(api, second, visit, ["partly", "partly"])
@@ -331,7 +388,13 @@ def test_a_disqualified_nomination_does_not_advance_from_an_earlier_field_round(
     Round.objects.create(cycle=cycle, position=3, kind="interview", name_id="W", name_en="I")
     Round.objects.filter(pk=visit.pk).update(advance_rule="top_n", advance_n=2)
     set_claims(api, secretariat, first, "One day")
-    set_claims(api, secretariat, second, "One day")
+    (claim,) = set_claims(api, secretariat, second, "One day")
+    kept, kept_verifier = verifier_of(second, visit)
+    photo = api.as_(kept_verifier).post(
+        f"/api/v1/assignments/{kept.pk}/verification",
+        {"claim": claim, "file": png()},
+        format="multipart",
+    )
     verify(api, first, visit, ["not_verified"])
     verify(api, second, visit, ["verified"])
     shortlist = api.as_(chair).get(f"/api/v1/rounds/{visit.pk}/shortlist").json()
@@ -353,6 +416,9 @@ def test_a_disqualified_nomination_does_not_advance_from_an_earlier_field_round(
     out = Nomination.objects.get(pk=first)
     assert (out.status, out.round_results.get(round=visit).outcome) == ("decided", "disqualified")
     assert "Disqualified" in out.decision_rationale
+    # The nomination has left the field round; its verifier still has their photo.
+    assert Nomination.objects.get(pk=second).round_id != visit.pk
+    assert api.as_(kept_verifier).get(photo.json()["url"]).status_code == 200
 
 
 def test_two_verifiers_must_both_find_nothing_for_a_claim_to_count_as_not_verified(
