@@ -1118,6 +1118,7 @@ class CheckFileSerializer(strict.Serializer):
     name = serializers.CharField(source="original_name")
     content_type = serializers.CharField()
     size = serializers.IntegerField()
+    sha256 = serializers.CharField(help_text="of the bytes stored")
     url = serializers.SerializerMethodField()
 
     def get_url(self, obj) -> str:

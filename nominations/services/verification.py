@@ -236,7 +236,7 @@ def _open_check(assignment_id: int, claim_id: int, actor: Actor) -> tuple[Assign
     """The verifier's own assignment, locked, open for work, and a claim of it."""
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
-        .select_related("member", "round", "nomination__cycle", "nomination__round")
+        .select_related("member", "round")
         .filter(pk=assignment_id)
         .first()
     )

@@ -5,6 +5,7 @@ disqualifies a nomination with claims not verified."""
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from PIL import Image
 
 from core.errors import ConflictError, NotFoundError
@@ -231,7 +232,7 @@ def test_a_verifier_records_each_claim_and_the_findings_become_the_rounds_score(
 
 
 def test_photos_and_documents_of_a_claim_follow_the_evidence_rules(
-    api, field, secretariat, chair, supervisor
+    api, field, secretariat, chair, supervisor, django_capture_on_commit_callbacks
 ):
     _cycle, visit, (first, second) = field
     (claim,) = set_claims(api, secretariat, first, "One day")
@@ -246,10 +247,8 @@ def test_photos_and_documents_of_a_claim_follow_the_evidence_rules(
     assert (refused.status_code, list(refused.json()["fields"])) == (400, ["file"])
     doc = io.BytesIO(PDF_BYTES)
     doc.name = "berita-acara.pdf"
-    assert (
-        api.as_(verifier).post(files, {"claim": claim, "file": doc}, format="multipart").status_code
-        == 201
-    )
+    document = api.as_(verifier).post(files, {"claim": claim, "file": doc}, format="multipart")
+    assert document.status_code == 201
     (row,) = (
         api.as_(verifier).get(f"/api/v1/assignments/{assignment.pk}/verification").json()["items"]
     )
@@ -274,16 +273,66 @@ def test_photos_and_documents_of_a_claim_follow_the_evidence_rules(
         services.check_file_add(
             assignment_id=assignment.pk, claim_id=claim, actor=chair.user, upload=png()
         )
-    removed = api.as_(verifier).delete(url)
+    gone = CheckFile.objects.get(pk=document.json()["id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = api.as_(verifier).delete(document.json()["url"])
     assert removed.status_code == 204
-    assert CheckFile.objects.filter(claim_check__claim_id=claim).count() == 1
+    # That file, row and bytes (the later of two); the photo stays.
+    assert list(
+        CheckFile.objects.filter(claim_check__claim_id=claim).values_list(
+            "original_name", flat=True
+        )
+    ) == ["foto-lokasi.png"]
+    assert not gone.file.storage.exists(gone.file.name)
     api.as_(verifier).put(
         f"/api/v1/assignments/{assignment.pk}/verification",
         {"items": [{"claim": claim, "outcome": "verified"}], "submit": True},
         format="json",
     )
     late = api.as_(verifier).post(files, {"claim": claim, "file": png()}, format="multipart")
-    assert late.status_code == 409
+    assert (late.status_code, late.json()["message"]) == (
+        409,
+        "This review is submitted and locked.",
+    )
+
+
+def test_files_go_to_their_claim_and_fill_the_nominations_total_exactly(
+    api, field, secretariat, monkeypatch
+):
+    """The total counts every verification file of the nomination, across
+    its claims; at the limit exactly it is accepted, one byte more is not.
+    What is stored, and its SHA-256, are the upload's bytes."""
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from nominations import evidence
+
+    _cycle, visit, (first, _second) = field
+    one, two = set_claims(api, secretariat, first, "One day", "Fewer complaints")
+    assignment, verifier = verifier_of(first, visit)
+    monkeypatch.setattr(evidence, "MAX_TOTAL_BYTES", 2 * len(PDF_BYTES))
+
+    def add(claim, content=PDF_BYTES):
+        return services.check_file_add(
+            assignment_id=assignment.pk,
+            claim_id=claim,
+            actor=verifier.user,
+            upload=SimpleUploadedFile("bukti.pdf", content),
+        )
+
+    stored = add(two)
+    assert stored.claim_check.claim_id == two  # the claim asked for, not the first
+    assert stored.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
+    with stored.file.open("rb") as handle:
+        assert handle.read() == PDF_BYTES
+    add(one)  # the total now exactly at its limit
+    with pytest.raises(ValidationError) as error:
+        add(one, b"%PDF")
+    assert list(error.value.message_dict) == ["file"]
+    rows = api.as_(verifier).get(f"/api/v1/assignments/{assignment.pk}/verification").json()
+    assert [len(row["files"]) for row in rows["items"]] == [1, 1]
+    assert rows["items"][1]["files"][0]["sha256"] == stored.sha256
 
 
 def test_a_desk_review_is_not_recorded_as_claims(in_review, reviewers):  # noqa: F811
@@ -292,7 +341,9 @@ def test_a_desk_review_is_not_recorded_as_claims(in_review, reviewers):  # noqa:
         services.verification_save(
             assignment_id=assignment.pk, actor=assignment.member.employee.user, items=[]
         )
-    with pytest.raises(ConflictError, match="scored on its rubric"):
+    with pytest.raises(
+        ConflictError, match=r"^This round is scored on its rubric, not by claims\.$"
+    ):
         services.check_file_add(
             assignment_id=assignment.pk,
             claim_id=1,
@@ -312,7 +363,10 @@ def test_a_verifier_found_in_conflict_adds_no_file(api, field, secretariat):
         {"claim": claim, "file": png()},
         format="multipart",
     )
-    assert refused.status_code == 409
+    assert (refused.status_code, refused.json()["message"]) == (
+        409,
+        "A conflict of interest was found: the secretariat assigns another verifier.",
+    )
     assert not CheckFile.objects.exists()
     # Nor do they see the checklist any more.
     assert api.as_(verifier).get(claims_url(first)).status_code == 404
