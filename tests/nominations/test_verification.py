@@ -10,7 +10,7 @@ from PIL import Image
 
 from core.errors import ConflictError, NotFoundError
 from nominations import services
-from nominations.models import Assignment, CheckFile, Nomination, Round
+from nominations.models import Assignment, CheckFile, ClaimCheck, Nomination, Round
 from tests.fixtures import _person
 
 from .helpers import PDF_BYTES, nomination
@@ -337,7 +337,9 @@ def test_files_go_to_their_claim_and_fill_the_nominations_total_exactly(
 
 def test_a_desk_review_is_not_recorded_as_claims(in_review, reviewers):  # noqa: F811
     assignment = in_review.assignments.select_related("member__employee").first()
-    with pytest.raises(ConflictError, match="scored on its rubric"):
+    with pytest.raises(
+        ConflictError, match=r"^This round is scored on its rubric, not by claims\.$"
+    ):
         services.verification_save(
             assignment_id=assignment.pk, actor=assignment.member.employee.user, items=[]
         )
@@ -501,3 +503,61 @@ def test_two_verifiers_must_both_find_nothing_for_a_claim_to_count_as_not_verifi
     seen = api.as_(secretariat).get(claims_url(first)).json()
     assert (seen["claims"][0]["outcome"], seen["summary"]["disqualified"]) == ("partly", False)
     assert len(seen["claims"][0]["findings"]) == 2
+
+
+def test_findings_refused_by_the_service_name_the_field_and_save_nothing(
+    api, field, secretariat, org
+):
+    """The API's serializer refuses most of these first; a caller of the
+    service is told the same, field by field."""
+    _cycle, visit, (first, _second) = field
+    (claim,) = set_claims(api, secretariat, first, "One day")
+    assignment, verifier = verifier_of(first, visit)
+
+    def save(items, **kw):
+        return services.verification_save(
+            assignment_id=assignment.pk, actor=verifier.user, items=items, **kw
+        )
+
+    for item, field_name, message in (
+        (
+            {"claim": claim, "outcome": "maybe"},
+            "outcome",
+            "Choose verified, partly verified or not verified.",
+        ),
+        (
+            {"claim": claim, "outcome": 1},
+            "outcome",
+            "Choose verified, partly verified or not verified.",
+        ),
+        (
+            {"claim": claim, "outcome": "verified", "note": "x" * 5001},
+            "note",
+            "Text of at most 5,000 characters.",
+        ),
+        (
+            {"claim": claim, "outcome": "verified", "note": "a\x00b"},
+            "note",
+            "Text of at most 5,000 characters.",
+        ),
+        ({"claim": 2**40, "outcome": "verified"}, "claim", "Not a claim of this nomination."),
+    ):
+        with pytest.raises(ValidationError) as error:
+            save([item])
+        assert error.value.message_dict == {f"items.0.{field_name}": [message]}
+    assert not ClaimCheck.objects.exists()
+    # A note at the limit is taken; no note is an empty one; not submitted
+    # unless asked.
+    assert save([{"claim": claim, "outcome": "partly", "note": "x" * 5000}]).status == "draft"
+    assert save([{"claim": claim, "outcome": "partly"}]).status == "draft"
+    assert ClaimCheck.objects.get().note == ""
+    # The reporting line changed since assignment: the verifier now
+    # supervises the nominee; submitting finds it and is refused.
+    nominee = Nomination.objects.get(pk=first).nominees.get().employee
+    type(nominee).objects.filter(pk=nominee.pk).update(supervisor=verifier)
+    with pytest.raises(ConflictError, match="conflict of interest"):
+        save([{"claim": claim, "outcome": "verified"}], submit=True)
+    assert Assignment.objects.get(pk=assignment.pk).conflict
+    # Flagged, even a draft is refused.
+    with pytest.raises(ConflictError, match="conflict of interest"):
+        save([{"claim": claim, "outcome": "verified"}])
