@@ -6,11 +6,12 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from core.errors import ConflictError, NotFoundError
 from nominations import services
-from nominations.models import Assignment, CheckFile, ClaimCheck, Nomination, Round
+from nominations.models import Assignment, CheckFile, Claim, ClaimCheck, Nomination, Round
 from tests.fixtures import _person
 
 from .helpers import PDF_BYTES, nomination
@@ -304,8 +305,6 @@ def test_files_go_to_their_claim_and_fill_the_nominations_total_exactly(
     What is stored, and its SHA-256, are the upload's bytes."""
     import hashlib
 
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from nominations import evidence
 
     _cycle, visit, (first, _second) = field
@@ -561,3 +560,54 @@ def test_findings_refused_by_the_service_name_the_field_and_save_nothing(
     # Flagged, even a draft is refused.
     with pytest.raises(ConflictError, match="conflict of interest"):
         save([{"claim": claim, "outcome": "verified"}])
+
+
+def test_a_checklist_refused_by_the_service_names_each_item_and_keeps_the_old_one(
+    api, field, secretariat, django_capture_on_commit_callbacks
+):
+    _cycle, visit, (first, _second) = field
+    one, two = set_claims(api, secretariat, first, "One day", "Fewer complaints")
+
+    def put(claims):
+        return services.claims_set(nomination_id=first, actor=secretariat.user, claims=claims)
+
+    for claims, errors in (
+        ([], {"claims": ["Give at least one claim to check."]}),
+        ([{"text": f"c{i}"} for i in range(31)], {"claims": ["At most 30 claims."]}),
+        ([{"text": " "}], {"claims.0.text": ["Write the claim."]}),
+        ([{"text": None}], {"claims.0.text": ["Write the claim."]}),
+        ([{"text": "x" * 501}], {"claims.0.text": ["A claim has at most 500 characters."]}),
+        ([{"text": "a\x00b"}], {"claims.0.text": ["Text may not contain NUL characters."]}),
+        ([{"id": 2**40, "text": "x"}], {"claims.0.id": ["Not a claim of this nomination."]}),
+        (
+            [{"id": one, "text": "a"}, {"id": one, "text": "b"}],
+            {"claims.1.id": ["Not a claim of this nomination."]},
+        ),
+    ):
+        with pytest.raises(ValidationError) as error:
+            put(claims)
+        assert error.value.message_dict == errors
+    assert list(Claim.objects.order_by("position").values_list("pk", "text")) == [
+        (one, "One day"),
+        (two, "Fewer complaints"),
+    ]
+    # 500 characters (around white space) are taken; a kept claim keeps its
+    # finding and files, a removed one loses them, bytes and all.
+    assignment, verifier = verifier_of(first, visit)
+    services.verification_save(
+        assignment_id=assignment.pk,
+        actor=verifier.user,
+        items=[{"claim": one, "outcome": "verified"}, {"claim": two, "outcome": "partly"}],
+    )
+    photo = services.check_file_add(
+        assignment_id=assignment.pk,
+        claim_id=two,
+        actor=verifier.user,
+        upload=SimpleUploadedFile("p.png", png().getvalue()),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = put([{"text": f"  {'y' * 500}  "}, {"id": one, "text": "One day"}])
+    assert [(c.position, c.text[:3]) for c in kept] == [(1, "yyy"), (2, "One")]
+    assert list(ClaimCheck.objects.values_list("claim_id", "outcome")) == [(one, "verified")]
+    assert not CheckFile.objects.exists()
+    assert not photo.file.storage.exists(photo.file.name)
