@@ -65,7 +65,7 @@ def claims_set(
     with transaction.atomic():
         nomination = (
             Nomination.objects.select_for_update(of=("self",))
-            .select_related("cycle", "round")
+            .select_related("round")
             .filter(pk=nomination_id)
             .first()
         )

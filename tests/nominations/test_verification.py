@@ -141,7 +141,9 @@ def test_the_checklist_starts_from_the_stated_impact_and_is_set_by_the_secretari
     # A nomination outside a field round has no checklist.
     desk_only = Nomination.objects.filter(cycle=cycle).exclude(pk__in=[first, second]).first()
     assert api.as_(secretariat).get(claims_url(desk_only.pk)).status_code == 404
-    with pytest.raises(ConflictError, match="not in a field-verification round"):
+    with pytest.raises(
+        ConflictError, match=r"^This nomination is not in a field-verification round\.$"
+    ):
         services.claims_set(
             nomination_id=desk_only.pk, actor=secretariat.user, claims=[{"text": "x y z"}]
         )
@@ -187,7 +189,10 @@ def test_a_verifier_records_each_claim_and_the_findings_become_the_rounds_score(
     assert draft.status_code == 200, draft.json()
     assert (draft.json()["status"], draft.json()["score"]) == ("draft", None)
     early = api.as_(verifier).put(url, {"items": [], "submit": True}, format="json")
-    assert (early.status_code, list(early.json()["fields"])) == (400, ["items"])
+    assert (early.status_code, early.json()["fields"]) == (
+        400,
+        {"items": ["Record every claim to submit; 2 not yet."]},
+    )
     for body, fields in (
         ({"items": [{"claim": ids[1], "outcome": "maybe"}]}, ["items"]),
         ({"items": [{"claim": 2**40, "outcome": "verified"}]}, ["items.0.claim"]),
@@ -217,7 +222,10 @@ def test_a_verifier_records_each_claim_and_the_findings_become_the_rounds_score(
     frozen = api.as_(secretariat).put(
         claims_url(first), {"claims": [{"text": "new"}]}, format="json"
     )
-    assert frozen.status_code == 409
+    assert (frozen.status_code, frozen.json()["message"]) == (
+        409,
+        "A verifier has submitted: the chair reopens the verification first.",
+    )
     seen = api.as_(chair).get(claims_url(first)).json()
     assert seen["summary"] == {
         "claims": 3,
@@ -307,7 +315,7 @@ def test_files_go_to_their_claim_and_fill_the_nominations_total_exactly(
 
     from nominations import evidence
 
-    _cycle, visit, (first, _second) = field
+    _cycle, visit, (first, second) = field
     one, two = set_claims(api, secretariat, first, "One day", "Fewer complaints")
     assignment, verifier = verifier_of(first, visit)
     monkeypatch.setattr(evidence, "MAX_TOTAL_BYTES", 2 * len(PDF_BYTES))
@@ -320,6 +328,14 @@ def test_files_go_to_their_claim_and_fill_the_nominations_total_exactly(
             upload=SimpleUploadedFile("bukti.pdf", content),
         )
 
+    other, other_verifier = verifier_of(second, visit)
+    (elsewhere,) = set_claims(api, secretariat, second, "Elsewhere")
+    services.check_file_add(  # another nomination's file: not in this total
+        assignment_id=other.pk,
+        claim_id=elsewhere,
+        actor=other_verifier.user,
+        upload=SimpleUploadedFile("lain.pdf", PDF_BYTES),
+    )
     stored = add(two)
     assert stored.claim_check.claim_id == two  # the claim asked for, not the first
     assert stored.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
@@ -439,8 +455,10 @@ def test_a_disqualified_nomination_does_not_advance_from_an_earlier_field_round(
     api, field, secretariat, chair, committee_unit
 ):
     cycle, visit, (first, second) = field
-    # A final interview after the field verification.
-    Round.objects.create(cycle=cycle, position=3, kind="interview", name_id="W", name_en="I")
+    # A second field verification after this one.
+    again = Round.objects.create(
+        cycle=cycle, position=3, kind="field", reviewers_per_nomination=1, name_id="V", name_en="V"
+    )
     Round.objects.filter(pk=visit.pk).update(advance_rule="top_n", advance_n=2)
     set_claims(api, secretariat, first, "One day")
     (claim,) = set_claims(api, secretariat, second, "One day")
@@ -472,8 +490,17 @@ def test_a_disqualified_nomination_does_not_advance_from_an_earlier_field_round(
     assert (out.status, out.round_results.get(round=visit).outcome) == ("decided", "disqualified")
     assert "Disqualified" in out.decision_rationale
     # The nomination has left the field round; its verifier still has their photo.
-    assert Nomination.objects.get(pk=second).round_id != visit.pk
+    assert Nomination.objects.get(pk=second).round_id == again.pk
     assert api.as_(kept_verifier).get(photo.json()["url"]).status_code == 200
+    # The next field round has a checklist of its own; the first one's stays.
+    assert (
+        api.as_(secretariat).post(f"/api/v1/cycles/{cycle.pk}/assign-reviewers").json()["assigned"]
+        == 1
+    )
+    set_claims(api, secretariat, second, "Still one day a year on")
+    assert Claim.objects.filter(round=visit, nomination_id=second).count() == 1
+    verify(api, second, again, ["verified"])  # only this round's claim to record
+    assert Nomination.objects.get(pk=second).status == "reviewed"
 
 
 def test_two_verifiers_must_both_find_nothing_for_a_claim_to_count_as_not_verified(
@@ -502,6 +529,50 @@ def test_two_verifiers_must_both_find_nothing_for_a_claim_to_count_as_not_verifi
     seen = api.as_(secretariat).get(claims_url(first)).json()
     assert (seen["claims"][0]["outcome"], seen["summary"]["disqualified"]) == ("partly", False)
     assert len(seen["claims"][0]["findings"]) == 2
+
+
+def test_a_verifier_touches_only_their_own_files_and_findings(api, field, secretariat):
+    cycle, visit, (first, _second) = field
+    (claim,) = set_claims(api, secretariat, first, "One day")
+    mine, me = verifier_of(first, visit)
+    other = cycle.committee.filter(is_chair=False).exclude(pk=mine.member_id).first()
+    theirs = services.assignment_add(
+        nomination_id=first, member_id=other.pk, actor=secretariat.user
+    )
+    upload = api.as_(other.employee).post(
+        f"/api/v1/assignments/{theirs.pk}/verification",
+        {"claim": claim, "file": png()},
+        format="multipart",
+    )
+    # The first file puts an untouched verification in draft, by its verifier.
+    theirs.refresh_from_db()
+    assert theirs.status == "draft"
+    from core.lifecycle import history
+
+    assert [(h.actor, h.to_state) for h in history(theirs)] == [(other.employee.user, "draft")]
+    # Through my own verification's address, their file is not mine to remove.
+    wrong = api.as_(me).delete(
+        f"/api/v1/assignments/{mine.pk}/verification/files/{upload.json()['id']}"
+    )
+    assert wrong.status_code == 404
+    assert CheckFile.objects.filter(pk=upload.json()["id"]).exists()
+    with pytest.raises(NotFoundError):
+        services.verification_save(
+            assignment_id=theirs.pk,
+            actor=me.user,
+            items=[{"claim": claim, "outcome": "not_verified"}],
+        )
+    assert not ClaimCheck.objects.filter(assignment=theirs).exclude(outcome="").exists()
+    # A photo is not a finding: submitting still needs the claim recorded.
+    late = api.as_(other.employee).put(
+        f"/api/v1/assignments/{theirs.pk}/verification",
+        {"items": [], "submit": True},
+        format="json",
+    )
+    assert (late.status_code, late.json()["fields"]) == (
+        400,
+        {"items": ["Record every claim to submit; 1 not yet."]},
+    )
 
 
 def test_findings_refused_by_the_service_name_the_field_and_save_nothing(
@@ -544,6 +615,9 @@ def test_findings_refused_by_the_service_name_the_field_and_save_nothing(
         with pytest.raises(ValidationError) as error:
             save([item])
         assert error.value.message_dict == {f"items.0.{field_name}": [message]}
+    with pytest.raises(ValidationError) as error:
+        save([{"claim": 2**40, "outcome": "verified"}, {"claim": 2**41, "outcome": "verified"}])
+    assert list(error.value.message_dict) == ["items.0.claim", "items.1.claim"]
     assert not ClaimCheck.objects.exists()
     # A note at the limit is taken; no note is an empty one; not submitted
     # unless asked.
@@ -590,7 +664,10 @@ def test_a_checklist_refused_by_the_service_names_each_item_and_keeps_the_old_on
     assert list(Claim.objects.order_by("position").values_list("pk", "text")) == [
         (one, "One day"),
         (two, "Fewer complaints"),
-    ]
+    ]  # none of the refused ones changed anything
+    assert len(put([{"text": f"c{i}"} for i in range(30)])) == 30
+    put([{"text": "One day"}, {"text": "Fewer complaints"}])
+    one, two = Claim.objects.order_by("position").values_list("pk", flat=True)
     # 500 characters (around white space) are taken; a kept claim keeps its
     # finding and files, a removed one loses them, bytes and all.
     assignment, verifier = verifier_of(first, visit)
