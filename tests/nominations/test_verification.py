@@ -499,6 +499,16 @@ def test_a_disqualified_nomination_does_not_advance_from_an_earlier_field_round(
     )
     set_claims(api, secretariat, second, "Still one day a year on")
     assert Claim.objects.filter(round=visit, nomination_id=second).count() == 1
+    now, now_verifier = verifier_of(second, again)
+    old = api.as_(now_verifier).post(  # the first round's claim is not this one's
+        f"/api/v1/assignments/{now.pk}/verification",
+        {"claim": claim, "file": png()},
+        format="multipart",
+    )
+    assert (old.status_code, old.json()["fields"]) == (
+        400,
+        {"claim": ["Not a claim of this nomination."]},
+    )
     verify(api, second, again, ["verified"])  # only this round's claim to record
     assert Nomination.objects.get(pk=second).status == "reviewed"
 
