@@ -462,9 +462,11 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.nomination_id}/{uuid.uuid4().hex}"
 
 
-class Evidence(models.Model):
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to=evidence_path, max_length=200)
+class StoredFile(models.Model):
+    """An uploaded file as kept: its type judged by content, its size and
+    SHA-256 (``services.evidence_files.checked_upload``), the name it came
+    with (never used on disk)."""
+
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
@@ -472,12 +474,20 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["nomination", "id"]
-        verbose_name = _("evidence file")
-        verbose_name_plural = _("evidence files")
+        abstract = True
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Evidence(StoredFile):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+
+    class Meta:
+        ordering = ["nomination", "id"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
 
 
 class DeclaredConflict(models.Model):
@@ -685,25 +695,17 @@ def check_file_path(instance: CheckFile, filename: str) -> str:
     return f"verification/{instance.claim_check.claim.nomination_id}/{uuid.uuid4().hex}"
 
 
-class CheckFile(models.Model):
+class CheckFile(StoredFile):
     """A photo or document a verifier took for a claim (the evidence rules
     apply: type judged by content, size limits)."""
 
     claim_check = models.ForeignKey(ClaimCheck, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to=check_file_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["claim_check", "id"]
         verbose_name = _("verification file")
         verbose_name_plural = _("verification files")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Review(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.errors import ConflictError, NotFoundError
 from core.types import Actor
 from nominations import evidence
-from nominations.models import Cycle, Evidence, Nomination
+from nominations.models import Cycle, Evidence, Nomination, StoredFile
 from nominations.workflow import S
 
 P = Cycle.Phase
@@ -42,13 +42,19 @@ def evidence_add(*, nomination: Nomination, actor: Actor, upload: UploadedFile) 
             size=upload.size or 0,
             sha256=sha256,
         )
-        item.file.save("evidence", upload, save=False)
-        try:
-            item.save()
-        except Exception:
-            item.file.delete(save=False)
-            raise
+        save_with_file(item, upload, "evidence")
     return item
+
+
+def save_with_file(item: StoredFile, upload: UploadedFile, name: str) -> None:
+    """Store the upload's bytes, then the row; the bytes go again if the row
+    cannot be saved."""
+    item.file.save(name, upload, save=False)  # type: ignore[attr-defined]
+    try:
+        item.save()
+    except Exception:
+        item.file.delete(save=False)  # type: ignore[attr-defined]
+        raise
 
 
 def checked_upload(upload: UploadedFile, *, used: int) -> tuple[str, str]:

@@ -36,7 +36,7 @@ from nominations.models import (
     Review,
     Round,
 )
-from nominations.services.evidence_files import checked_upload
+from nominations.services.evidence_files import checked_upload, save_with_file
 from nominations.services.reviews import _mark_reviewed_if_complete, _refuse_if_conflicted
 from nominations.workflow import ASSIGNMENT, REVIEW_FROM
 
@@ -285,12 +285,7 @@ def check_file_add(
             size=upload.size or 0,
             sha256=sha256,
         )
-        item.file.save("verification", upload, save=False)
-        try:
-            item.save()
-        except Exception:
-            item.file.delete(save=False)
-            raise
+        save_with_file(item, upload, "verification")
         if assignment.status == A.ASSIGNED:
             lifecycle.transition(
                 ASSIGNMENT, pk=assignment.pk, to=A.DRAFT, actor=actor, from_states=REVIEW_FROM
