@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from core import i18n
 
@@ -154,9 +154,10 @@ class PublicShortlist:
         return sum(len(rows) for _name, rows in self.groups)
 
 
-def public_shortlists() -> list[Round]:
-    """The public shortlists, newest first (one query)."""
-    return list(
+def public_shortlists() -> QuerySet[Round]:
+    """The public shortlists' rounds, newest first; ``with_rows`` fills a page
+    of them."""
+    return (
         Round.objects.filter(shortlist_post=Round.Post.PUBLIC)
         .select_related("cycle")
         .order_by("-shortlist_published_at", "-pk")
@@ -165,31 +166,35 @@ def public_shortlists() -> list[Round]:
 
 def public_shortlist(round_id: int) -> PublicShortlist | None:
     """A public shortlist with its rows (two queries), or ``None``."""
-    found = (
-        Round.objects.filter(pk=round_id, shortlist_post=Round.Post.PUBLIC)
-        .select_related("cycle")
-        .first()
-    )
-    if found is None:
-        return None
+    found = with_rows(list(public_shortlists().filter(pk=round_id)))
+    return found[0] if found else None
+
+
+def with_rows(public_rounds: list[Round]) -> list[PublicShortlist]:
+    """The shortlists of these public rounds with their rows, read in one
+    query whatever their number."""
     rows = (
         RoundResult.objects.filter(
-            round=found,
+            round__in=public_rounds,
             outcome=RoundResult.Outcome.ADVANCED,
             nomination__nominees__is_lead=True,
         )
         .order_by("nomination__category__code", "rank", "nomination__title")
         .values_list(
+            "round_id",
             "nomination__category__name_id",
             "nomination__category__name_en",
             "nomination__title",
             "nomination__nominees__employee__org_unit__name",
         )
     )
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for name_id, name_en, title, unit in rows:
+    groups: dict[int, dict[str, list[tuple[str, str]]]] = {r.pk: {} for r in public_rounds}
+    for round_id, name_id, name_en, title, unit in rows:
         category = i18n.pick({"id": name_id, "en": name_en})
-        groups.setdefault(category, []).append((title, unit))
-    return PublicShortlist(
-        round=found, published_at=found.shortlist_published_at, groups=list(groups.items())
-    )
+        groups[round_id].setdefault(category, []).append((title, unit))
+    return [
+        PublicShortlist(
+            round=r, published_at=r.shortlist_published_at, groups=list(groups[r.pk].items())
+        )
+        for r in public_rounds
+    ]

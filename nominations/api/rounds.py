@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -136,18 +137,21 @@ class ShortlistPublishView(APIView):
         return Response(_out(found.pk))
 
 
-class PublicShortlistsView(APIView):
-    """The shortlists made public, newest first. No login needed."""
+class PublicShortlistsView(ListAPIView):
+    """The shortlists made public, newest first, a page at a time (three
+    queries a page). No login needed."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
+    serializer_class = s.PublicShortlistSerializer
 
-    @extend_schema(responses=s.PublicShortlistSerializer(many=True))
-    def get(self, request):
-        return Response(
-            s.PublicShortlistSerializer(
-                [rounds.public_shortlist(r.pk) for r in rounds.public_shortlists()], many=True
-            ).data
+    def get_queryset(self):
+        return rounds.public_shortlists()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset()) or []
+        return self.get_paginated_response(
+            s.PublicShortlistSerializer(rounds.with_rows(page), many=True).data
         )
 
 

@@ -44,7 +44,7 @@ def review_round(api, cycle, round_id, score_of):
 
 
 def test_three_rounds_from_desk_to_field_with_a_shortlist_of_four(
-    api, staged, supervisor, secretariat, chair
+    api, staged, supervisor, secretariat, chair, django_assert_num_queries
 ):
     cycle, members, staff = staged
     rounds_url = f"/api/v1/cycles/{cycle.pk}/rounds"
@@ -188,6 +188,19 @@ def test_three_rounds_from_desk_to_field_with_a_shortlist_of_four(
         format="json",
     )
     assert advanced.json()["advance_override"] is True
+
+    # Both shortlists made public: the list reads them in three queries
+    # (count, page, every row), newest first.
+    for r in (desk, interview):
+        publish = api.as_(secretariat).post(f"/api/v1/rounds/{r['id']}/publish-shortlist")
+        assert publish.status_code == 200, publish.json()
+    anonymous = api.as_(None)
+    with django_assert_num_queries(3):
+        public = anonymous.get("/api/v1/shortlists").json()
+    assert (public["count"], [(p["id"], p["count"]) for p in public["results"]]) == (
+        2,
+        [(interview["id"], 3), (desk["id"], 4)],
+    )
 
     # Field verification: one verifier each checks the claims; one claim of
     # the interview's best is not found, which disqualifies it.
@@ -906,7 +919,8 @@ def test_an_advanced_shortlist_is_made_a_public_post_by_the_secretariat(
         }
     ]
     assert lead.name not in str(public.json())  # units, never people's names
-    assert [s["id"] for s in api.as_(None).get("/api/v1/shortlists").json()] == [desk.pk]
+    listed = api.as_(None).get("/api/v1/shortlists").json()
+    assert (listed["count"], [s["id"] for s in listed["results"]]) == (1, [desk.pk])
     assert [(h.actor, h.to_state) for h in history(Round.objects.get(pk=desk.pk))] == [
         (chair.user, "advanced"),
         (secretariat.user, "public"),
