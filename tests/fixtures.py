@@ -8,6 +8,8 @@ Loaded by ``tests/conftest.py`` as a pytest plugin. Everyone has a login;
          └─ SET (secretariat, hr, outsider)
 """
 
+import contextlib
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -133,24 +135,18 @@ def start_celery_worker(
     )
 
 
-@pytest.fixture
-def celery_worker(django_db_setup):
-    """A real Celery worker process on Redis, using the test database, for one
-    test. A worker per test: a session-wide one would also take the jobs that
-    other tests dispatch (racing the services they call directly) and keep
-    their retries scheduled into later tests.
-
-    Tests that use it need ``transactional_db`` so the worker sees their rows.
-    """
+@contextlib.contextmanager
+def running_worker(*, env: dict | None = None, queue: str | None = None, prefix: str = "test"):
+    """A real Celery worker process, started and answering a ping, stopped
+    (warm shutdown) when the block ends."""
     import subprocess
     import time
     import uuid
 
     from config.celery import app
 
-    app.control.purge()  # nothing left over from tests without a worker
-    name = f"test-{uuid.uuid4().hex[:8]}"
-    worker = start_celery_worker(name=name)
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    worker = start_celery_worker(name=name, env=env, queue=queue)
     try:
         deadline = time.monotonic() + 60
         while not any(
@@ -166,7 +162,102 @@ def celery_worker(django_db_setup):
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+
+
+@pytest.fixture
+def celery_worker(django_db_setup):
+    """A real Celery worker process on Redis, using the test database, for one
+    test. A worker per test: a session-wide one would also take the jobs that
+    other tests dispatch (racing the services they call directly) and keep
+    their retries scheduled into later tests.
+
+    Tests that use it need ``transactional_db`` so the worker sees their rows.
+    """
+    from config.celery import app
+
+    app.control.purge()  # nothing left over from tests without a worker
+    try:
+        with running_worker() as worker:
+            yield worker
+    finally:
         app.control.purge()
+
+
+# --- object storage ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-API server (moto's standalone server) in its own process on a
+    spare port, for the session; its endpoint URL."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the S3-API server did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def object_storage(s3_server, settings, tmp_path):
+    """Files go to a fresh bucket of the S3-API server, as configured by
+    ``S3_*`` (see docs/configuration.md); ``MEDIA_ROOT`` is an empty folder
+    that must stay empty. Yields ``(bucket, env)``: a boto3 Bucket to look
+    into, and the environment that gives a worker process the same storage
+    (with a local media folder of its own, as on another machine)."""
+    import uuid
+
+    import boto3
+
+    from config.object_storage import s3_storage
+
+    name = f"apresiasi-{uuid.uuid4().hex[:12]}"
+    env = {
+        "S3_BUCKET": name,
+        "S3_ENDPOINT_URL": s3_server,
+        "S3_REGION": "us-east-1",
+        "S3_ACCESS_KEY_ID": "test",
+        "S3_SECRET_ACCESS_KEY": "test",
+    }
+    bucket = boto3.resource(
+        "s3",
+        endpoint_url=s3_server,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    ).Bucket(name)
+    bucket.create()
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage(env)}
+    settings.MEDIA_ROOT = tmp_path / "web-media"
+    worker_media = tmp_path / "worker-media"
+    yield bucket, {**env, "MEDIA_ROOT": str(worker_media)}
+    assert not settings.MEDIA_ROOT.exists(), "a file was written to the local media folder"
+    assert not worker_media.exists(), "the worker wrote to its local media folder"
 
 
 @pytest.fixture(autouse=True)

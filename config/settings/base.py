@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from environ.fileaware_mapping import FileAwareMapping
 
+from config.object_storage import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -195,6 +197,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Evidence, verification files and certificates in S3-compatible object
+# storage (MinIO, Ceph, AWS) when a bucket is named, so every web and worker
+# machine reads what another wrote; local files under MEDIA_ROOT otherwise.
+# Downloads still go through the service, which checks the caller and
+# streams the object: the bucket stays private.
+STORAGES["default"] = s3_storage(env.ENVIRON) or STORAGES["default"]
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

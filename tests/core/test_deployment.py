@@ -16,7 +16,7 @@ SERVICES = COMPOSE["services"]
 
 def _defaults(value: str) -> str:
     """``${NAME:-default}`` as compose would substitute it with NAME unset."""
-    return re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(value))
+    return re.sub(r"\$\{[A-Z0-9_]+:-([^}]*)\}", r"\1", str(value))
 
 
 def test_only_the_worker_holds_the_signing_key():
@@ -50,7 +50,8 @@ def test_images_are_pinned_and_beat_is_watched():
         assert tag, name
         assert tag not in ("latest",), name
         if "build" not in service:
-            assert re.match(r"\d+\.\d+", tag), (name, image)  # a version, not a moving major
+            # a version, not a moving major; MinIO names its releases by date
+            assert re.match(r"\d+\.\d+|RELEASE\.\d{4}-\d\d-\d\dT", tag), (name, image)
     assert "healthcheck" in SERVICES["beat"]
 
 
@@ -81,3 +82,20 @@ def test_check_deploy_is_clean_with_the_compose_environment(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_app_process_keeps_files_in_the_private_bucket_not_on_its_disk():
+    apps = {name: s for name, s in SERVICES.items() if "build" in s}
+    assert {"web", "worker", "beat", "migrate"} <= set(apps)
+    for name, service in apps.items():
+        environment = service["environment"]
+        assert _defaults(environment["S3_BUCKET"]) == "apresiasi", name
+        assert _defaults(environment["S3_ENDPOINT_URL"]) == "http://minio:9000", name
+        assert {"s3_access_key", "s3_secret_key"} <= set(service["secrets"]), name
+        assert "MEDIA_ROOT" not in environment, name
+        assert not service.get("volumes"), name
+    init = SERVICES["minio-init"]
+    assert "mc mb --ignore-existing" in init["entrypoint"][-1]
+    assert "mc anonymous set none" in init["entrypoint"][-1]  # no public reads
+    assert init["depends_on"]["minio"]["condition"] == "service_healthy"
+    assert "minio" not in {n for n, s in SERVICES.items() if s.get("ports")}
