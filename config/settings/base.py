@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from environ.fileaware_mapping import FileAwareMapping
+from kombu import Queue
 
 from config.object_storage import s3_storage
 
@@ -341,6 +342,25 @@ if CELERY_BROKER_URL.startswith("redis://"):
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Queues by the kind of work, so a slow webhook receiver or a mail outage never
+# delays certificates: `certificates` (CPU: render and sign), `webhooks` and
+# `mail` (I/O: waiting on other servers), `celery` (the rest: events,
+# sweepers, assignment, rewards). A worker started without -Q consumes all
+# four (the embedded default, a one-machine set-up); docker-compose runs a
+# worker per queue (`-Q certificates`, …).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "certificates", "webhooks", "mail")]
+CELERY_TASK_ROUTES = {
+    "certificates.issue": {"queue": "certificates"},
+    "certificates.issue_batch": {"queue": "certificates"},
+    "certificates.reissue_cycle": {"queue": "certificates"},
+    "rewards.deliver_webhooks": {"queue": "webhooks"},
+    "nominations.notify_nominees": {"queue": "mail"},
+    "nominations.send_result_notices": {"queue": "mail"},
+    "nominations.send_slot_notices": {"queue": "mail"},
+    "nominations.send_reminders": {"queue": "mail"},
+    "rewards.send_award_notices": {"queue": "mail"},
+}
 CELERY_BEAT_SCHEDULE = {
     "sweep-events": {
         "task": "core.sweep_events",

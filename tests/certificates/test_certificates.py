@@ -131,8 +131,8 @@ def test_a_job_claims_fails_and_releases_only_its_own_certificates(awarded, team
 
 
 def test_issue_jobs_are_queued_in_batches_of_twenty(db):
-    """Each id once, in order, twenty to a job: read back from the broker's
-    queue in Redis (no worker runs here to take them)."""
+    """Each id once, in order, twenty to a job, on the certificates queue: read
+    back from the broker's queue in Redis (no worker runs here to take them)."""
     import base64
     import json
 
@@ -145,23 +145,23 @@ def test_issue_jobs_are_queued_in_batches_of_twenty(db):
 
     def queued() -> list[list[int]]:
         batches = []
-        for raw in broker.lrange("celery", 0, -1):
+        for raw in broker.lrange("certificates", 0, -1):
             message = json.loads(raw)
             if message["headers"]["task"] == issue_certificates.name:
                 _args, kwargs, _embed = json.loads(base64.b64decode(message["body"]))
                 batches.append(kwargs["certificate_ids"])
         return batches
 
-    broker.delete("celery")
+    broker.delete("certificates")
     try:
         services._dispatch(list(range(1, 46)))
         # Redis lists are pushed at the head: the first batch is read last.
         assert sorted(queued()) == [list(range(1, 21)), list(range(21, 41)), list(range(41, 46))]
-        broker.delete("celery")
+        broker.delete("certificates")
         services._dispatch([7])
         assert queued() == [[7]]
     finally:
-        broker.delete("celery")
+        broker.delete("certificates")
 
 
 def test_two_jobs_at_once_issue_once(transactional_db, awarded, publish):

@@ -27,7 +27,7 @@ def test_only_the_worker_holds_the_signing_key():
             key.startswith("CERTIFICATE_SIGNING_KEY") or key.startswith("CERTIFICATE_SIGNING_PASS")
             for key in environment
         )
-        assert bool(holds) == (name == "worker"), name
+        assert bool(holds) == (name == "worker-certificates"), name
 
 
 def test_the_proxy_is_the_only_way_in_and_the_only_one_believed():
@@ -40,7 +40,7 @@ def test_the_proxy_is_the_only_way_in_and_the_only_one_believed():
     caddyfile = (Path(settings.BASE_DIR) / "deploy" / "Caddyfile").read_text()
     assert "max_size" in caddyfile
     assert "read_header" in caddyfile
-    assert "reverse_proxy web:8000" in caddyfile
+    assert re.search(r"dynamic a \{\s+name web\s+port 8000", caddyfile)  # every replica
 
 
 def test_images_are_pinned_and_beat_is_watched():
@@ -99,3 +99,20 @@ def test_every_app_process_keeps_files_in_the_private_bucket_not_on_its_disk():
     assert "mc anonymous set none" in init["entrypoint"][-1]  # no public reads
     assert init["depends_on"]["minio"]["condition"] == "service_healthy"
     assert "minio" not in {n for n, s in SERVICES.items() if s.get("ports")}
+
+
+def test_a_worker_per_queue_and_two_web_replicas():
+    from django.conf import settings as django_settings
+
+    queues = {q.name for q in django_settings.CELERY_TASK_QUEUES}
+    assert queues == {"celery", "certificates", "webhooks", "mail"}
+    consumed = {}
+    for name, service in SERVICES.items():
+        command = service.get("command", [])
+        if command[:4] == ["celery", "-A", "config", "worker"]:
+            consumed[name] = command[command.index("-Q") + 1]
+    # every queue has a worker of its own, and each worker one queue
+    assert sorted(consumed.values()) == sorted(queues)
+    routed = {route["queue"] for route in django_settings.CELERY_TASK_ROUTES.values()}
+    assert routed == queues - {"celery"}
+    assert SERVICES["web"]["deploy"]["replicas"] == 2

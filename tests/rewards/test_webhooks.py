@@ -311,3 +311,38 @@ def test_the_connection_goes_to_the_address_that_was_checked(
     assert receiver.to("/ok") == []
     attempt = WebhookAttempt.objects.get()
     assert "ConnectError" in attempt.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_certificates_are_issued_while_the_webhook_and_mail_queues_wait(
+    receiver, published_on_commit, subordinate
+):
+    """Certificates (CPU), webhooks and e-mail (I/O) have queues of their own:
+    with no worker free for webhooks and mail (a receiver that hangs, a mail
+    outage), the certificate is issued all the same; the post and the e-mail
+    wait in their queues and go out once a worker takes them."""
+    from certificates.models import Certificate
+    from config.celery import app
+    from people.models import Employee
+    from rewards.models import AwardNotice
+    from tests.fixtures import running_worker
+
+    Employee.objects.filter(pk=subordinate.pk).update(email="subordinate@example.test")
+    endpoint(receiver, "/ok")
+    app.control.purge()
+
+    def waiting(queue):  # messages in the queue (a Redis list: absent when empty)
+        with app.connection_for_read() as conn:
+            return conn.default_channel.client.llen(queue)
+
+    with running_worker(queue="celery,certificates"):
+        published_on_commit()
+        wait_for(lambda: Certificate.objects.filter(status="issued").count() == 1, seconds=60)
+        wait_for(lambda: waiting("webhooks") >= 1 and waiting("mail") >= 1)
+    assert receiver.requests == []
+    assert not AwardNotice.objects.filter(sent_at__isnull=False).exists()
+    with running_worker(queue="webhooks,mail"):
+        wait_for(lambda: WebhookDelivery.objects.filter(status="delivered").count() == 1)
+        wait_for(lambda: not AwardNotice.objects.filter(sent_at__isnull=True).exists())
+    assert len(receiver.to("/ok")) == 1
+    assert AwardNotice.objects.exists()
