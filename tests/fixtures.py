@@ -91,6 +91,7 @@ def start_celery_worker(
     env: dict | None = None,
     pool: str = "solo",
     output=None,
+    loglevel: str = "WARNING",
 ):
     """Start a real Celery worker process (solo pool, or ``prefork`` with one
     child as in production) on the test database and Redis, in its own
@@ -100,10 +101,7 @@ def start_celery_worker(
     import sys
 
     from django.conf import settings
-    from django.db import connection
 
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     command = [
         sys.executable,
         "-m",
@@ -115,7 +113,7 @@ def start_celery_worker(
         "--concurrency=1",
         "--without-mingle",
         "--without-gossip",
-        "--loglevel=WARNING",
+        f"--loglevel={loglevel}",
         f"--hostname={name}-{os.getpid()}@%h",
     ]
     if queue:
@@ -128,15 +126,25 @@ def start_celery_worker(
         stderr=subprocess.STDOUT if output else None,
         env={
             **os.environ,
-            "DATABASE_URL": url,
+            "DATABASE_URL": database_url_for_processes(),
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             **(env or {}),
         },
     )
 
 
+def database_url_for_processes() -> str:
+    """The test database, as another process reaches it."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 @contextlib.contextmanager
-def running_worker(*, env: dict | None = None, queue: str | None = None, prefix: str = "test"):
+def running_worker(
+    *, env: dict | None = None, queue: str | None = None, prefix: str = "test", **options
+):
     """A real Celery worker process, started and answering a ping, stopped
     (warm shutdown) when the block ends."""
     import subprocess
@@ -146,7 +154,7 @@ def running_worker(*, env: dict | None = None, queue: str | None = None, prefix:
     from config.celery import app
 
     name = f"{prefix}-{uuid.uuid4().hex[:8]}"
-    worker = start_celery_worker(name=name, env=env, queue=queue)
+    worker = start_celery_worker(name=name, env=env, queue=queue, **options)
     try:
         deadline = time.monotonic() + 60
         while not any(

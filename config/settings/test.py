@@ -13,7 +13,9 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "false")
 from .base import *  # noqa: F403
 from .base import BASE_DIR
 
-SECRET_KEY = "test-secret-key-not-for-production"
+# Long and varied enough for the start-up check (the two-machine test serves
+# the app with gunicorn through config.wsgi); for tests only.
+SECRET_KEY = "test-secret-key-not-for-production-" + "Zq7_rTx9-kLm2" * 3
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
