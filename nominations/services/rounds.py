@@ -295,7 +295,7 @@ def round_advance(
     )
 
 
-def shortlist_publish(*, round_id: int, actor: Actor, public: bool = True) -> Round:
+def shortlist_publish(*, round_id: int, actor: Actor, public: bool) -> Round:
     """Make an advanced shortlist a public post (the secretariat), or take
     it down (``public=False``). Asking for the state it is in changes
     nothing (the history keeps who did what when)."""

@@ -820,6 +820,92 @@ def test_an_interview_is_not_moved_onto_a_nominees_other_interview_nor_once_scor
     )
 
 
+def test_an_interview_moves_within_its_own_time_and_before_the_others_each_move_counted(
+    api, interviewing, secretariat, chair, supervisor
+):
+    import datetime as dt
+
+    from core.errors import NotFoundError
+    from nominations.models import InterviewSlot
+
+    _cycle, interview, _three = interviewing
+    api.as_(secretariat).post(
+        f"/api/v1/rounds/{interview.pk}/schedule", {**DAY, "rooms": 1}, format="json"
+    )
+    first, second, last = InterviewSlot.objects.filter(round=interview).order_by("starts_at")
+
+    def move(slot, starts_at):
+        return api.as_(secretariat).patch(
+            f"/api/v1/slots/{slot.pk}", {"starts_at": starts_at.isoformat()}, format="json"
+        )
+
+    # Ten minutes later, over its own old time: nothing else is there.
+    nudged = move(last, last.starts_at + dt.timedelta(minutes=10))
+    assert nudged.status_code == 200, nudged.json()
+    # An hour before every other interview of the room: free.
+    early = first.starts_at - dt.timedelta(hours=1)
+    assert move(first, early).status_code == 200
+    assert move(first, early + dt.timedelta(minutes=15)).status_code == 200
+    first.refresh_from_db()
+    assert (first.starts_at, first.sequence) == (early + dt.timedelta(minutes=15), 2)
+    # Another competition's interview in its own "Room 1" at that time is not
+    # this round's room.
+    other = services.cycle_create(name="Lomba Lain")
+    services.committee_member_add(cycle=other, employee=chair, is_chair=True)
+    elsewhere = services.round_create(cycle_id=other.pk, kind="interview")
+    other = services.cycle_set_phase(cycle_id=other.pk, phase="nominating")
+    InterviewSlot.objects.create(
+        round=elsewhere,
+        nomination=nomination(other, supervisor, [second.nomination.nominees.get().employee]),
+        room=1,
+        starts_at=second.starts_at - dt.timedelta(hours=3),
+        ends_at=second.starts_at - dt.timedelta(hours=2),
+    )
+    assert move(second, second.starts_at - dt.timedelta(hours=3)).status_code == 200
+    # The service answers only the secretariat, and a slot that exists.
+    for actor, slot_id in ((chair.user, second.pk), (secretariat.user, last.pk + 100)):
+        with pytest.raises(NotFoundError):
+            services.interview_move(slot_id=slot_id, actor=actor, starts_at=early)
+
+
+def test_another_nominations_scored_interview_does_not_hold_this_one(
+    api, interviewing, secretariat
+):
+    from nominations.models import InterviewSlot
+
+    _cycle, interview, _three = interviewing
+    api.as_(secretariat).post(
+        f"/api/v1/rounds/{interview.pk}/schedule", {**DAY, "rooms": 1}, format="json"
+    )
+    first, second, last = InterviewSlot.objects.filter(round=interview).order_by("starts_at")
+    for a in Assignment.objects.filter(round=interview, nomination=first.nomination):
+        heard = api.as_(a.member.employee).put(
+            f"/api/v1/assignments/{a.pk}/review",
+            {"scores": scores(2), "submit": True},
+            format="json",
+        )
+        assert heard.status_code == 200, heard.json()
+    moved = api.as_(secretariat).patch(
+        f"/api/v1/slots/{second.pk}", {"starts_at": last.ends_at.isoformat()}, format="json"
+    )
+    assert moved.status_code == 200, moved.json()
+
+
+def test_a_schedule_day_that_ends_when_it_starts_is_refused_naming_the_end(
+    api, interviewing, secretariat
+):
+    _cycle, interview, _three = interviewing
+    answer = api.as_(secretariat).post(
+        f"/api/v1/rounds/{interview.pk}/schedule",
+        {**DAY, "end": DAY["start"], "rooms": 1},
+        format="json",
+    )
+    assert (answer.status_code, answer.json()["fields"]) == (
+        400,
+        {"end": ["The day ends after it starts."]},
+    )
+
+
 def test_interviews_are_moved_while_reviewing_only(api, interviewing, secretariat):
     from core.lifecycle import advance as force
     from nominations.models import InterviewSlot
@@ -904,11 +990,14 @@ def test_an_advanced_shortlist_is_made_a_public_post_by_the_secretariat(
     done = api.as_(secretariat).post(publish, {}, format="json")
     assert done.status_code == 200, done.json()
     assert done.json()["shortlist_public"] is True
+    published_at = done.json()["shortlist_published_at"]
+    assert published_at is not None
     again = api.as_(secretariat).post(publish, {}, format="json")
-    assert again.json()["shortlist_published_at"] == done.json()["shortlist_published_at"]
+    assert again.json()["shortlist_published_at"] == published_at
     assert api.as_(chair).post(publish, {}, format="json").status_code == 404
     public = api.as_(None).get(f"/api/v1/shortlists/{desk.pk}")
     assert public.status_code == 200
+    assert public.json()["published_at"] == published_at
     item = Nomination.objects.get(pk=best)
     lead = item.nominees.get(is_lead=True).employee
     assert public.json()["count"] == 1
@@ -933,7 +1022,7 @@ def test_an_advanced_shortlist_is_made_a_public_post_by_the_secretariat(
     assert f"Top 1 {cycle.name}" in page.content.decode()
     assert f"/shortlists/{desk.pk}" in Client().get("/recognitions").content.decode()
     down = api.as_(secretariat).post(publish, {"public": False}, format="json")
-    assert down.json()["shortlist_public"] is False
+    assert (down.json()["shortlist_public"], down.json()["shortlist_published_at"]) == (False, None)
     assert api.as_(None).get(f"/api/v1/shortlists/{desk.pk}").status_code == 404
     assert Client().get(f"/shortlists/{desk.pk}").status_code == 404
     assert interview.shortlist_post == "hidden"
