@@ -4,7 +4,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.errors import NotFoundError
@@ -121,3 +121,15 @@ def verification_by_content(data: bytes) -> dict:
     body = verification_payload(certificate) if certificate else {"status": None}
     body.update(matches=certificate is not None, signature_valid=signing.validate_pdf(data))
     return body
+
+
+def status_counts() -> dict[str, int]:
+    """How many certificates are in each status (every status, zeros too;
+    one query)."""
+    found = dict(
+        Certificate.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {status: found.get(status, 0) for status in Certificate.Status.values}

@@ -3,12 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.api import TaskView
+from core.metrics import metrics
 from core.views import health
 from web.views import home as web_home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health", health, name="health"),
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", include("people.api.urls")),
     path("api/v1/", include("nominations.api.urls")),
     path("api/v1/", include("certificates.api.urls")),

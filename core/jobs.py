@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_guid import get_guid, set_guid
 
 from . import lifecycle
 from .lifecycle import Lifecycle
@@ -65,6 +66,19 @@ def tracking() -> Iterator[list[str]]:
         _refused.reset(token)
 
 
+@contextlib.contextmanager
+def _same_request_id() -> Iterator[None]:
+    """The request keeps its id (``X-Request-ID``, on its logs) across a job
+    it queues: a job run eagerly, inside the request (the embedded default),
+    is given an id of its own by django-guid, which clears it afterwards."""
+    outer = get_guid()
+    try:
+        yield
+    finally:
+        if get_guid() != outer:
+            set_guid(outer)
+
+
 def dispatch(task: Any, *, countdown: float | None = None, **kwargs: Any) -> bool:
     """Queue ``task(**kwargs)`` (after ``countdown`` seconds if given); on a
     broker error log it and return False.
@@ -78,7 +92,8 @@ def dispatch(task: Any, *, countdown: float | None = None, **kwargs: Any) -> boo
         # No result is awaited (the job's row says how it went), so nothing
         # subscribes to the result backend here: with Redis down that
         # subscription alone retried for 20 seconds inside the request.
-        task.apply_async(kwargs=kwargs, countdown=countdown, retry=False, ignore_result=True)
+        with _same_request_id():
+            task.apply_async(kwargs=kwargs, countdown=countdown, retry=False, ignore_result=True)
     except Exception:
         log.warning(
             "could not queue %s(%s); its sweeper will retry", task.name, kwargs, exc_info=True
@@ -101,7 +116,8 @@ def start(task: Any, *, actor: Actor, **kwargs: Any) -> str:
     task_id = str(uuid.uuid4())
     record = StartedTask.objects.create(task_id=task_id, name=task.name, started_by_id=actor.pk)
     try:
-        task.apply_async(kwargs=kwargs, task_id=task_id, retry=False)
+        with _same_request_id():
+            task.apply_async(kwargs=kwargs, task_id=task_id, retry=False)
     except Exception:
         record.delete()
         raise

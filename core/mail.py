@@ -85,6 +85,7 @@ def send_once(row, field: str, to: str, subject: str, body: str) -> bool:
             **{field: None}, mail_attempts=F("mail_attempts") + 1, mail_error=str(error)[:300]
         )
         raise
+    log.info("e-mail sent: %s %s", model.__name__, row.pk)
     return True
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from django_guid.integrations import CeleryIntegration
 from environ.fileaware_mapping import FileAwareMapping
 from kombu import Queue
 
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_guid",
+    "django_prometheus",
     "core",
     "people",
     "nominations",
@@ -65,6 +68,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: an oversized body is refused before anything reads it.
     "core.middleware.BodyLimitMiddleware",
+    # Every request gets an id (X-Request-ID, or a new one), in its logs, in
+    # the response and in the logs of the jobs it starts.
+    "django_guid.middleware.guid_middleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
@@ -79,6 +86,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -452,19 +460,55 @@ WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", 
 # How long /health waits for the broker before calling it down.
 HEALTH_BROKER_TIMEOUT = env.float("HEALTH_BROKER_TIMEOUT", default=2.0)
 
+# Logs: one line per record, as JSON (LOG_FORMAT=json: time, level, logger,
+# message, request_id) for a log collector, or as text. A request's id is on
+# every record it logs and on those of the jobs it starts (django-guid).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {
+            "()": "django_guid.log_filters.CorrelationId",
+            "correlation_id_field": "request_id",
+        },
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes logs every successful login at INFO (failures and lockouts
     # stay); pikepdf announces its logging bridge at INFO once per process.
     # WeasyPrint reports every rendering step at INFO ("Step 5 - Creating
-    # layout"), flooding worker and bench output.
+    # layout"), flooding worker and bench output; django-guid each id it sets.
     "loggers": {
         "axes": {"level": "WARNING"},
         "pikepdf": {"level": "WARNING"},
+        "django_guid": {"level": "WARNING"},
         "weasyprint": {"level": env.str("WEASYPRINT_LOG_LEVEL", default="WARNING")},
         "weasyprint.progress": {"level": env.str("WEASYPRINT_LOG_LEVEL", default="WARNING")},
     },
 }
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,  # an id that is not a UUID is replaced by a new one
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
+}
+
+# Metrics (core.metrics) at /metrics, for these networks only (your
+# Prometheus' address); anyone else gets 404.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+METRICS_COLLECTORS = ["core.metrics.JobsCollector", "certificates.metrics.CertificatesCollector"]
+PROMETHEUS_EXPORT_MIGRATIONS = False

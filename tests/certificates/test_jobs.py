@@ -100,3 +100,43 @@ def test_bulk_reissue_reports_progress_and_replaces_every_certificate(
     old.refresh_from_db()
     new = old.replaced_by
     assert (old.status, new.status, new.serial != old.serial) == ("revoked", "issued", True)
+
+
+def test_a_publication_s_request_id_follows_its_jobs_into_the_worker_s_json_logs_and_metrics(
+    transactional_db, api, awarded, secretariat, tmp_path
+):
+    import json
+    import uuid
+
+    from tests.core.test_observability import metric_lines
+    from tests.fixtures import running_worker
+
+    def succeeded() -> float:
+        key = 'apresiasi_celery_tasks_total{outcome="succeeded",task="certificates.issue_batch"}'
+        return metric_lines().get(key, 0)
+
+    before = succeeded()
+    mine = uuid.uuid4().hex
+    app.control.purge()
+    log = tmp_path / "worker.log"
+    with (
+        open(log, "w") as out,
+        running_worker(env={"LOG_FORMAT": "json"}, output=out, loglevel="INFO"),
+    ):
+        response = api.as_(secretariat).post(
+            f"/api/v1/cycles/{awarded.cycle_id}/publish", HTTP_X_REQUEST_ID=mine
+        )
+        assert (response.status_code, response["X-Request-ID"]) == (200, mine)
+        wait_for(lambda: Certificate.objects.filter(status="issued").exists())
+        wait_for(lambda: succeeded() == before + 1)
+    records = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    issued = [
+        r
+        for r in records
+        if "certificates.issue_batch" in r["message"] and "succeeded" in r["message"]
+    ]
+    # The event's job, then the certificates' job it queued, carry the id.
+    assert [(r["level"], r["logger"], r["request_id"]) for r in issued] == [
+        ("INFO", "celery.app.trace", mine)
+    ]
+    assert metric_lines()['apresiasi_certificates{status="issued"}'] == 1

@@ -40,6 +40,7 @@ def test_the_proxy_is_the_only_way_in_and_the_only_one_believed():
     caddyfile = (Path(settings.BASE_DIR) / "deploy" / "Caddyfile").read_text()
     assert "max_size" in caddyfile
     assert "read_header" in caddyfile
+    assert "respond /metrics 404" in caddyfile  # scraped inside the network only
     assert re.search(r"dynamic a \{\s+name web\s+port 8000", caddyfile)  # every replica
 
 
