@@ -47,6 +47,37 @@ def test_each_awarded_nomination_gets_a_post_from_the_template(published, client
     )
 
 
+def test_a_post_fits_the_longest_names_has_no_empty_psm_line_and_the_cycle_s_date(
+    policy, supervisor, secretariat, cycle, org
+):
+    """The longest award level name and title, a team of four with the
+    longest names, and no PSM statement (a rubric that asks none): the post
+    is cut to its columns, says nothing of PSM, and is dated when the cycle
+    was published, however late the rewards job runs."""
+    from nominations.models import AwardLevel, Nomination
+    from rewards import services
+    from tests.factories import EmployeeFactory
+
+    from .conftest import decide
+
+    AwardLevel.objects.filter(cycle=cycle, code="gold").update(name_id="E" * 200, name_en="G" * 200)
+    team = [
+        EmployeeFactory(name=f"{i}" * 255, org_unit=org["dit"], supervisor=supervisor)
+        for i in range(4)
+    ]
+    item = decide(cycle, supervisor, team, title="T" * 200)
+    Nomination.objects.filter(pk=item.pk).update(psm_statements={})
+    move_to(cycle, "deciding")
+    published = publish_results(cycle, secretariat)
+    services.publication_process(cycle_id=cycle.pk)
+    post = RecognitionPost.objects.get(nomination=item)
+    assert (len(post.title), len(post.title_en), len(post.names)) == (300, 300, 1000)
+    assert post.title.startswith("E" * 200 + ": T")
+    assert post.body.endswith("Dampak: i")
+    assert post.body_en.endswith("Impact: i")
+    assert post.published_at == published.published_at
+
+
 def test_the_wall_api_and_feed_answer_in_the_readers_language(published, client):
     post = published["gold"].recognition_post.pk
     for language, title, words in [
