@@ -128,6 +128,9 @@ def start_celery_worker(
             **os.environ,
             "DATABASE_URL": database_url_for_processes(),
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            # Workers log through settings.LOGGING (django-guid's Celery
+            # integration), whose level LOG_LEVEL sets.
+            "LOG_LEVEL": loglevel,
             **(env or {}),
         },
     )

@@ -350,7 +350,8 @@ def test_poison_messages_are_dropped_once_and_the_worker_goes_on(
     # Nothing waits for redelivery: the queue and the unacknowledged set are empty.
     assert client.llen("celery") == 0
     assert client.hlen("unacked") == 0
-    records = [line for line in worker.output().splitlines() if line.startswith("[20")]
+    # Log records (settings.LOGGING's format: "2026-12-04 10:00:00,000 WARNING …").
+    records = [line for line in worker.output().splitlines() if line.startswith("20")]
 
     def logged(text: str) -> int:
         return sum(text in line for line in records)
