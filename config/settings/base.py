@@ -123,6 +123,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     "DATABASE_PREPARED_STATEMENTS", default=True
 ):
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+# Behind PgBouncer in transaction mode (docker-compose.yml), a cursor cannot
+# outlive its transaction: streamed exports read in chunks through client-side
+# cursors instead.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves several requests at once (and runs jobs in
     # them): write-ahead logging lets readers and one writer work together,

@@ -10,7 +10,8 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
-COMPOSE = yaml.safe_load((Path(settings.BASE_DIR) / "docker-compose.yml").read_text())
+COMPOSE_TEXT = (Path(settings.BASE_DIR) / "docker-compose.yml").read_text()
+COMPOSE = yaml.safe_load(COMPOSE_TEXT)
 SERVICES = COMPOSE["services"]
 
 
@@ -52,7 +53,7 @@ def test_images_are_pinned_and_beat_is_watched():
         assert tag not in ("latest",), name
         if "build" not in service:
             # a version, not a moving major; MinIO names its releases by date
-            assert re.match(r"\d+\.\d+|RELEASE\.\d{4}-\d\d-\d\dT", tag), (name, image)
+            assert re.match(r"v?\d+\.\d+|RELEASE\.\d{4}-\d\d-\d\dT", tag), (name, image)
     assert "healthcheck" in SERVICES["beat"]
 
 
@@ -117,3 +118,15 @@ def test_a_worker_per_queue_and_two_web_replicas():
     routed = {route["queue"] for route in django_settings.CELERY_TASK_ROUTES.values()}
     assert routed == queues - {"celery"}
     assert SERVICES["web"]["deploy"]["replicas"] == 2
+
+
+def test_every_app_process_reaches_postgresql_through_pgbouncer():
+    ini = (Path(settings.BASE_DIR) / "deploy" / "pgbouncer.ini").read_text()
+    assert re.search(r"^pool_mode = transaction$", ini, re.M)
+    assert re.search(r"^max_prepared_statements = [1-9]", ini, re.M)  # prepared statements kept
+    assert "pgbouncer:6432" in COMPOSE_TEXT  # the database URL the secrets commands write
+    for name, service in SERVICES.items():
+        if "build" in service:
+            assert service["environment"]["DATABASE_DISABLE_SERVER_SIDE_CURSORS"] == "true", name
+            assert "db" not in service.get("depends_on", {}), name
+    assert SERVICES["pgbouncer"]["depends_on"]["db"]["condition"] == "service_healthy"

@@ -36,8 +36,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def web_process(env: dict):
-    """gunicorn serving the app on a spare port, on the test database."""
+def web_process(env: dict, *, workers: int = 2):
+    """gunicorn serving the app on a spare port, on the test database (or
+    the ``DATABASE_URL`` of ``env``)."""
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -48,7 +49,7 @@ def web_process(env: dict):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--log-level",
             "warning",
         ],
