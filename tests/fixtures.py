@@ -197,41 +197,55 @@ def celery_worker(django_db_setup):
 # --- object storage ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def s3_server():
-    """A real S3-API server (moto's standalone server) in its own process on a
-    spare port, for the session; its endpoint URL."""
+def free_port() -> int:
+    """A TCP port nothing listens on now, on 127.0.0.1."""
     import socket
-    import subprocess
-    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def answering(process, url: str, *, what: str, seconds: float = 60):
+    """Wait until ``url`` answers over HTTP (any status) and yield it; stop
+    ``process`` when the block ends."""
     import time
 
     import httpx
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                httpx.get(url, timeout=2)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{what} did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-API server (moto's standalone server) in its own process on a
+    spare port, for the session; its endpoint URL."""
+    import subprocess
+    import sys
+
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url, timeout=1)
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the S3-API server did not start") from None
-                time.sleep(0.1)
+    with answering(server, f"http://127.0.0.1:{port}", what="the S3-API server") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ workers, and every certificate downloads from either web process."""
 import contextlib
 import io
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,23 +22,17 @@ from certificates import signing
 from certificates.models import Certificate
 from config.celery import app
 from tests.factories import EmployeeFactory
-from tests.fixtures import database_url_for_processes, running_worker
+from tests.fixtures import answering, database_url_for_processes, free_port, running_worker
 from tests.nominations.helpers import PDF_BYTES, decided, move_to, nomination
 
 AWARDED = 200
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager
 def web_process(env: dict, *, workers: int = 2):
     """gunicorn serving the app on a spare port, on the test database (or
     the ``DATABASE_URL`` of ``env``)."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -62,21 +55,8 @@ def web_process(env: dict, *, workers: int = 2):
             **env,
         },
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the web process did not start") from None
-                time.sleep(0.2)
+    with answering(process, f"http://127.0.0.1:{port}", what="the web process") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _nodes(stack, env, tmp_path, logs):

@@ -20,23 +20,18 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from tests.core.test_many_nodes import web_process
+from tests.fixtures import free_port
 
 POOL = 3
 # Debian's package (.ci/run installs it) puts it in /usr/sbin.
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def pgbouncer(tmp_path):
     """PgBouncer on a spare port in front of the test PostgreSQL; its URL."""
     db = connection.settings_dict
-    port = _free_port()
+    port = free_port()
     # PgBouncer will not run as root: as root (CI), it runs as the
     # PostgreSQL server's user, which must be able to read its files.
     tmp_path.chmod(0o755)
