@@ -22,6 +22,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from .models import Employee, OrgUnit
@@ -303,7 +304,8 @@ class EmployeeImporter:
     def _check_references(
         self, records: list[_Record], columns: list[str], result: ImportResult
     ) -> None:
-        units = dict(OrgUnit.objects.values_list("code", "id"))
+        codes = {r.values["org_unit_code"] for r in records if r.values.get("org_unit_code")}
+        units = _by_batches(OrgUnit.objects.values_list("code", "id"), "code", codes)
         for record in records:
             code = record.values.get("org_unit_code")
             if code and code not in units:
@@ -318,9 +320,10 @@ class EmployeeImporter:
             record.values["org_unit_id"] = units.get(code) if code else None
         if "supervisor_nip" not in columns:
             return
-        # The reporting line after the import: the file's rows over what is stored.
-        stored: dict[str, str | None] = dict(Employee.objects.values_list("nip", "supervisor__nip"))
+        # The reporting line after the import: the file's rows over what is
+        # stored — only the stored chains the file's rows reach.
         in_file = {r.values["nip"]: r for r in records if r.values.get("nip")}
+        stored = _stored_lines({*in_file, *(r.supervisor_nip for r in records if r.supervisor_nip)})
         for record in records:
             sup = record.supervisor_nip
             if sup and sup not in in_file and sup not in stored:
@@ -409,6 +412,37 @@ class EmployeeImporter:
                 batch = records[start : start + self.batch_size]
                 _link_supervisors([(r.values["nip"], r.supervisor_nip or None) for r in batch])
                 self.progress(_("Linking supervisors"), len(batch), len(records))
+
+
+LOOKUP_BATCH = 5000
+
+
+def _by_batches(rows: QuerySet, field: str, keys: set[str]) -> dict:
+    """``dict(rows)`` for the rows whose ``field`` is one of ``keys``, read
+    ``LOOKUP_BATCH`` keys at a time (memory grows with the file, not with
+    the organisation)."""
+    found: dict = {}
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), LOOKUP_BATCH):
+        found.update(rows.filter(**{f"{field}__in": ordered[start : start + LOOKUP_BATCH]}))
+    return found
+
+
+def _stored_lines(nips: set[str]) -> dict[str, str | None]:
+    """The stored supervisor NIP of each of ``nips`` that is an employee, and
+    of their supervisors in turn, up the reporting line: one round of batched
+    lookups per level, so only the chains these NIPs reach are read, not the
+    whole organisation."""
+    rows = Employee.objects.values_list("nip", "supervisor__nip")
+    known: dict[str, str | None] = {}
+    asked: set[str] = set()
+    frontier = set(nips)
+    while frontier:
+        asked |= frontier
+        found = _by_batches(rows, "nip", frontier)
+        known.update(found)
+        frontier = {sup for sup in found.values() if sup} - asked
+    return known
 
 
 def _link_supervisors(pairs: list[tuple[str, str | None]]) -> None:

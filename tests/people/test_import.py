@@ -252,3 +252,39 @@ def test_queries_per_batch_are_bounded(units, tmp_path):
     per_batch = (large - small) / 2
     assert per_batch <= 6
     assert small <= 4 + 2 * 6
+
+
+def test_the_import_reads_only_the_reporting_lines_its_rows_reach(units, tmp_path):
+    """A cycle through six stored levels is found, and the import reads the
+    stored employees by the NIPs it needs (level by level), never the whole
+    organisation: its memory grows with the file, not with the ministry."""
+    import datetime as dt
+
+    line = [EmployeeFactory(nip=make_nip(0, birth=dt.date(1990, 1, 1)), org_unit=units[0])]
+    for i in range(1, 6):
+        line.append(
+            EmployeeFactory(
+                nip=make_nip(i, birth=dt.date(1990, 1, 1)), org_unit=units[0], supervisor=line[-1]
+            )
+        )
+    EmployeeFactory.create_batch(30, org_unit=units[1])  # the rest of the organisation
+    newcomer = make_nip(1)
+    path = write_csv(
+        tmp_path / "p.csv",
+        [row(newcomer, supervisor=line[-1].nip), row(line[0].nip, supervisor=newcomer)],
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        result = run(path)
+    (error,) = result.errors
+    assert (error.column, error.reason.split(":")[0]) == (
+        "supervisor_nip",
+        "The reporting line would be a cycle",
+    )
+    assert all(e.nip in error.reason for e in line)
+    reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "people_employee"' in q["sql"]
+    ]
+    assert reads
+    assert all('"people_employee"."nip" IN (' in sql for sql in reads), reads
