@@ -130,3 +130,4 @@ def test_every_app_process_reaches_postgresql_through_pgbouncer():
             assert service["environment"]["DATABASE_DISABLE_SERVER_SIDE_CURSORS"] == "true", name
             assert "db" not in service.get("depends_on", {}), name
     assert SERVICES["pgbouncer"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert {"jit=off", "work_mem=16MB"} <= set(SERVICES["db"]["command"])
