@@ -897,6 +897,27 @@ def ranking_payload(ranking: Ranking) -> dict:
     }
 
 
+DECIDED_STATUSES = {S.DECIDED, S.PUBLISHED}
+
+
+def ranking_rows_filtered(
+    rows: list[dict],
+    *,
+    category: str | None = None,
+    flagged: bool | None = None,
+    decided: bool | None = None,
+) -> list[dict]:
+    """The rows of a ranking payload in one category, flagged or not,
+    decided or not (``None``: either); their ranks stay the whole cycle's."""
+    return [
+        row
+        for row in rows
+        if (category is None or row["category"] == category)
+        and (flagged is None or row["flagged"] == flagged)
+        and (decided is None or (row["status"] in DECIDED_STATUSES) == decided)
+    ]
+
+
 # --- what other apps read after publication -------------------------------------
 
 

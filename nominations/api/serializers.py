@@ -860,7 +860,10 @@ class RankingSerializer(strict.Serializer):
     )
     model = RankingModelSerializer()
     reviewers = ReviewerEffectSerializer(many=True)
-    results = RankingRowSerializer(many=True, source="rows")
+    count = serializers.IntegerField(help_text="rows that match the filters")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RankingRowSerializer(many=True, source="rows", help_text="this page's rows")
 
 
 class PanelDesignSerializer(strict.Serializer):

@@ -161,13 +161,36 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
                 {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX},
                 description="a round of the cycle: that round's ranking; "
                 "without it the final ranking",
-            )
+            ),
+            OpenApiParameter(
+                "category",
+                {"type": "string", "pattern": r"^[-a-zA-Z0-9_]*$"},
+                description="a category's code: its rows only (an unknown code: none)",
+            ),
+            OpenApiParameter(
+                "flagged", bool, description="true: the flagged rows only; false: the others"
+            ),
+            OpenApiParameter(
+                "decided",
+                bool,
+                description="true: the rows the chair has decided (or published); "
+                "false: those still to decide",
+            ),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 200},
+                description="rows a page, 200 by default",
+            ),
         ],
     )
     @action(detail=True, methods=["get"])
     def ranking(self, request, pk=None):
         """Ranking per category (chair, secretariat): the final ranking, by
-        the final score with the proposed award levels, or one round's."""
+        the final score with the proposed award levels, or one round's.
+        Ranks, proposals and statistics are those of the whole cycle; the
+        rows are filtered (category, flagged, decided) and come 200 to a
+        page (``count``, ``next``, ``previous``)."""
         cycle = self._cycle(pk)
         if not request.user.has_perm("nominations.view_ranking", cycle):
             raise NotFoundError()
@@ -180,8 +203,21 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
             stage = cycle.rounds.filter(pk=int(raw)).first()
             if stage is None:
                 raise NotFoundError()
+        wanted = {name: _true_or_false(request, name) for name in ("flagged", "decided")}
+        category = request.query_params.get("category")
         ranking = selectors.cycle_ranking(cycle=cycle, round=stage)
-        return Response(selectors.ranking_payload(ranking))
+        payload = selectors.ranking_payload(ranking)
+        rows = selectors.ranking_rows_filtered(payload["results"], category=category, **wanted)
+        paginator = RankingPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        assert paginator.page is not None
+        payload.update(
+            count=paginator.page.paginator.count,
+            next=paginator.get_next_link(),
+            previous=paginator.get_previous_link(),
+            results=page,
+        )
+        return Response(payload)
 
     @extend_schema(responses=s.ScreeningReportSerializer)
     @action(detail=True, methods=["get"])
@@ -214,6 +250,24 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         published.jobs = "deferred" if refused else "queued"
         published.jobs_message = services.publication_jobs_message(deferred=bool(refused))
         return Response(s.PublishedCycleSerializer(published).data)
+
+
+class RankingPagination(PageNumberPagination):
+    """A ranking's rows: 200 to a page, so most cycles' categories fit on one."""
+
+    page_size = 200
+
+
+def _true_or_false(request, name: str) -> bool | None:
+    """A ``true``/``false`` query parameter; absent: ``None``; else 400 naming it."""
+    from django import forms
+
+    from core.filters import TrueFalseField
+
+    try:
+        return TrueFalseField(required=False).clean(request.query_params.get(name))
+    except forms.ValidationError as error:
+        raise ValidationError({name: error.messages}) from None
 
 
 class NominationFilter(django_filters.FilterSet):

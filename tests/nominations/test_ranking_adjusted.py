@@ -99,6 +99,45 @@ def test_the_ranking_shows_adjusted_scores_leniency_and_disagreement(api, chair,
     assert flagged == {items[0].pk}
 
 
+def test_the_ranking_comes_a_page_at_a_time_filtered_with_the_whole_cycle_s_ranks(
+    api, chair, cycle, reviewed
+):
+    items, _lenient = reviewed
+    url = f"/api/v1/cycles/{cycle.pk}/ranking"
+    client = api.as_(chair)
+    whole = client.get(url).json()
+    assert (whole["count"], whole["next"], len(whole["results"])) == (12, None, 12)
+    ranks = {r["nomination"]: r["rank"] for r in whole["results"]}
+    # Five to a page: the same rows in the same order, ranked as in the whole.
+    pages, link = [], f"{url}?page_size=5"
+    while link:
+        page = client.get(link).json()
+        assert (page["count"], page["reviewers"]) == (12, whole["reviewers"])
+        pages.append([(r["nomination"], r["rank"]) for r in page["results"]])
+        link = page["next"]
+    assert [len(p) for p in pages] == [5, 5, 2]
+    assert [row for p in pages for row in p] == [(pk, ranks[pk]) for pk in ranks]
+    # Filters: the flagged row keeps its rank; the decided ones.
+    (flagged,) = client.get(url, {"flagged": "true"}).json()["results"]
+    assert (flagged["nomination"], flagged["rank"]) == (items[0].pk, ranks[items[0].pk])
+    assert client.get(url, {"flagged": "false"}).json()["count"] == 11
+    services.nomination_decide(
+        nomination_id=items[1].pk, actor=chair.user, award_level=None, rationale="Belum."
+    )
+    decided = client.get(url, {"decided": "true"}).json()["results"]
+    assert [r["nomination"] for r in decided] == [items[1].pk]
+    assert client.get(url, {"decided": "false", "flagged": "false"}).json()["count"] == 10
+    assert client.get(url, {"category": "technology"}).json()["count"] == 12
+    assert client.get(url, {"category": "service"}).json()["results"] == []
+    for name in ("flagged", "decided"):
+        refused = client.get(url, {name: "maybe"})
+        assert (refused.status_code, refused.json()["fields"]) == (
+            400,
+            {name: ["Must be true or false."]},
+        )
+    assert list(client.get(url, {"page_size": "0"}).json()["fields"]) == ["page_size"]
+
+
 def test_the_raw_mean_ranks_when_adjustment_is_off(api, chair, cycle, reviewed):
     cycle.adjust_scores = False
     cycle.save(update_fields=["adjust_scores"])
