@@ -159,6 +159,43 @@ def test_the_ranking_page_shows_the_same_numbers(client, chair, cycle, reviewed)
     assert page.count("⚑") == sum(r["flagged"] for r in ranking["results"]) >= 1
 
 
+def test_the_ranking_page_shows_a_page_of_a_category_filtered_with_each_row_s_place(
+    client, chair, cycle, reviewed, monkeypatch
+):
+    import re
+
+    from web.views import cycles as views
+
+    items, _lenient = reviewed
+    monkeypatch.setattr(views, "RANKING_PAGE", 5)
+    client.force_login(chair.user)
+    url = f"/cycles/{cycle.pk}/ranking"
+    ranking = ranking_payload(cycle_ranking(cycle=cycle))
+    order = [r["title"] for r in ranking["results"]]  # adjusted score, best first
+
+    def rows(page: str) -> list[tuple[int, str]]:
+        return [
+            (int(place), title)
+            for place, title in re.findall(r"<tr>\s*<td>(\d+)</td><td>([^<]+)", page)
+        ]
+
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert rows(first) == list(enumerate(order[:5], start=1))
+    assert "All 12 of this category" in first
+    last = client.get(url, {"category": "technology", "page": 3}, HTTP_ACCEPT_LANGUAGE="en")
+    assert rows(last.content.decode()) == list(enumerate(order, start=1))[10:]
+    assert "Page 3 of 3" in last.content.decode()
+    place = order.index(items[0].title) + 1
+    flagged = client.get(url, {"flagged": "1"}).content.decode()
+    assert rows(flagged) == [(place, items[0].title)]
+    services.nomination_decide(
+        nomination_id=items[0].pk, actor=chair.user, award_level=None, rationale="Belum."
+    )
+    both = client.get(url, {"flagged": "1", "undecided": "1"}).content.decode()
+    assert rows(both) == []
+    assert rows(client.get(url, {"category": "service"}).content.decode()) == []
+
+
 def test_groups_of_reviewers_that_share_nothing_are_named(
     api, client, chair, cycle, supervisor, subordinate, committee_unit, reviewers
 ):

@@ -37,6 +37,7 @@ from nominations.selectors import (
     nomination_scope,
     nominations_per_unit,
     ranking_payload,
+    ranking_rows_filtered,
     screening_findings,
     undelivered_mail,
 )
@@ -449,6 +450,11 @@ def publication_progress_fragment(request, pk):
     )
 
 
+# Rows of one category on the ranking page at a time (a 20,000-nomination
+# cycle made one page of 6 MB).
+RANKING_PAGE = 100
+
+
 @login_required
 def ranking(request, pk):
     """Per category: adjusted score with its uncertainty, mean, median,
@@ -464,32 +470,54 @@ def ranking(request, pk):
     if len(stages) > 1 and view not in ("raw", "adjusted"):
         key = "final_score"
     by_category = defaultdict(list)
-    labels = status_labels()
-    origins = origin_labels([row["origin"] for row in data["results"]])
     for row in data["results"]:
-        row["status_label"] = labels.get(row["status"], row["status"])
-        row["from"] = origins.get(row["origin"]["nomination"]) if row["origin"] else None
         by_category[row["category"]].append(row)
     names = {c.code: c.name for c in cycle.categories.all()}
+    # Filters: one category (then a page at a time), the flagged rows, the
+    # rows still to decide; each row keeps its place in its whole category.
+    chosen = request.GET.get("category") or None
+    flagged = request.GET.get("flagged") == "1"
+    undecided = request.GET.get("undecided") == "1"
     groups = []
+    shown_rows = []
     for code, rows in by_category.items():
+        if chosen and code != chosen:
+            continue
         rows.sort(key=lambda r: -(r[key] if r[key] is not None else -1))
+        for place, row in enumerate(rows, start=1):
+            row["place"] = place
+        shown = ranking_rows_filtered(
+            rows, flagged=True if flagged else None, decided=False if undecided else None
+        )
+        page = Paginator(shown, RANKING_PAGE).get_page(request.GET.get("page") if chosen else 1)
+        shown_rows.extend(page.object_list)
         groups.append(
             {
                 "code": code,
                 "name": names.get(code, code),
-                "rows": rows,
+                "rows": page.object_list,
+                "page": page if chosen else None,
+                "more": len(shown) if not chosen and len(shown) > RANKING_PAGE else 0,
                 "chart": charts.histogram(
                     _("Score distribution: %(category)s") % {"category": names.get(code, code)},
                     [r[key] for r in rows if r[key] is not None],
                 ),
             }
         )
+    labels = status_labels()
+    origins = origin_labels([row["origin"] for row in shown_rows])
+    for row in shown_rows:
+        row["status_label"] = labels.get(row["status"], row["status"])
+        row["from"] = origins.get(row["origin"]["nomination"]) if row["origin"] else None
     reviewers = data["reviewers"]
     context = {
         "cycle": cycle,
         "data": data,
         "groups": groups,
+        "categories": [(code, names.get(code, code)) for code in by_category],
+        "chosen": chosen,
+        "flagged": flagged,
+        "undecided": undecided,
         "adjusted": adjusted,
         "key": key,
         "stages": stages if len(stages) > 1 else [],
