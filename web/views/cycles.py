@@ -479,7 +479,7 @@ def ranking(request, pk):
     flagged = request.GET.get("flagged") == "1"
     undecided = request.GET.get("undecided") == "1"
     groups = []
-    shown_rows = []
+    shown_rows: list[dict] = []
     for code, rows in by_category.items():
         if chosen and code != chosen:
             continue
