@@ -4,6 +4,7 @@ serializer. One ``@action`` per transition."""
 
 from __future__ import annotations
 
+import re
 from typing import cast
 
 import django_filters
@@ -204,7 +205,9 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
             if stage is None:
                 raise NotFoundError()
         wanted = {name: _true_or_false(request, name) for name in ("flagged", "decided")}
-        category = request.query_params.get("category")
+        category = request.query_params.get("category") or None
+        if category is not None and not re.fullmatch(r"[-a-zA-Z0-9_]+", category):
+            raise ValidationError({"category": [_("A category's code: letters, digits, - and _.")]})
         ranking = selectors.cycle_ranking(cycle=cycle, round=stage)
         payload = selectors.ranking_payload(ranking)
         rows = selectors.ranking_rows_filtered(payload["results"], category=category, **wanted)

@@ -136,6 +136,11 @@ def test_the_ranking_comes_a_page_at_a_time_filtered_with_the_whole_cycle_s_rank
             {name: ["Must be true or false."]},
         )
     assert list(client.get(url, {"page_size": "0"}).json()["fields"]) == ["page_size"]
+    odd = client.get(url, {"category": "teknologi baru"})
+    assert (odd.status_code, odd.json()["fields"]) == (
+        400,
+        {"category": ["A category's code: letters, digits, - and _."]},
+    )
 
 
 def test_the_raw_mean_ranks_when_adjustment_is_off(api, chair, cycle, reviewed):
