@@ -262,13 +262,15 @@ class RankingPagination(PageNumberPagination):
 
 
 def _true_or_false(request, name: str) -> bool | None:
-    """A ``true``/``false`` query parameter; absent: ``None``; else 400 naming it."""
+    """A ``true``/``false`` query parameter; absent: ``None``; anything else,
+    empty included, 400 naming it."""
     from django import forms
 
     from core.filters import TrueFalseField
 
+    value = request.query_params.get(name)
     try:
-        return TrueFalseField(required=False).clean(request.query_params.get(name))
+        return None if value is None else TrueFalseField().clean(value)
     except forms.ValidationError as error:
         raise ValidationError({name: error.messages}) from None
 
