@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import functools
-import ipaddress
 import logging
 import os
 from collections.abc import Iterator
@@ -32,7 +31,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from .net import client_ip
+from .net import client_ip, in_networks
 
 log = logging.getLogger(__name__)
 
@@ -112,17 +111,8 @@ def _app_registry() -> CollectorRegistry:
     return registry
 
 
-@functools.cache
-def _allowed(networks: tuple[str, ...]) -> tuple:
-    return tuple(ipaddress.ip_network(n, strict=False) for n in networks)
-
-
 def _may_scrape(request: HttpRequest) -> bool:
-    try:
-        address = ipaddress.ip_address(client_ip(request))
-    except ValueError:
-        return False
-    return any(address in net for net in _allowed(tuple(settings.METRICS_ALLOWED_NETWORKS)))
+    return in_networks(client_ip(request), settings.METRICS_ALLOWED_NETWORKS)
 
 
 @never_cache

@@ -20,16 +20,22 @@ from django.http import HttpRequest
 
 
 @functools.cache
-def _trusted(networks: tuple[str, ...]) -> tuple:
+def _networks(networks: tuple[str, ...]) -> tuple:
     return tuple(ipaddress.ip_network(n, strict=False) for n in networks)
 
 
-def _is_trusted(address: str) -> bool:
+def in_networks(address: str, networks: list[str]) -> bool:
+    """Whether ``address`` lies in one of ``networks`` (addresses or
+    networks, as settings give them); a malformed address does not."""
     try:
         ip = ipaddress.ip_address(address.strip())
     except ValueError:
         return False
-    return any(ip in net for net in _trusted(tuple(settings.TRUSTED_PROXIES)))
+    return any(ip in net for net in _networks(tuple(networks)))
+
+
+def _is_trusted(address: str) -> bool:
+    return in_networks(address, settings.TRUSTED_PROXIES)
 
 
 def client_ip(request: HttpRequest, *args) -> str:
