@@ -19,9 +19,13 @@ SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:
 
 
 @contextlib.contextmanager
-def scratch_django(name: str = "bench"):
-    db = f"apresiasi_{name}_{os.getpid()}"
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)
+def scratch_django(name: str = "bench", *, keep: bool = False, reuse: str | None = None):
+    """``keep``: leave the database for a look afterwards (its name is
+    printed); ``reuse``: a kept database, migrated and kept again."""
+    db = reuse or f"apresiasi_{name}_{os.getpid()}"
+    keep = keep or reuse is not None
+    if reuse is None:
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)
     os.environ["DATABASE_URL"] = f"{SERVER}/{db}"
     os.environ.setdefault("CELERY_BROKER_URL", "memory://")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -38,4 +42,7 @@ def scratch_django(name: str = "bench"):
         from django.db import connections
 
         connections.close_all()
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", db], check=False)
+        if keep:
+            print(f"kept the database {db}", file=sys.stderr)
+        else:
+            subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", db], check=False)

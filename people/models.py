@@ -118,6 +118,10 @@ class Employee(TimeStampedModel):
         ordering = ["name", "nip"]
         verbose_name = _("employee")
         verbose_name_plural = _("employees")
+        indexes = [
+            # The employee list's order, read a page at a time (keyset).
+            models.Index(fields=["name", "id"], name="employee_list_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(supervisor=models.F("id")), name="employee_not_own_supervisor"

@@ -5,15 +5,53 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.request import Request
 
 from core.errors import ApplicationError, NotFoundError
+from core.pagination import KeysetPagination
+
+
+@dataclass
+class KeysetPage:
+    """A page of a long list for a template: its rows, the list's (capped)
+    count and the links to the previous, next and last pages."""
+
+    rows: list
+    count: int
+    count_exact: bool
+    previous: str | None
+    next: str | None
+    last: str | None
+
+
+def keyset_page(request, queryset, ordering: tuple[str, ...], size: int = 50) -> KeysetPage:
+    """The page of ``queryset`` that ``?cursor=`` names (the first without
+    one), read as the API reads its long lists (``KeysetPagination``); a
+    cursor that is not one of this list's is a 400."""
+    paginator = KeysetPagination()
+    paginator.page_size = size
+    view = type("List", (), {"keyset_ordering": ordering})()
+    try:
+        rows = paginator.paginate_queryset(queryset, Request(request), view)
+    except DRFValidationError:
+        raise BadRequest from None
+    return KeysetPage(
+        rows=rows or [],
+        count=min(paginator.count, paginator.count_cap),
+        count_exact=paginator.count <= paginator.count_cap,
+        previous=paginator.get_previous_link(),
+        next=paginator.get_next_link(),
+        last=paginator.get_last_link(),
+    )
 
 
 def not_found_as_404(view):

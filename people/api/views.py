@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from core.errors import ApplicationError, NotFoundError
 from core.filters import BooleanFilter, IdFilter, TextFilter
+from core.pagination import KeysetPagination
 from core.parsers import JSONParser
 from core.throttles import ClientAddressThrottle
 from people import selectors, services
@@ -211,10 +212,14 @@ class EmployeeFilter(django_filters.FilterSet):
 
 class EmployeeListView(generics.ListAPIView):
     """Employees I may see: secretariat and HR see everyone, a supervisor their
-    own reporting line (direct and indirect), anyone else nobody."""
+    own reporting line (direct and indirect), anyone else nobody. By name,
+    a page at a time through the links (``cursor``); ``count`` is exact up
+    to 10,000."""
 
     serializer_class = EmployeeSerializer
     filterset_class = EmployeeFilter
+    pagination_class = KeysetPagination
+    keyset_ordering = ("name", "id")
 
     def get_queryset(self):
-        return selectors.employee_list(user=self.request.user).order_by("name", "id")
+        return selectors.employee_list(user=self.request.user)

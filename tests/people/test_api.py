@@ -22,7 +22,14 @@ def test_secretariat_and_hr_see_everyone(api, supervisor, subordinate, secretari
 
 def test_anyone_else_gets_an_empty_list(api, subordinate, outsider):
     response = api.as_(outsider).get("/api/v1/employees")
-    assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert response.json() == {
+        "count": 0,
+        "count_exact": True,
+        "next": None,
+        "previous": None,
+        "last": None,
+        "results": [],
+    }
 
 
 def test_employee_payload_shape(api, supervisor, subordinate, org):
@@ -85,8 +92,62 @@ def test_list_is_paginated_with_a_fixed_number_of_queries(
     with django_assert_max_num_queries(5):
         large = api.as_(secretariat).get("/api/v1/employees", {"page_size": 200})
     assert (small.json()["count"], len(small.json()["results"])) == (4, 2)
-    assert small.json()["next"].endswith("page=2&page_size=2")
+    assert "cursor=" in small.json()["next"]
+    assert "page_size=2" in small.json()["next"]
     assert len(large.json()["results"]) == 44
+
+
+def walk(api, user, url, link="next"):
+    """Every row of a list, following its links from ``url``."""
+    seen, pages = [], 0
+    while url:
+        response = api.as_(user).get(url)
+        assert response.status_code == 200, response.content
+        seen += [row["name"] for row in response.json()["results"]]
+        url, pages = response.json()[link], pages + 1
+    return seen, pages
+
+
+def test_the_links_walk_the_whole_list_in_name_order_both_ways(api, secretariat, org):
+    # Several people share a name across page boundaries: the next page
+    # starts after the last row's place, not after its name.
+    for name in ["Wati"] * 5 + ["Andi", "Zaenal", "Budi"] * 2:
+        EmployeeFactory(name=name, org_unit=org["dit"])
+    everyone = sorted(
+        ["Wati"] * 5 + ["Andi", "Zaenal", "Budi"] * 2 + ["Secretariat"],
+    )
+    forward, pages = walk(api, secretariat, "/api/v1/employees?page_size=3")
+    assert (forward, pages) == (everyone, 4)
+    first = api.as_(secretariat).get("/api/v1/employees?page_size=3").json()
+    assert first["previous"] is None
+    last = api.as_(secretariat).get(first["last"]).json()
+    assert [row["name"] for row in last["results"]] == everyone[-3:]
+    assert last["next"] is None
+    assert last["last"] is None
+    backward, _pages = walk(api, secretariat, first["last"], link="previous")
+    assert sorted(backward) == everyone
+    # Filters carry through the links.
+    wati, pages = walk(api, secretariat, "/api/v1/employees?page_size=2&search=wati")
+    assert (wati, pages) == (["Wati"] * 5, 3)
+
+
+def test_a_long_list_says_its_count_is_capped(api, secretariat, org, monkeypatch):
+    from core.pagination import KeysetPagination
+
+    EmployeeFactory.create_batch(4, org_unit=org["dit"])
+    monkeypatch.setattr(KeysetPagination, "count_cap", 5)
+    exact = api.as_(secretariat).get("/api/v1/employees").json()
+    assert (exact["count"], exact["count_exact"]) == (5, True)
+    EmployeeFactory(org_unit=org["dit"])
+    capped = api.as_(secretariat).get("/api/v1/employees").json()
+    assert (capped["count"], capped["count_exact"], len(capped["results"])) == (5, False, 6)
+
+
+@pytest.mark.parametrize("cursor", ["nonsense", "", "bz0tMQ==", "bz1hYmM=", "cj14"])
+def test_a_cursor_that_is_not_one_of_the_lists_is_a_400(api, secretariat, cursor):
+    response = api.as_(secretariat).get("/api/v1/employees", {"cursor": cursor})
+    assert response.status_code == 400, response.content
+    assert "cursor" in response.json()["fields"]
 
 
 def test_unauthenticated_access_is_refused(db):

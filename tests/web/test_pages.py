@@ -26,7 +26,7 @@ MAIN_PAGES = [
     ("/my/nominations", "subordinate", 12),  # + 1: how each round ended
     ("/my/certificates", "subordinate", 7),
     ("/my/career", "subordinate", 10),
-    ("/team", "supervisor", 12),
+    ("/team", "supervisor", 13),  # + 1: the reporting line's (capped) count
     ("/nominations/new", "supervisor", 8),
     ("/reviews", "reviewers", 7),
     ("/cycles", "secretariat", 7),
@@ -319,3 +319,24 @@ def test_after_review_the_assignment_page_says_reviewing_is_over(published, secr
     text = page.content.decode()
     assert "Reviewing is over" in text
     assert "Move the cycle to the reviewing phase first." not in text
+
+
+def test_my_team_lists_a_long_reporting_line_a_page_at_a_time(supervisor, subordinate, junior):
+    from tests.factories import EmployeeFactory
+
+    EmployeeFactory.create_batch(60, supervisor=junior, org_unit=junior.org_unit)
+    client = client_for(supervisor)
+    first = client.get("/team")
+    assert first.status_code == 200
+    line = first.context["team"]
+    assert (len(line.rows), line.count, line.count_exact) == (50, 62, True)
+    assert line.previous is None
+    assert "62 people" in first.content.decode()
+    rest = client.get(line.next)
+    shown = [e.name for e in line.rows] + [e.name for e in rest.context["team"].rows]
+    assert len(shown) == 62
+    assert shown == sorted(shown)
+    assert {"Subordinate", "Junior"} <= set(shown)
+    assert rest.context["team"].next is None
+    assert rest.context["team"].previous
+    assert client.get("/team", {"cursor": "nonsense"}).status_code == 400

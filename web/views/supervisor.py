@@ -26,6 +26,7 @@ from web.helpers import (
     flash_errors,
     form_errors_from,
     form_id,
+    keyset_page,
     not_found_as_404,
 )
 
@@ -50,6 +51,12 @@ def _team(employee):
     return employee_reporting_line(employee=employee).select_related("org_unit").order_by("name")
 
 
+def _team_page(request, employee):
+    """A page of my reporting line, by name (50 at a time: a head of a
+    directorate-general has tens of thousands below them)."""
+    return keyset_page(request, _team(employee), ("name", "id"))
+
+
 @login_required
 def team(request):
     """My reporting line and the nominations I made."""
@@ -65,7 +72,7 @@ def team(request):
         request,
         "web/supervisor/team.html",
         {
-            "team": _team(me),
+            "team": _team_page(request, me),
             "made": made,
             "open_cycles": cycle_list().filter(phase="nominating").exists(),
         },
