@@ -93,6 +93,17 @@ class KeysetPagination(StrictPageSize, pagination.CursorPagination):
             ) from None
 
     def paginate_queryset(self, queryset, request, view=None):
+        if "page" in request.query_params:
+            raise ValidationError(
+                {
+                    "page": [
+                        _(
+                            "This list is read page by page through its links (cursor),"
+                            " not by number."
+                        )
+                    ]
+                }
+            )
         unordered = queryset.order_by()
         self.count = unordered[: self.count_cap + 1].count()
         try:

@@ -16,7 +16,6 @@ import json
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -66,36 +65,6 @@ def _iso(value, tz=None):
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-# A page on PostgreSQL in two prepared plain queries (cheaper for the
-# database than one query building JSON): the page's rows with their
-# category, nominator and award level and the scoped rows' total (a window
-# count); then their nominees and evidence. The rows are those of the caller's
-# scoped queryset, whose SQL (ids and creation times) is the inner query: the
-# count and the ordering run over those narrow rows, and only the page's 50
-# rows are read in full. The scope and the list's filters are predicates on
-# the nominations table alone (no multi-valued joins), so the inner query
-# yields each nomination once.
-_PAGE_SQL = """
-WITH page AS (
-    SELECT s.id, count(*) OVER () AS total
-      FROM ({inner}) s
-     ORDER BY s.created_at DESC, s.id DESC
-     LIMIT %s OFFSET %s
-)
-SELECT n.id, n.cycle_id, n.category_id, c.code, c.name_id, c.name_en, c.team, n.status,
-       n.nominator_id, p.name, n.title, n.problem, n.solution, n.impact,
-       n.started_on, n.psm_statements, n.submitted_at, n.screening_reason,
-       n.created_at, n.updated_at, n.decided_at, a.code, n.decision_rationale,
-       n.decision_override, n.origin_id, o.cycle_id, oa.code, n.round_id, page.total
-  FROM page
-  JOIN nominations_nomination n ON n.id = page.id
-  JOIN nominations_category c ON c.id = n.category_id
-  JOIN people_employee p ON p.id = n.nominator_id
-  LEFT JOIN nominations_awardlevel a ON a.id = n.award_level_id
-  LEFT JOIN nominations_nomination o ON o.id = n.origin_id
-  LEFT JOIN nominations_awardlevel oa ON oa.id = o.award_level_id
- ORDER BY n.created_at DESC, n.id DESC
-"""
 # The page's nominees (kind 1), evidence (kind 2) and round results (kind 3) in one query.
 _NESTED_SQL = """
 SELECT 1, x.nomination_id, e.id, e.nip, e.name, u.name, NULL, NULL::bigint,
@@ -117,75 +86,39 @@ SELECT 3, r.nomination_id, r.round_id, r.outcome, r.score::text, NULL, NULL, NUL
  WHERE r.nomination_id = ANY(%(ids)s)
  ORDER BY 1, 2, 10 DESC NULLS LAST, 11
 """
-_PAGE_KEYS = (*FIELDS, "total")
 
 
-class PageRows:
-    """The scoped nominations as a sequence for Django's paginator, newest
-    first. On PostgreSQL, with the page to come known in advance (``offset``,
-    ``limit``), ``count()`` fetches that page (whose rows carry the total) and
-    keeps it for the slice that follows. Elsewhere it is the ``.values()`` path."""
-
-    def __init__(self, scoped: QuerySet[Nomination], *, offset: int = 0, limit: int = 50):
-        self.scoped = scoped.order_by()
-        self.raw = connection.vendor == "postgresql"
-        self.window = (offset, offset + limit)
-        self.rows: list[dict] | None = None
-        self.total: int | None = None
-
-    def _fetch(self, start: int, stop: int) -> list[dict]:
-        inner, params = self.scoped.values("id", "created_at").query.sql_with_params()
-        page = fetch_prepared(_PAGE_SQL.format(inner=inner), (*params, stop - start, start))
-        rows = [dict(zip(_PAGE_KEYS, row, strict=True)) for row in page]
-        if not rows:
-            return rows
-        self.total = rows[0]["total"]
-        by_id = {r["id"]: r for r in rows}
-        for r in rows:
-            r["nominees_json"], r["evidence_json"], r["rounds_json"] = [], [], []
-        nested = fetch_prepared(_NESTED_SQL, {"ids": list(by_id)})
-        for kind, nomination, pk, a, b, c, _d, size, uploaded, lead, _order in nested:
-            if kind == 3:
-                by_id[nomination]["rounds_json"].append(
-                    {"round": pk, "status": a, "score": None if b is None else float(b)}
-                )
-            elif kind == 1:
-                by_id[nomination]["nominees_json"].append(
-                    {"id": pk, "nip": a, "name": b, "org_unit": c, "is_lead": lead}
-                )
-            else:
-                by_id[nomination]["evidence_json"].append(
-                    {
-                        "id": pk,
-                        "name": a,
-                        "content_type": b,
-                        "size": size,
-                        "sha256": c,
-                        "uploaded_at": uploaded,
-                    }
-                )
+def with_nested(rows: list[dict]) -> list[dict]:
+    """``rows`` (a page of ``.values(*FIELDS)``) with their nominees,
+    evidence and round results, in one prepared query on PostgreSQL (else
+    ``nomination_payloads`` reads them by the ORM)."""
+    if not rows or connection.vendor != "postgresql":
         return rows
-
-    def count(self) -> int:
-        if not self.raw:
-            return self.scoped.count()
-        if self.total is None:
-            self.rows = self._fetch(*self.window)
-        if self.total is None:  # a page past the end: count the rows alone
-            self.total = self.scoped.count()
-        return self.total
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict]:
-        start, stop = index.start or 0, index.stop
-        if not self.raw:
-            return list(self.scoped.order_by("-created_at", "-id").values(*FIELDS)[start:stop])
-        # The paginator asks for the same page, cut short at the total.
-        if self.rows is not None and start == self.window[0] and stop <= self.window[1]:
-            return self.rows[: stop - start]
-        return self._fetch(start, stop)
+    by_id = {r["id"]: r for r in rows}
+    for r in rows:
+        r["nominees_json"], r["evidence_json"], r["rounds_json"] = [], [], []
+    nested = fetch_prepared(_NESTED_SQL, {"ids": list(by_id)})
+    for kind, nomination, pk, a, b, c, _d, size, uploaded, lead, _order in nested:
+        if kind == 3:
+            by_id[nomination]["rounds_json"].append(
+                {"round": pk, "status": a, "score": None if b is None else float(b)}
+            )
+        elif kind == 1:
+            by_id[nomination]["nominees_json"].append(
+                {"id": pk, "nip": a, "name": b, "org_unit": c, "is_lead": lead}
+            )
+        else:
+            by_id[nomination]["evidence_json"].append(
+                {
+                    "id": pk,
+                    "name": a,
+                    "content_type": b,
+                    "size": size,
+                    "sha256": c,
+                    "uploaded_at": uploaded,
+                }
+            )
+    return rows
 
 
 def _json(value):
@@ -215,7 +148,7 @@ def _nested_from_rows(rows: list[dict], tz) -> tuple[dict, dict, dict, dict]:
 
 
 def nomination_payloads(rows: list[dict], *, user: Viewer) -> list[dict]:
-    """``rows`` come from ``queryset.values(*FIELDS)`` or from ``PageRows``,
+    """``rows`` come from ``queryset.values(*FIELDS)`` (or ``with_nested``),
     scoped to ``user``; decisions show before publication only to those who
     run the cycle, and who is nominated is hidden from blind reviewers
     (``selectors.identity_hidden``)."""

@@ -420,7 +420,13 @@ class Nomination(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
-        indexes = [models.Index(fields=["cycle", "status"])]
+        indexes = [
+            models.Index(fields=["cycle", "status"]),
+            # The nomination list's order (newest first), read a page at a
+            # time (keyset), over everything or over one cycle.
+            models.Index(fields=["created_at", "id"], name="nomination_list_order"),
+            models.Index(fields=["cycle", "created_at", "id"], name="nomination_cycle_order"),
+        ]
         constraints = [
             # Promoting the same nomination again finds this one (idempotent).
             models.UniqueConstraint(

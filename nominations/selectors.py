@@ -34,6 +34,7 @@ from .evidence import EXTENSIONS
 from .models import (
     Assignment,
     AwardLevel,
+    Category,
     CommitteeMember,
     Cycle,
     Nomination,
@@ -1015,6 +1016,27 @@ def award_level_names(*, cycle_ids: Iterable[int]) -> dict[tuple[int, str], str]
             cycle_id__in=cycle_ids
         ).values_list("cycle_id", "code", "name_id", "name_en")
     }
+
+
+def published_cycles() -> list[tuple[int, str]]:
+    """``(id, name)`` of the cycles whose results are published, newest first
+    (a few rows: never read through their nominations)."""
+    return list(
+        Cycle.objects.filter(published_at__isnull=False).order_by("-id").values_list("id", "name")
+    )
+
+
+def published_categories() -> list[tuple[str, str]]:
+    """``(code, name in the active language)`` of the categories of published
+    cycles, one per code, by code."""
+    names: dict[str, str] = {}
+    for code, name_id, name_en in (
+        Category.objects.filter(cycle__published_at__isnull=False)
+        .order_by("code", "-cycle_id")
+        .values_list("code", "name_id", "name_en")
+    ):
+        names.setdefault(code, i18n.pick({"id": name_id, "en": name_en}))
+    return list(names.items())
 
 
 def undelivered_mail(*, cycle_id: int) -> list[dict]:

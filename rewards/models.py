@@ -230,6 +230,8 @@ class RecognitionPost(TimeStampedModel):
         ordering = ["-published_at", "-id"]
         verbose_name = _("recognition post")
         verbose_name_plural = _("recognition posts")
+        # The wall's order, read a page at a time (keyset).
+        indexes = [models.Index(fields=["published_at", "id"], name="recognition_wall_order")]
 
     def __str__(self) -> str:
         return self.title

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from certificates.models import group_code
@@ -175,24 +175,20 @@ def webhook_due_endpoint_ids() -> list[int]:
 
 
 def recognition_filter_options() -> dict:
-    """The cycles, categories and units that have public posts (three queries)."""
-    posts = recognition_posts_public()
-    return {
-        "cycles": list(
-            posts.order_by("-cycle_id").values_list("cycle_id", "cycle__name").distinct()
-        ),
-        "categories": [
-            (code, i18n.pick({"id": name_id, "en": name_en}))
-            for code, name_id, name_en in posts.order_by("category__code")
-            .values_list("category__code", "category__name_id", "category__name_en")
-            .distinct()
-        ],
-        "units": list(
-            posts.order_by("org_unit__code")
-            .values_list("org_unit__code", "org_unit__name")
-            .distinct()
-        ),
-    }
+    """The wall's choices of cycle and category: those of published cycles,
+    read from the cycles and their categories (two small queries however
+    many posts there are). Units are searched, not listed."""
+    from nominations.selectors import published_categories, published_cycles
+
+    return {"cycles": published_cycles(), "categories": published_categories()}
+
+
+def recognition_posts_in_unit(
+    posts: QuerySet[RecognitionPost], text: str
+) -> QuerySet[RecognitionPost]:
+    """``posts`` of the unit whose code is ``text``, or of units whose name
+    contains it."""
+    return posts.filter(Q(org_unit__code=text) | Q(org_unit__name__icontains=text))
 
 
 def publication_progress(*, cycle_id: int) -> dict:

@@ -18,6 +18,7 @@ from core.errors import GoneError, NotFoundError, ServiceUnavailableError
 from core.fields import UploadField
 from core.filters import IdFilter
 from core.jobs import start, task_payload
+from core.pagination import KeysetPagination
 
 
 class CertificateSerializer(strict.ModelSerializer):
@@ -54,13 +55,16 @@ class CertificateFilter(django_filters.FilterSet):
 
 class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Certificates: your own (as recipient or nominator); the secretariat sees
-    all. Filters: ``cycle`` (id), ``status``."""
+    all. Newest first, a page at a time through the links (``cursor``).
+    Filters: ``cycle`` (id), ``status``."""
 
     serializer_class = CertificateSerializer
     filterset_class = CertificateFilter
+    pagination_class = KeysetPagination
+    keyset_ordering = ("-id",)
 
     def get_queryset(self):
-        return selectors.certificate_list(user=self.request.user).order_by("-id")
+        return selectors.certificate_list(user=self.request.user)
 
     @extend_schema(
         responses={

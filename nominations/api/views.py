@@ -5,7 +5,6 @@ serializer. One ``@action`` per transition."""
 from __future__ import annotations
 
 import re
-from typing import cast
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -30,7 +29,7 @@ from core.api import (
 from core.errors import NotFoundError
 from core.filters import BIGINT_MAX, IdFilter
 from core.jobs import task_payload
-from core.pagination import PageNumberPagination
+from core.pagination import KeysetPagination, PageNumberPagination
 from nominations import assignment, evidence, listing, readiness, selectors, services
 from nominations.models import Cycle, Evidence, Nomination
 from people.selectors import user_employee
@@ -291,6 +290,8 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = s.NominationSerializer
     filterset_class = NominationFilter
+    pagination_class = KeysetPagination
+    keyset_ordering = ("-created_at", "-id")
 
     def get_queryset(self):
         return selectors.nomination_scope(user=self.request.user).order_by("-created_at", "-id")
@@ -306,20 +307,10 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return listing.nomination_payloads(rows, user=self.request.user)
 
     def list(self, request):
-        # The page asked for is known before counting, so that on PostgreSQL
-        # the count, the page and its nested rows come in one query.
-        paginator = cast(PageNumberPagination, self.paginator)
-        size = paginator.get_page_size(request) or paginator.page_size or 50
-        number = paginator.page_number(request)  # a 400 unless a whole number from 1 or "last"
-        # "last", or a page number too large for any list, starts the count at
-        # the first page; the paginator then finds the last page, or answers 404.
-        fits = isinstance(number, int) and number < 10**9
-        offset = (int(number) - 1) * size if fits else 0
-        # A page source that Django's Paginator slices and counts like a queryset.
-        source = listing.PageRows(
-            self.filter_queryset(self.get_queryset()), offset=offset, limit=size
-        )
-        rows = self.paginate_queryset(source)  # type: ignore[arg-type]
+        # The page by keyset over the scoped rows (an index range, whatever
+        # the page), as plain rows; then their nested rows in one query.
+        scoped = self.filter_queryset(self.get_queryset()).values(*listing.FIELDS)
+        rows = listing.with_nested(self.paginate_queryset(scoped) or [])
         return self.get_paginated_response(self._payloads(rows))
 
     def retrieve(self, request, pk=None):

@@ -11,6 +11,7 @@ from core.api import HISTORY_SCHEMA, OptionalReasonSerializer, ReasonSerializer,
 from core.csv import csv_response, xlsx_response
 from core.errors import NotFoundError
 from core.filters import IdFilter, TextFilter
+from core.pagination import KeysetPagination
 from nominations.selectors import cycle_list
 from rewards import selectors, services
 from rewards.models import IncentiveRecord, RecognitionPost
@@ -213,13 +214,16 @@ class RecognitionFilter(django_filters.FilterSet):
 
 
 class RecognitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Public recognition posts, newest first. Filters: ``cycle`` (id),
-    ``category`` (code), ``unit`` (org unit code). No login needed."""
+    """Public recognition posts, newest first, a page at a time through the
+    links (``cursor``). Filters: ``cycle`` (id), ``category`` (code),
+    ``unit`` (org unit code). No login needed."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
     serializer_class = RecognitionSerializer
     filterset_class = RecognitionFilter
+    pagination_class = KeysetPagination
+    keyset_ordering = ("-published_at", "-id")
 
     def get_queryset(self):
         return selectors.recognition_posts_public()

@@ -703,3 +703,19 @@ def test_revoking_without_a_reason_says_which_field_and_why(awarded, publish, se
         )
     assert refused.value.message_dict == {"reason": ["Say why the certificate is revoked."]}
     assert Certificate.objects.get(pk=certificate.pk).status == "pending"
+
+
+def test_the_secretariat_pages_through_certificates_by_their_links(api, secretariat, awarded):
+    from tests.factories import EmployeeFactory
+
+    for _ in range(4):
+        Certificate.objects.create(
+            nomination=awarded, recipient=EmployeeFactory(org_unit=awarded.nominator.org_unit)
+        )
+    seen, url, pages = [], "/api/v1/certificates?page_size=2", 0
+    while url:
+        page = api.as_(secretariat).get(url).json()
+        seen += [c["id"] for c in page["results"]]
+        url, pages = page["next"], pages + 1
+    assert seen == sorted(Certificate.objects.values_list("id", flat=True), reverse=True)
+    assert (len(seen), pages) == (4, 2)

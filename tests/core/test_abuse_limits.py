@@ -186,7 +186,7 @@ def test_integers_beyond_the_database_range_in_filters_are_400_naming_the_field(
         f"/api/v1/recognitions/{BIG}",
         f"/api/v1/incentives/{BIG}",
         f"/api/v1/cycles/{BIG}",
-        f"/api/v1/nominations?page={BIG}",
+        f"/api/v1/cycles?page={BIG}",
         f"/recognitions?cycle={BIG}",
         f"/recognitions/{BIG}",
         f"/nominations/{BIG}",

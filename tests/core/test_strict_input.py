@@ -128,14 +128,27 @@ def test_true_and_false_filter_and_an_empty_choice_is_refused(api, secretariat, 
     assert list(response.json()["fields"]) == ["category"]
 
 
-@pytest.mark.parametrize("url", ["/api/v1/certificates", "/api/v1/nominations"])
+@pytest.mark.parametrize("url", ["/api/v1/incentives", "/api/v1/cycles"])
 @pytest.mark.parametrize("query", ["page=", "page=abc", "page=0", "page=1.5", "page=2&page="])
-def test_a_page_number_must_be_a_whole_number_from_one(api, secretariat, url, query):
-    response = api.as_(secretariat).get(f"{url}?{query}")
+def test_a_page_number_must_be_a_whole_number_from_one(api, secretariat, hr, url, query):
+    who = hr if "incentives" in url else secretariat
+    response = api.as_(who).get(f"{url}?{query}")
     assert response.status_code == 400
     assert response.json()["fields"] == {"page": ["A whole number from 1."]}
-    assert api.as_(secretariat).get(f"{url}?page=1").status_code == 200
-    assert api.as_(secretariat).get(f"{url}?page=last").status_code == 200
+    assert api.as_(who).get(f"{url}?page=1").status_code == 200
+    assert api.as_(who).get(f"{url}?page=last").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/certificates", "/api/v1/nominations", "/api/v1/employees"]
+)
+def test_a_list_read_by_its_links_refuses_a_page_number(api, secretariat, url):
+    """A client written for page numbers is told, not sent page 1 again."""
+    response = api.as_(secretariat).get(url, {"page": 2})
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "page": ["This list is read page by page through its links (cursor), not by number."]
+    }
 
 
 def test_every_id_filter_documents_the_64_bit_range_it_accepts(api, secretariat):

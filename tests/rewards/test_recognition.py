@@ -143,6 +143,36 @@ def test_filters_by_cycle_category_and_unit(published, client, org):
     assert "Antrian daring" not in client.get(f"{WALL}?category=technology").content.decode()
 
 
+def test_the_wall_searches_units_and_lists_only_published_cycles(published, client, cycle):
+    from nominations import services
+
+    draft = services.cycle_create(name="Anugerah yang belum terbit")
+    page = client.get(WALL)
+    assert page.context["filters"]["cycles"] == [(published["cycle"].pk, published["cycle"].name)]
+    assert draft.name not in page.content.decode()
+    assert "units" not in page.context["filters"]
+    # A unit by its code, by part of its name (any case), or no match.
+    for text, shown in (("DIT", 2), ("direkto", 2), ("Sekretariat", 0)):
+        response = client.get(WALL, {"unit": text})
+        assert len(response.context["posts"]) == shown, text
+        assert f'value="{text}"' in response.content.decode()
+
+
+def test_the_wall_pages_by_links_that_keep_its_filters(published, client, monkeypatch):
+    from web.views import public
+
+    monkeypatch.setattr(public, "PAGE_SIZE", 1)
+    first = client.get(WALL, {"unit": "DIT"})
+    older = first.context["page"].next
+    assert "unit=DIT" in older
+    assert first.context["page"].previous is None
+    second = client.get(older)
+    titles_shown = [p["title"] for p in first.context["posts"] + second.context["posts"]]
+    assert sorted(titles_shown) == sorted(RecognitionPost.objects.values_list("title", flat=True))
+    assert second.context["page"].next is None
+    assert client.get(WALL, {"cursor": "nonsense"}).status_code == 400
+
+
 def test_opting_out_hides_the_post_from_wall_api_and_feed_at_once(published, api, junior, client):
     team_title = RecognitionPost.objects.get(nomination=published["team"]).title
     assert team_title in titles(client)
@@ -312,3 +342,33 @@ def test_the_favicon_is_served(db):
     response = Client().get("/favicon.ico")
     assert response.status_code == 301
     assert Client().get(response["Location"]).status_code == 200
+
+
+def test_the_api_pages_the_wall_by_its_links_newest_first(
+    policy, supervisor, subordinate, secretariat, cycle, client
+):
+    """Posts of one cycle share their publication date: the pages follow
+    the id within it, and no post is shown twice or left out."""
+    from rewards import services
+    from tests.factories import EmployeeFactory
+
+    from .conftest import decide
+
+    for i in range(7):
+        person = EmployeeFactory(org_unit=subordinate.org_unit, supervisor=supervisor)
+        decide(cycle, supervisor, [person], level="bronze", title=f"Inovasi {i}")
+    move_to(cycle, "deciding")
+    publish_results(cycle, secretariat)
+    services.publication_process(cycle_id=cycle.pk)
+    expected = list(RecognitionPost.objects.order_by("-published_at", "-id").values_list("id"))
+    seen, url = [], f"{API}?page_size=3&cycle={cycle.pk}"
+    while url:
+        page = client.get(url).json()
+        assert (page["count"], page["count_exact"]) == (7, True)
+        seen += [(post["id"],) for post in page["results"]]
+        url = page["next"]
+    assert seen == expected
+    last = client.get(client.get(f"{API}?page_size=3").json()["last"]).json()
+    assert [(post["id"],) for post in last["results"]] == expected[-3:]
+    # A cursor placed at no date of the list.
+    assert client.get(API, {"cursor": "cD15ZXN0ZXJkYXk="}).status_code == 400

@@ -5,7 +5,6 @@ import re
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -19,6 +18,7 @@ from core import i18n
 from core.errors import NotFoundError
 from nominations import rounds
 from rewards import selectors
+from web.helpers import keyset_page
 
 # What a verification code may hold (the URL's <str:code> segment).
 VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{1,100}")
@@ -27,30 +27,35 @@ PAGE_SIZE = 20
 
 
 def _filtered(params):
-    """Posts narrowed by ``cycle`` (id), ``category`` (code), ``unit`` (org unit code)."""
+    """Posts narrowed by ``cycle`` (id), ``category`` (code) and ``unit``
+    (an org unit's code, or part of a unit's name)."""
     posts = selectors.recognition_posts_public()
-    chosen = {}
+    chosen: dict[str, int | str] = {}
     if params.get("cycle", "").isdigit():
         chosen["cycle"] = int(params["cycle"])
         posts = posts.filter(cycle_id=chosen["cycle"])
-    for name, lookup in (("category", "category__code"), ("unit", "org_unit__code")):
-        if params.get(name):
-            chosen[name] = params[name][:40]
-            posts = posts.filter(**{lookup: chosen[name]})
+    if params.get("category"):
+        chosen["category"] = params["category"][:40]
+        posts = posts.filter(category__code=chosen["category"])
+    unit = params.get("unit", "").strip()[:100]
+    if unit:
+        chosen["unit"] = unit
+        posts = selectors.recognition_posts_in_unit(posts, unit)
     return posts, chosen
 
 
 def wall(request):
-    """``/recognitions``: every public post, newest first, 20 a page."""
+    """``/recognitions``: every public post, newest first, 20 a page (read
+    by keyset: the hundredth page costs what the first does)."""
     posts, chosen = _filtered(request.GET)
-    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, posts, ("-published_at", "-id"), size=PAGE_SIZE)
     query = urlencode(chosen)
     return render(
         request,
         "web/public/wall.html",
         {
             "page": page,
-            "posts": [selectors.recognition_payload(p) for p in page.object_list],
+            "posts": [selectors.recognition_payload(p) for p in page.rows],
             "filters": selectors.recognition_filter_options(),
             "chosen": chosen,
             "query": query,
