@@ -9,7 +9,7 @@ import random
 def make_org(*, units: int, employees: int, seed: int = 1):
     """A unit tree (fan-out 5) and employees in it, each unit's first employee
     supervising the rest, unit heads reporting to the parent unit's head."""
-    from people.models import Employee, OrgUnit
+    from people.models import Employee, OrgUnit, refresh_reporting_paths
 
     rng = random.Random(seed)
     made = [OrgUnit.objects.create(code="U0", name="Unit 0")]
@@ -39,5 +39,6 @@ def make_org(*, units: int, employees: int, seed: int = 1):
         elif parent_of[e.org_unit_id]:
             e.supervisor_id = heads[parent_of[e.org_unit_id]].pk
     Employee.objects.bulk_update(people, ["supervisor_id"], batch_size=2000)
+    refresh_reporting_paths()  # as an HR import does after its bulk writes
     rng.shuffle(people)
     return made, people

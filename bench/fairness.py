@@ -55,7 +55,7 @@ def people(reviewers: int, nominees: int):
     supervisor who nominates them, in other units."""
     from django.contrib.auth import get_user_model
 
-    from people.models import Employee, OrgUnit
+    from people.models import Employee, OrgUnit, refresh_reporting_paths
 
     def employees(prefix: str, count: int, units: list) -> list:
         born = dt.date(1980, 1, 1)
@@ -89,6 +89,7 @@ def people(reviewers: int, nominees: int):
     for boss, person in zip(bosses, nominated, strict=True):
         person.supervisor = boss
     Employee.objects.bulk_update(nominated, ["supervisor"])
+    refresh_reporting_paths()  # as an HR import does after its bulk writes
     chair = employees("03", 1, committee_units[:1])[0]
     return panel, list(zip(bosses, nominated, strict=True)), chair
 

@@ -74,7 +74,7 @@ def build(size: dict) -> dict:  # noqa: PLR0915 (one organisation, step by step)
 
     from nominations import services
     from nominations.models import Category, CommitteeMember, Cycle
-    from people.models import Employee
+    from people.models import Employee, refresh_reporting_paths
 
     n, units, per_cycle = size["employees"], size["units"], size["per_cycle"]
     started = time.perf_counter()
@@ -115,6 +115,7 @@ def build(size: dict) -> dict:  # noqa: PLR0915 (one organisation, step by step)
             f" FROM generate_series(1, %s) j, generate_series(1, {EVENTS_EACH}) k",
             [n],
         )
+        refresh_reporting_paths()  # as an HR import does after its bulk writes
         for table in ("people_orgunit", "people_employee"):
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"

@@ -237,19 +237,58 @@ def chair_conflicts(*, cycle: Cycle, nomination_ids: list[int]) -> dict[int, dic
     """The nominations whose decision the chair may not take, because they
     are its nominator or a nominee or in a nominee's reporting line:
     ``{nomination: {"chair": reason, "deputy": reason or absent}}``. The
-    deputy chair decides those, unless in conflict too."""
+    deputy chair decides those, unless in conflict too.
+
+    The same conflicts as ``cycle_conflict_kinds`` for two seats, read from
+    their side: the cycle's nominations they made, and its nominees who are
+    them, above them (their reporting paths) or below them (one index range
+    each) — a few rows whatever the cycle's size."""
     rows = list(
         CommitteeMember.objects.filter(cycle=cycle)
         .filter(models.Q(is_chair=True) | models.Q(is_deputy_chair=True))
-        .values_list("is_chair", "id", "employee_id", "employee__org_unit_id")
+        .values_list("is_chair", "id", "employee_id", "employee__reporting_path")
     )
-    seat_of = {is_chair: member for is_chair, member, _e, _u in rows}
+    seat_of = {is_chair: member for is_chair, member, _e, _p in rows}
     chair, deputy = seat_of.get(True), seat_of.get(False)
     if chair is None or not nomination_ids:
         return {}
-    found = cycle_conflict_kinds(
-        cycle=cycle, nomination_ids=nomination_ids, seats=[row[1:] for row in rows]
-    )
+    wanted = set(nomination_ids)
+    people = {member: employee for _c, member, employee, _p in rows}
+    above_seat = {  # member → the ids of their supervisors
+        member: {int(part) for part in path.split("/") if part} for _c, member, _e, path in rows
+    }
+    below = models.Q()
+    for _c, _member, employee, path in rows:
+        below |= models.Q(employee__reporting_path__startswith=f"{path}{employee}/")
+    found: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
+    everyone_above = set().union(*above_seat.values())
+    for nomination_id, employee, path in (
+        Nominee.objects.filter(nomination__cycle=cycle)
+        .filter(models.Q(employee_id__in=[*people.values(), *everyone_above]) | below)
+        .values_list("nomination_id", "employee_id", "employee__reporting_path")
+    ):
+        if nomination_id not in wanted:
+            continue
+        chain = {int(part) for part in path.split("/") if part}
+        for member, seat_employee in people.items():
+            if employee in above_seat[member]:
+                found[nomination_id][member] = ("below", _("reports to the nominee"))
+            if seat_employee in chain:
+                found[nomination_id][member] = ("above", _("is in the nominee's supervisor chain"))
+            if employee == seat_employee:
+                found[nomination_id][member] = ("nominee", _("is a nominee"))
+    by_employee = {employee: member for member, employee in people.items()}
+    for nomination_id, nominator in Nomination.objects.filter(
+        cycle=cycle, nominator_id__in=list(people.values())
+    ).values_list("id", "nominator_id"):
+        if nomination_id in wanted:
+            found[nomination_id][by_employee[nominator]] = ("nominator", _("is the nominator"))
+    return _chair_or_deputy(found, chair, deputy)
+
+
+def _chair_or_deputy(
+    found: dict[int, dict[int, tuple[str, str]]], chair: int, deputy: int | None
+) -> dict[int, dict[str, str]]:
     out: dict[int, dict[str, str]] = {}
     for nomination_id, by_member in found.items():
         kind, reason = by_member.get(chair, ("", ""))

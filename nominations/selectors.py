@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -10,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -295,63 +297,71 @@ def screening_findings(*, cycle: Cycle) -> dict[int, list[dict]]:
     """Automatic findings per submitted nomination of the cycle, in a fixed
     number of queries: innovation too young, inactive nominee, duplicate
     title, unit over its quota."""
-    nominations = list(
-        cycle.nominations.exclude(status__in=[S.DRAFT, S.WITHDRAWN]).prefetch_related(
-            Prefetch("nominees", queryset=Nominee.objects.select_related("employee__org_unit"))
-        )
-    )
-    titles = Counter(_norm_title(n.title) for n in nominations)
-    unit_of = {}
-    for n in nominations:
-        lead = next((x for x in n.nominees.all() if x.is_lead), None)
-        unit_of[n.pk] = lead.employee.org_unit if lead else None
-    per_unit = Counter(u.pk for u in unit_of.values() if u)
+    live = cycle.nominations.exclude(status__in=[S.DRAFT, S.WITHDRAWN])
+    # Plain rows, not model instances: a cycle of 20,000 took seconds to build.
+    nominations = list(live.values_list("id", "title", "status", "submitted_at", "started_on"))
+    people: dict[int, list[tuple[bool, str, bool, int, str]]] = defaultdict(list)
+    for nomination_id, *person in Nominee.objects.filter(nomination__in=live).values_list(
+        "nomination_id",
+        "is_lead",
+        "employee__name",
+        "employee__active",
+        "employee__org_unit_id",
+        "employee__org_unit__name",
+    ):
+        people[nomination_id].append(tuple(person))  # type: ignore[arg-type]
+    titles = Counter(_norm_title(title) for _pk, title, *_rest in nominations)
+    unit_of: dict[int, tuple[int, str] | None] = {}
+    for pk, *_rest in nominations:
+        lead = next((x for x in people[pk] if x[0]), None)
+        unit_of[pk] = (lead[3], lead[4]) if lead else None
+    per_unit = Counter(u[0] for u in unit_of.values() if u)
     findings: dict[int, list[dict]] = defaultdict(list)
-    for n in nominations:
-        if n.status != S.SUBMITTED:
+    for pk, title, status, submitted_at, started_on in nominations:
+        if status != S.SUBMITTED:
             continue
-        on = (n.submitted_at or timezone.now()).date()
-        if n.started_on and _months_between(n.started_on, on) < cycle.min_innovation_months:
-            findings[n.pk].append(
+        on = (submitted_at or timezone.now()).date()
+        if started_on and _months_between(started_on, on) < cycle.min_innovation_months:
+            findings[pk].append(
                 {
                     "code": "too_young",
                     "message": _(
                         "The innovation has run %(months)d months; the cycle asks for %(min)d."
                     )
                     % {
-                        "months": _months_between(n.started_on, on),
+                        "months": _months_between(started_on, on),
                         "min": cycle.min_innovation_months,
                     },
                 }
             )
-        inactive = [x.employee.name for x in n.nominees.all() if not x.employee.active]
+        inactive = [name for _lead, name, active, _u, _n in people[pk] if not active]
         if inactive:
-            findings[n.pk].append(
+            findings[pk].append(
                 {
                     "code": "inactive_nominee",
                     "message": _("Inactive nominee: %(names)s.") % {"names": ", ".join(inactive)},
                 }
             )
-        if titles[_norm_title(n.title)] > 1:
-            findings[n.pk].append(
+        if titles[_norm_title(title)] > 1:
+            findings[pk].append(
                 {
                     "code": "duplicate_title",
                     "message": _("Another nomination of this cycle has the same title."),
                 }
             )
-        unit = unit_of[n.pk]
+        unit = unit_of[pk]
         if (
             unit
             and cycle.max_nominations_per_unit
-            and per_unit[unit.pk] > cycle.max_nominations_per_unit
+            and per_unit[unit[0]] > cycle.max_nominations_per_unit
         ):
-            findings[n.pk].append(
+            findings[pk].append(
                 {
                     "code": "unit_over_quota",
                     "message": _("%(unit)s has %(count)d nominations; the quota is %(max)d.")
                     % {
-                        "unit": unit.name,
-                        "count": per_unit[unit.pk],
+                        "unit": unit[1],
+                        "count": per_unit[unit[0]],
                         "max": cycle.max_nominations_per_unit,
                     },
                 }
@@ -708,10 +718,73 @@ def _level_rules(cycle: Cycle) -> list[scoring.LevelRule]:
     ]
 
 
+# How long a computed ranking is kept (it is recomputed at once when any of
+# its inputs changes: the key holds their version).
+RANKING_CACHE_SECONDS = 24 * 3600
+
+
+def ranking_version(cycle: Cycle, stage: Round | None) -> str:
+    """A digest of everything a round's ranking is computed from: the
+    submitted reviews (how many, last change), the cycle's nominations
+    (status and decisions change their ``updated_at``), the cycle's scoring
+    settings, its award levels, committee and rounds, and who was in the
+    round. Any change to them gives another digest (seven small queries)."""
+    reviews = Review.objects.filter(assignment__round__cycle=cycle, submitted_at__isnull=False)
+    results = RoundResult.objects.filter(round__cycle=cycle)
+    if stage is not None:
+        reviews = reviews.filter(assignment__round=stage)
+        results = results.filter(round=stage)
+    parts = (
+        reviews.aggregate(n=Count("pk"), last=Max("updated_at")),
+        Nomination.objects.filter(cycle=cycle).aggregate(n=Count("pk"), last=Max("updated_at")),
+        list(
+            Cycle.objects.filter(pk=cycle.pk).values_list(
+                "updated_at", "adjust_scores", "disagreement_rate", "final_score"
+            )
+        ),
+        list(
+            AwardLevel.objects.filter(cycle=cycle)
+            .order_by("pk")
+            .values_list("code", "min_score", "quota")
+        ),
+        list(
+            CommitteeMember.objects.filter(cycle=cycle)
+            .order_by("pk")
+            .values_list("pk", "employee__name")
+        ),
+        list(
+            Round.objects.filter(cycle=cycle)
+            .order_by("pk")
+            .values_list("pk", "position", "weight", "rubric_id")
+        ),
+        results.aggregate(n=Count("pk")),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 def _round_ranking(cycle: Cycle, stage: Round | None, *, propose: bool | None = None) -> Ranking:
     """One round ranked (all reviews where ``stage`` is None: a cycle with
-    one round). Award levels are proposed in the final ranking only."""
+    one round). Award levels are proposed in the final ranking only.
+
+    The statistics of a 20,000-nomination round take a second, so the
+    ranking is kept in the cache under the version of its inputs
+    (``ranking_version``): computed once per change of reviews, not per
+    request. Who decides each row (the chair's conflicts follow the
+    reporting lines, which an HR import moves) is read on every request."""
     propose = stage is None if propose is None else propose
+    key = f"ranking:{cycle.pk}:{stage.pk if stage else 0}:{int(propose)}:"
+    key += ranking_version(cycle, stage)
+    ranking = cache.get(key)
+    if ranking is None:
+        ranking = _round_ranking_computed(cycle, stage, propose=propose)
+        cache.set(key, ranking, RANKING_CACHE_SECONDS)
+    ranking.cycle, ranking.round = cycle, stage
+    if ranking.rows:
+        _mark_chair_conflicts(ranking)
+    return ranking
+
+
+def _round_ranking_computed(cycle: Cycle, stage: Round | None, *, propose: bool) -> Ranking:
     reviews, nominations, levels = ranking_inputs(cycle=cycle, round=stage)
     ranking = Ranking(cycle=cycle, round=stage, adjusted=cycle.adjust_scores)
     if reviews.empty:
@@ -767,7 +840,6 @@ def _round_ranking(cycle: Cycle, stage: Round | None, *, propose: bool | None = 
             strict=True,
         )
     ]
-    _mark_chair_conflicts(ranking)
     ranking.agreement = scoring.krippendorff_alpha(
         reviews["nomination"].to_numpy(), reviews["score"].to_numpy()
     )

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Employee, OrgUnit
+from .models import Employee, OrgUnit, refresh_reporting_paths
 from .nip import normalize_nip, parse_nip
 from .ranks import normalize_rank
 
@@ -412,6 +412,7 @@ class EmployeeImporter:
                 batch = records[start : start + self.batch_size]
                 _link_supervisors([(r.values["nip"], r.supervisor_nip or None) for r in batch])
                 self.progress(_("Linking supervisors"), len(batch), len(records))
+            refresh_reporting_paths()
 
 
 LOOKUP_BATCH = 5000

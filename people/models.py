@@ -4,10 +4,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.tree import MAX_DEPTH
 
 from .nip import parse_nip, validate_nip
 from .ranks import normalize_rank
@@ -113,6 +114,12 @@ class Employee(TimeStampedModel):
         blank=True,
         related_name="subordinates",
     )
+    # The supervisors' ids from the top of the line down to the direct
+    # supervisor, each followed by "/" ("" at the top): everyone below X has
+    # a path starting with X's path + "X/" (one index range, however large
+    # the line). Kept by save() and by refresh_reporting_paths() after bulk
+    # writes; never edited by hand.
+    reporting_path = models.CharField(max_length=2000, default="", editable=False)
 
     class Meta:
         ordering = ["name", "nip"]
@@ -121,6 +128,12 @@ class Employee(TimeStampedModel):
         indexes = [
             # The employee list's order, read a page at a time (keyset).
             models.Index(fields=["name", "id"], name="employee_list_order"),
+            # A reporting line by the prefix of its paths (LIKE 'prefix%').
+            models.Index(
+                fields=["reporting_path"],
+                name="employee_reporting_path",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -138,7 +151,7 @@ class Employee(TimeStampedModel):
         self.birth_date = parsed.birth_date
 
     def clean(self) -> None:
-        from .selectors import employee_reporting_line_ids
+        from .selectors import employee_reporting_line
 
         errors: dict[str, list] = {}
         try:
@@ -154,7 +167,7 @@ class Employee(TimeStampedModel):
             and self.pk
             and (
                 self.supervisor_id == self.pk
-                or self.supervisor_id in employee_reporting_line_ids(employee=self)
+                or employee_reporting_line(employee=self).filter(pk=self.supervisor_id).exists()
             )
         ):
             errors["supervisor"] = [
@@ -163,10 +176,55 @@ class Employee(TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
+    def _path_is_current(self) -> bool:
+        """Whether the stored path still ends with the current supervisor."""
+        if self.supervisor_id is None:
+            return self.reporting_path == ""
+        tail = f"{self.supervisor_id}/"
+        return self.reporting_path == tail or self.reporting_path.endswith(f"/{tail}")
+
     def save(self, *args, **kwargs) -> None:
         if self.nip and not self.birth_date:
             self.derive_from_nip()
+        moved = False
+        if self._state.adding or not self._path_is_current():
+            path = ""
+            if self.supervisor_id is not None:
+                above = Employee.objects.filter(pk=self.supervisor_id)
+                path = f"{above.values_list('reporting_path', flat=True).first() or ''}"
+                path += f"{self.supervisor_id}/"
+            moved = not self._state.adding
+            self.reporting_path = path
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "reporting_path"}
         super().save(*args, **kwargs)
+        if moved:
+            refresh_reporting_paths(below=self)
+
+
+def refresh_reporting_paths(*, below: Employee | None = None) -> int:
+    """Rewrite the reporting paths of everyone below ``below`` (whose own
+    path is right), or of everyone (after a bulk write: an HR import, a
+    generated organisation), from the supervisor links; returns how many
+    changed. One recursive statement (PostgreSQL, SQLite ≥ 3.33)."""
+    table = connection.ops.quote_name(Employee._meta.db_table)
+    if below is None:
+        start = f"SELECT id, CAST('' AS TEXT), 0 FROM {table} WHERE supervisor_id IS NULL"  # noqa: S608
+        params: list = []
+    else:
+        start = "SELECT CAST(%s AS BIGINT), CAST(%s AS TEXT), 0"
+        params = [below.pk, below.reporting_path]
+    sql = (
+        f"WITH RECURSIVE tree(id, path, depth) AS ({start}"  # noqa: S608 (names from model meta)
+        f" UNION ALL"
+        f" SELECT e.id, CAST(tree.path || CAST(tree.id AS TEXT) || '/' AS TEXT), tree.depth + 1"
+        f" FROM {table} e JOIN tree ON e.supervisor_id = tree.id WHERE tree.depth < {MAX_DEPTH})"
+        f" UPDATE {table} SET reporting_path = tree.path FROM tree"
+        f" WHERE tree.id = {table}.id AND {table}.reporting_path <> tree.path"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from core.tree import ancestor_ids, ancestor_ids_of_many, descendant_ids
+from core.tree import ancestor_ids, descendant_ids
 from core.types import Actor, Viewer
 
 from .models import CareerEvent, CareerProfile, Employee, OrgUnit
@@ -43,9 +43,15 @@ def orgunit_ancestors(*, unit: OrgUnit) -> list[OrgUnit]:
 # --- reporting lines --------------------------------------------------------
 
 
+def reporting_prefix(employee: Employee) -> str:
+    """The start of the reporting path of everyone below ``employee``."""
+    return f"{employee.reporting_path}{employee.pk}/"
+
+
 def employee_reporting_line(*, employee: Employee) -> QuerySet[Employee]:
-    """Everyone who reports to ``employee``, directly or indirectly (one query)."""
-    return Employee.objects.filter(id__in=descendant_ids(Employee, "supervisor", employee.pk))
+    """Everyone who reports to ``employee``, directly or indirectly: one
+    index range on the reporting paths, however large the line."""
+    return Employee.objects.filter(reporting_path__startswith=reporting_prefix(employee))
 
 
 def employee_reporting_line_ids(*, employee: Employee) -> set[int]:
@@ -61,8 +67,15 @@ def employee_supervisor_chain(*, employee: Employee) -> list[Employee]:
 
 def employee_supervisor_chains(*, employee_ids: set[int]) -> dict[int, set[int]]:
     """For each employee, the ids of everyone above them in the reporting
-    line; reads only those chains (one recursive query per 5,000 employees)."""
-    return ancestor_ids_of_many(Employee, "supervisor", sorted(employee_ids))
+    line, from their reporting paths (a lookup by id, 5,000 at a time)."""
+    chains: dict[int, set[int]] = {pk: set() for pk in employee_ids}
+    ordered = sorted(employee_ids)
+    for start in range(0, len(ordered), 5000):
+        for pk, path in Employee.objects.filter(pk__in=ordered[start : start + 5000]).values_list(
+            "id", "reporting_path"
+        ):
+            chains[pk] = {int(part) for part in path.split("/") if part}
+    return chains
 
 
 def employee_is_supervisor(*, employee: Employee | None) -> bool:
@@ -141,7 +154,7 @@ def employee_list(*, user: Viewer) -> QuerySet[Employee]:
     employee = user_employee(user)
     if employee is None:
         return base.none()
-    return base.filter(id__in=descendant_ids(Employee, "supervisor", employee.pk))
+    return base.filter(reporting_path__startswith=reporting_prefix(employee))
 
 
 def career_profile_get(*, employee: Employee) -> CareerProfile:

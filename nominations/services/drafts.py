@@ -15,7 +15,7 @@ from core.types import Actor
 from nominations.models import Category, Cycle, Nomination, Nominee
 from nominations.workflow import S, nomination_transition
 from people.models import Employee
-from people.selectors import employee_reporting_line_ids, orgunit_subtree
+from people.selectors import employee_reporting_line, orgunit_subtree
 
 P = Cycle.Phase
 
@@ -50,7 +50,11 @@ def _check_nominees(
     elif nominator.pk in {n.pk for n in nominees}:
         errors["nominees"] = [_("You cannot nominate yourself.")]
     else:
-        line = employee_reporting_line_ids(employee=nominator)
+        line = set(
+            employee_reporting_line(employee=nominator)
+            .filter(pk__in=[n.pk for n in nominees])
+            .values_list("pk", flat=True)
+        )
         outside = [str(n.pk) for n in nominees if n.pk not in line]
         if outside:
             # The ids the caller gave, never the people's NIPs or names.

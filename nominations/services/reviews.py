@@ -211,7 +211,11 @@ def review_reopen(*, assignment_id: int, actor: Actor) -> Assignment:
 
     def unlock(assignment: Assignment) -> None:
         Review.objects.filter(assignment=assignment).update(
-            submitted_at=None, score=None, psm_score=None, innovation_score=None
+            submitted_at=None,
+            score=None,
+            psm_score=None,
+            innovation_score=None,
+            updated_at=timezone.now(),
         )
         if assignment.nomination.status == S.REVIEWED:
             nomination_transition(

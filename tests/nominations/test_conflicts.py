@@ -203,3 +203,48 @@ def test_only_the_assigned_reviewer_triggers_the_conflict_check(
         )
     assignment.refresh_from_db()
     assert assignment.conflict == ""
+
+
+def test_chair_conflicts_find_every_kind_for_both_seats(
+    cycle, chair, supervisor, subordinate, junior, committee_unit, org
+):
+    """Read from the seats' side (their paths), the chair's conflicts are
+    the personal ones of ``cycle_conflicts``: nominator, nominee, above a
+    nominee (two levels too), below one; the deputy's are checked alike."""
+    from nominations.assignment import chair_conflicts
+
+    deputy = _person("deputy", committee_unit)
+    services.committee_member_add(cycle=cycle, employee=deputy, is_deputy_chair=True)
+    top = EmployeeFactory(org_unit=org["dit"])
+    supervisor.supervisor = top
+    supervisor.save()
+    chair.supervisor = supervisor  # top → supervisor → chair → deputy → far_below
+    chair.save()
+    deputy.supervisor = chair
+    deputy.save()
+    far_below = EmployeeFactory(org_unit=org["dit"], supervisor=deputy)
+    made_by_chair = nomination(cycle, chair, [far_below], title="Dibuat ketua")
+    chair_nominated = nomination(cycle, supervisor, [chair], title="Ketua dinominasikan")
+    boss_nominated = nomination(cycle, top, [supervisor], title="Atasan ketua")
+    below_both = nomination(cycle, supervisor, [far_below], title="Bawahan")
+    deputy_nominated = nomination(cycle, supervisor, [deputy], title="Wakil")
+    clear = nomination(cycle, supervisor, [junior], title="Bebas")
+    ids = [n.pk for n in (made_by_chair, chair_nominated, boss_nominated, below_both,
+                          deputy_nominated, clear)]  # fmt: skip
+    above = "is in the nominee's supervisor chain"
+    assert chair_conflicts(cycle=cycle, nomination_ids=ids) == {
+        made_by_chair.pk: {"chair": "is the nominator", "deputy": above},
+        chair_nominated.pk: {"chair": "is a nominee", "deputy": "reports to the nominee"},
+        boss_nominated.pk: {"chair": "reports to the nominee", "deputy": "reports to the nominee"},
+        below_both.pk: {"chair": above, "deputy": above},
+        deputy_nominated.pk: {"chair": above, "deputy": "is a nominee"},
+    }
+    # The same reasons as the conflicts of the whole committee.
+    seats = {m.pk: m.employee_id for m in cycle.committee.filter(employee__in=[chair, deputy])}
+    everyone = cycle_conflicts(cycle=cycle, nomination_ids=ids, members=list(seats))
+    for n, by_seat in chair_conflicts(cycle=cycle, nomination_ids=ids).items():
+        assert set(by_seat.values()) == set(everyone[n].values()), n
+    # Only the nominations asked about.
+    assert chair_conflicts(cycle=cycle, nomination_ids=[clear.pk, made_by_chair.pk]) == {
+        made_by_chair.pk: {"chair": "is the nominator", "deputy": above}
+    }

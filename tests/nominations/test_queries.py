@@ -62,9 +62,69 @@ def test_ranking(
             submitted_review(item, member, 50 + i % 40 + j)
     Nomination.objects.update(status="reviewed")
     move_to(cycle, "deciding")
-    with django_assert_max_num_queries(16):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # Computed once (its inputs' version and the statistics), then read from
+    # the cache with its version: the same answer, fewer queries, whatever
+    # the cycle's size.
+    with CaptureQueriesContext(connection) as first:
         response = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking")
+    with CaptureQueriesContext(connection) as again:
+        assert api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking").json() == response.json()
+    assert (len(first), len(again)) == (22, 18)
     assert len(response.json()["results"]) == rows
+
+
+def test_a_kept_ranking_follows_every_change_of_its_inputs(
+    api, supervisor, subordinate, chair, reviewers, cycle
+):
+    """The ranking is kept under the version of its inputs: a review, a
+    decision, an award level or a scoring setting changed shows at once."""
+    from nominations.models import AwardLevel, Review
+
+    members = list(cycle.committee.filter(is_chair=False))
+    items = make(cycle, supervisor, subordinate, 2)
+    for i, item in enumerate(items):
+        for j, member in enumerate(members):
+            submitted_review(item, member, 60 + 10 * i + j)
+    Nomination.objects.update(status="reviewed")
+    move_to(cycle, "deciding")
+
+    def ranking():
+        body = api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking").json()
+        return {r["nomination"]: r for r in body["results"]}
+
+    before = ranking()
+    assert before[items[1].pk]["rank"] == 1
+    # A review saved again with another score.
+    review = Review.objects.filter(assignment__nomination=items[0]).first()
+    review.score = 99
+    review.save()
+    assert ranking()[items[0].pk]["score"] != before[items[0].pk]["score"]
+    # A review reopened by the chair no longer counts.
+    reviews_before = ranking()[items[0].pk]["reviews"]
+    Review.objects.filter(pk=review.pk).update(submitted_at=None)
+    assert ranking()[items[0].pk]["reviews"] == reviews_before - 1
+    # An award level's threshold, and the cycle's scoring setting.
+    level = AwardLevel.objects.filter(cycle=cycle).order_by("-min_score").first()
+    proposals = {n: r["proposed_award_level"] for n, r in ranking().items()}
+    AwardLevel.objects.filter(pk=level.pk).update(min_score=0, quota=5)
+    assert {n: r["proposed_award_level"] for n, r in ranking().items()} != proposals
+    cycle.refresh_from_db()
+    cycle.adjust_scores = not cycle.adjust_scores
+    cycle.save()
+    assert api.as_(chair).get(f"/api/v1/cycles/{cycle.pk}/ranking").json()["adjusted"] is (
+        cycle.adjust_scores
+    )
+    # A decision, through the service.
+    response = api.as_(chair).post(
+        f"/api/v1/nominations/{items[1].pk}/decide",
+        {"award_level": "", "rationale": "Cukup"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert ranking()[items[1].pk]["status"] == "decided"
 
 
 def test_nomination_list_filters_by_status_and_cycle(api, supervisor, subordinate, cycle):

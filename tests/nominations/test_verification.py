@@ -637,7 +637,8 @@ def test_findings_refused_by_the_service_name_the_field_and_save_nothing(
     # The reporting line changed since assignment: the verifier now
     # supervises the nominee; submitting finds it and is refused.
     nominee = Nomination.objects.get(pk=first).nominees.get().employee
-    type(nominee).objects.filter(pk=nominee.pk).update(supervisor=verifier)
+    nominee.supervisor = verifier
+    nominee.save()
     with pytest.raises(ConflictError, match="conflict of interest"):
         save([{"claim": claim, "outcome": "verified"}], submit=True)
     assert Assignment.objects.get(pk=assignment.pk).conflict

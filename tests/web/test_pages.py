@@ -41,7 +41,8 @@ MAIN_PAGES = [
     ("/cycles/{cycle}/screening", "secretariat", 10),
     # + 1 since the page also waits for the results-published event's handlers
     ("/cycles/{cycle}/publication", "secretariat", 14),
-    ("/cycles/{cycle}/ranking", "secretariat", 18),
+    # + 5: the version of the ranking's inputs, under which it is kept in the cache
+    ("/cycles/{cycle}/ranking", "secretariat", 23),
     ("/cycles/{cycle}/assignment", "secretariat", 12),
     ("/cycles/{cycle}/charts", "secretariat", 8),
     ("/cycles/{cycle}/rounds", "secretariat", 12),
