@@ -279,14 +279,19 @@ def page_urls(client, url: str, token: str, middle=None) -> dict[str, str]:
     return pages
 
 
-def middle_name(queryset):
-    """The name half way down a list of employees by name (not timed)."""
+def middle_of(queryset, *ordering: str):
+    """The sort value half way down a list (not timed), as its cursor holds it."""
 
     def position():
-        ordered = queryset.order_by("name", "id").values_list("name", flat=True)
-        return ordered[queryset.count() // 2]
+        field = ordering[0].lstrip("-")
+        ordered = queryset.order_by(*ordering).values_list(field, flat=True)
+        return str(ordered[queryset.count() // 2])
 
     return position
+
+
+def middle_name(queryset):
+    return middle_of(queryset, "name", "id")
 
 
 def timed(fn, repeat: int) -> tuple[float, int, int]:
@@ -306,7 +311,7 @@ def timed(fn, repeat: int) -> tuple[float, int, int]:
     return statistics.median(times), queries, size
 
 
-def probe(facts: dict, repeat: int, only: str | None) -> dict:
+def probe(facts: dict, repeat: int, only: str | None) -> dict:  # noqa: PLR0915 (one per line)
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -353,16 +358,42 @@ def probe(facts: dict, repeat: int, only: str | None) -> dict:
     )
     api_list("API employees, search (secretariat)", "/api/v1/employees?search=Sari", "secretariat",
              middle_name(everyone.filter(name__icontains="Sari")))  # fmt: skip
-    api_list("API nominations (secretariat)", "/api/v1/nominations", "secretariat")
+    from certificates.models import Certificate
+    from nominations.models import Nomination
+    from rewards.models import RecognitionPost
+
+    nominations = Nomination.objects.all()
+    api_list("API nominations (secretariat)", "/api/v1/nominations", "secretariat",
+             middle_of(nominations, "-created_at", "-id"))  # fmt: skip
     api_list(
         "API nominations of a cycle (secretariat)",
         f"/api/v1/nominations?cycle={cycle}",
         "secretariat",
+        middle_of(nominations.filter(cycle_id=cycle), "-created_at", "-id"),
     )
     api_list("API nominations (staff)", "/api/v1/nominations", "staff")
-    api_list("API certificates (secretariat)", "/api/v1/certificates", "secretariat")
-    api_list("API recognitions (public)", "/api/v1/recognitions", None)
+    api_list("API certificates (secretariat)", "/api/v1/certificates", "secretariat",
+             middle_of(Certificate.objects.all(), "-id"))  # fmt: skip
+    api_list("API recognitions (public)", "/api/v1/recognitions", None,
+             middle_of(RecognitionPost.objects.all(), "-published_at", "-id"))  # fmt: skip
     api_list("API ranking of the biggest cycle (chair)", f"/api/v1/cycles/{cycle}/ranking", "chair")
+    computed_name = "API ranking, computed (cache cleared)"
+    if not only or only in computed_name:
+        from django.core.cache import cache
+
+        url = f"/api/v1/cycles/{cycle}/ranking"
+        header = {"HTTP_AUTHORIZATION": f"Token {tokens['chair']}"}
+
+        def computed():
+            cache.clear()  # the statistics computed again, not read from the cache
+            return api.get(url, **header)
+
+        seconds, queries, size = timed(computed, repeat)
+        results[computed_name] = {
+            "s": seconds,
+            "q": queries,
+            "bytes": size,
+        }
     web_page("page: recognition wall", "/recognitions", None)
     web_page("page: my team (supervisor of a quarter)", "/team", "big supervisor")
     web_page("page: ranking of the biggest cycle", f"/cycles/{cycle}/ranking", "chair")
@@ -442,9 +473,12 @@ def main() -> None:
         goals = []
         if name.startswith("page: ranking"):
             goals.append(("< 1 s", b["s"] < RANKING_PAGE_GOAL))
+        elif "computed" in name:  # a job: statistics once per change of reviews
+            goals = []
         elif name.endswith("page 1") or name.startswith("page:"):
             goals.append(("≤ 150 ms", b["s"] <= PAGE_1_GOAL))
-        goals.append(("≤ 3×", ratio <= RATIO_GOAL))
+        if "computed" not in name:
+            goals.append(("≤ 3×", ratio <= RATIO_GOAL))
         if s["q"] != b["q"]:
             goals.append((f"queries {s['q']} → {b['q']}", False))
         misses = [label for label, ok in goals if not ok]
