@@ -92,7 +92,7 @@ def build(size: dict) -> dict:  # noqa: PLR0915 (one organisation, step by step)
         cur.execute(
             "INSERT INTO people_employee (id, created_at, updated_at, nip, name, gender,"
             " birth_date, email, position, position_type, employment_status, rank, active,"
-            " supervisor_id, org_unit_id, public_recognition, language)"
+            " supervisor_id, org_unit_id, public_recognition, language, reporting_path)"
             " SELECT j, now(), now(),"
             " to_char(date '1965-01-01' + j %% 12000, 'YYYYMMDD') || '199801'"
             "   || ((j / 12000) %% 2 + 1) || lpad((j / 24000 + 1)::text, 3, '0'),"
@@ -103,7 +103,7 @@ def build(size: dict) -> dict:  # noqa: PLR0915 (one organisation, step by step)
             " CASE WHEN j <= %(units)s THEN CASE WHEN j = 1 THEN NULL"
             "   ELSE (j - 2) / 4 + 1 END ELSE (j - 1) %% %(units)s + 1 END,"
             " CASE WHEN j <= %(units)s THEN j ELSE (j - 1) %% %(units)s + 1 END,"
-            " j %% 50 <> 0, ''"
+            " j %% 50 <> 0, '', ''"
             " FROM generate_series(1, %(n)s) j",
             {"units": units, "n": n},
         )
