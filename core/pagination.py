@@ -1,4 +1,8 @@
+from base64 import b64decode
+from urllib import parse
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
@@ -81,16 +85,24 @@ class KeysetPagination(StrictPageSize, pagination.CursorPagination):
     def get_ordering(self, request, queryset, view):
         return tuple(getattr(view, "keyset_ordering", self.ordering))
 
+    def _refuse_cursor(self) -> ValidationError:
+        return ValidationError(
+            {self.cursor_query_param: [_("Not a cursor of this list: use its links.")]}
+        )
+
     def decode_cursor(self, request):
         raw = request.query_params.getlist(self.cursor_query_param)
         try:
             if len(raw) > 1 or (raw and not raw[0].strip()):
                 raise NotFound()
-            return super().decode_cursor(request)
-        except NotFound:
-            raise ValidationError(
-                {self.cursor_query_param: [_("Not a cursor of this list: use its links.")]}
-            ) from None
+            cursor = super().decode_cursor(request)
+            # DRF cuts a larger offset down to its limit; a link never holds one.
+            offset = parse.parse_qs(b64decode(raw[0]).decode()).get("o", ["0"])[0] if raw else "0"
+            if int(offset) > self.offset_cutoff:
+                raise NotFound()
+        except (NotFound, ValueError):
+            raise self._refuse_cursor() from None
+        return cursor
 
     def paginate_queryset(self, queryset, request, view=None):
         if "page" in request.query_params:
@@ -108,11 +120,10 @@ class KeysetPagination(StrictPageSize, pagination.CursorPagination):
         self.count = unordered[: self.count_cap + 1].count()
         try:
             return super().paginate_queryset(queryset, request, view)
-        except (DjangoValidationError, ValueError, TypeError):
-            # A cursor whose position is no value of the sort field.
-            raise ValidationError(
-                {self.cursor_query_param: [_("Not a cursor of this list: use its links.")]}
-            ) from None
+        except (DjangoValidationError, ValueError, TypeError, DataError):
+            # A cursor whose position is no value of the sort field (not a
+            # date, beyond the id's range, a byte the database refuses).
+            raise self._refuse_cursor() from None
 
     def get_last_link(self) -> str | None:
         """The last page: the list read backwards from its end."""

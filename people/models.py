@@ -128,6 +128,13 @@ class Employee(TimeStampedModel):
         indexes = [
             # The employee list's order, read a page at a time (keyset).
             models.Index(fields=["name", "id"], name="employee_list_order"),
+            # Who opted out of public recognition (a few in a hundred): the
+            # wall's check that no nominee of a post did, an index lookup.
+            models.Index(
+                fields=["id"],
+                name="employee_opted_out",
+                condition=models.Q(public_recognition=False),
+            ),
             # A reporting line by the prefix of its paths (LIKE 'prefix%').
             models.Index(
                 fields=["reporting_path"],

@@ -168,3 +168,26 @@ def test_every_id_filter_documents_the_64_bit_range_it_accepts(api, secretariat)
     response = api.as_(secretariat).get("/api/v1/employees", {"unit": 2**63 - 1})
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+HUGE, NUL, FAR = (
+    "cD05OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ==",  # p=99999999999999999999999: past bigint
+    "cD1hAGI=",  # p=a\x00b: a byte the database refuses
+    "bz05OTk5OTk=",  # o=999999: beyond the offset a link can hold
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "cursor"),
+    [
+        ("/api/v1/certificates", NUL),
+        ("/api/v1/nominations", HUGE),
+        ("/api/v1/employees", NUL),
+        ("/api/v1/recognitions", NUL),
+        *((url, FAR) for url in ("/api/v1/certificates", "/api/v1/employees")),
+    ],
+)
+def test_a_forged_cursor_is_a_400_never_a_500(api, secretariat, url, cursor):
+    response = api.as_(secretariat).get(url, {"cursor": cursor})
+    assert response.status_code == 400, response.content
+    assert list(response.json()["fields"]) == ["cursor"]
