@@ -208,16 +208,16 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         if category is not None and not re.fullmatch(r"[-a-zA-Z0-9_]+", category):
             raise ValidationError({"category": [_("A category's code: letters, digits, - and _.")]})
         ranking = selectors.cycle_ranking(cycle=cycle, round=stage)
-        payload = selectors.ranking_payload(ranking)
-        rows = selectors.ranking_rows_filtered(payload["results"], category=category, **wanted)
+        rows = selectors.ranking_rows_filtered(ranking.rows, category=category, **wanted)
         paginator = RankingPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         assert paginator.page is not None
+        # Only the page's rows as data: 200 of a 20,000-row cycle.
+        payload = selectors.ranking_payload(ranking, rows=page)
         payload.update(
             count=paginator.page.paginator.count,
             next=paginator.get_next_link(),
             previous=paginator.get_previous_link(),
-            results=page,
         )
         return Response(payload)
 
