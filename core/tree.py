@@ -60,32 +60,3 @@ def ancestor_ids(model: type[models.Model], parent_field: str, pk: int) -> list[
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
         return [row[0] for row in cursor.fetchall()]
-
-
-def ancestor_ids_of_many(
-    model: type[models.Model], parent_field: str, pks: list[int], *, batch: int = 5000
-) -> dict[int, set[int]]:
-    """For each of ``pks``, the ids strictly above it — one recursive query
-    per ``batch`` starting rows, reading only the rows on those paths (never
-    the whole table)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    column = _column(model, parent_field)
-    result: dict[int, set[int]] = {pk: set() for pk in pks}
-    for start in range(0, len(pks), batch):
-        chunk = pks[start : start + batch]
-        marks = ", ".join(["%s"] * len(chunk))
-        sql = (
-            f"WITH RECURSIVE above(origin, id, depth) AS ("  # noqa: S608
-            f" SELECT id, {column}, 1 FROM {table}"
-            f" WHERE id IN ({marks}) AND {column} IS NOT NULL"
-            f" UNION ALL"
-            f" SELECT above.origin, t.{column}, above.depth + 1 FROM {table} t"
-            f" JOIN above ON t.id = above.id"
-            f" WHERE t.{column} IS NOT NULL AND above.depth < {MAX_DEPTH}"
-            f") SELECT origin, id FROM above"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, chunk)
-            for origin, ancestor in cursor.fetchall():
-                result[origin].add(ancestor)
-    return result

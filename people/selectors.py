@@ -54,10 +54,6 @@ def employee_reporting_line(*, employee: Employee) -> QuerySet[Employee]:
     return Employee.objects.filter(reporting_path__startswith=reporting_prefix(employee))
 
 
-def employee_reporting_line_ids(*, employee: Employee) -> set[int]:
-    return set(employee_reporting_line(employee=employee).values_list("id", flat=True))
-
-
 def employee_supervisor_chain(*, employee: Employee) -> list[Employee]:
     """The employee's supervisors, direct supervisor first (two queries at any depth)."""
     ids = ancestor_ids(Employee, "supervisor", employee.pk)
@@ -65,15 +61,17 @@ def employee_supervisor_chain(*, employee: Employee) -> list[Employee]:
     return [by_id[i] for i in ids]
 
 
+CHAIN_BATCH = 5000
+
+
 def employee_supervisor_chains(*, employee_ids: set[int]) -> dict[int, set[int]]:
     """For each employee, the ids of everyone above them in the reporting
     line, from their reporting paths (a lookup by id, 5,000 at a time)."""
     chains: dict[int, set[int]] = {pk: set() for pk in employee_ids}
     ordered = sorted(employee_ids)
-    for start in range(0, len(ordered), 5000):
-        for pk, path in Employee.objects.filter(pk__in=ordered[start : start + 5000]).values_list(
-            "id", "reporting_path"
-        ):
+    for start in range(0, len(ordered), CHAIN_BATCH):
+        batch = ordered[start : start + CHAIN_BATCH]
+        for pk, path in Employee.objects.filter(pk__in=batch).values_list("id", "reporting_path"):
             chains[pk] = {int(part) for part in path.split("/") if part}
     return chains
 

@@ -36,8 +36,8 @@ def test_reporting_line_of_the_bottom_is_empty(chain):
 
 def test_reporting_line_includes_side_branches(chain):
     side = EmployeeFactory(supervisor=chain[3])
-    below = selectors.employee_reporting_line_ids(employee=chain[2])
-    assert below == {e.pk for e in chain[3:]} | {side.pk}
+    below = selectors.employee_reporting_line(employee=chain[2])
+    assert {e.pk for e in below} == {e.pk for e in chain[3:]} | {side.pk}
 
 
 def test_supervisor_chain_nearest_first_in_two_queries(chain, django_assert_num_queries):
@@ -87,12 +87,12 @@ def test_supervisor_chains_of_many_employees_in_one_query(chain, django_assert_n
     }
 
 
-def test_supervisor_chains_are_read_in_batches(chain, django_assert_num_queries):
-    from core.tree import ancestor_ids_of_many
-    from people.models import Employee
+def test_supervisor_chains_are_read_in_batches(chain, django_assert_num_queries, monkeypatch):
+    from people import selectors as people_selectors
 
-    ids = [e.pk for e in chain]
+    monkeypatch.setattr(people_selectors, "CHAIN_BATCH", 3)
+    ids = [e.pk for e in chain]  # ten: four batches of three
     with django_assert_num_queries(4):
-        found = ancestor_ids_of_many(Employee, "supervisor", ids, batch=3)
+        found = selectors.employee_supervisor_chains(employee_ids=set(ids))
     assert found[chain[-1].pk] == {e.pk for e in chain[:-1]}
-    assert found == selectors.employee_supervisor_chains(employee_ids=set(ids))
+    assert found[chain[0].pk] == set()
