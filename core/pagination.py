@@ -168,4 +168,10 @@ class KeysetPagination(StrictPageSize, pagination.CursorPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 200}
+            elif parameter["name"] == self.cursor_query_param:
+                parameter["description"] = (
+                    "Opaque: the value in the list's next, previous or last link; any other"
+                    " value is a 400."
+                )
+                parameter["schema"] = {"type": "string", "minLength": 1}
         return parameters
