@@ -1,4 +1,4 @@
-"""Selectors of nomination rows, fast: a page, its total and its nested
+"""Selectors of nomination rows, fast: a page's rows and their nested
 rows in plain queries, as plain dicts in the shape of
 ``api.serializers.NominationSerializer`` (kept for the OpenAPI schema).
 
