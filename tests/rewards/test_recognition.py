@@ -158,6 +158,15 @@ def test_the_wall_searches_units_and_lists_only_published_cycles(published, clie
         assert f'value="{text}"' in response.content.decode()
 
 
+def test_a_nul_byte_in_a_wall_filter_is_a_400_not_a_500(db):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    for name in ("unit", "category", "cycle"):
+        for url in (WALL, FEED):
+            assert client.get(url, {name: "a\x00b"}).status_code == 400, (url, name)
+
+
 def test_the_wall_pages_by_links_that_keep_its_filters(published, client, monkeypatch):
     from web.views import public
 

@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import BadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -29,6 +30,9 @@ PAGE_SIZE = 20
 def _filtered(params):
     """Posts narrowed by ``cycle`` (id), ``category`` (code) and ``unit``
     (an org unit's code, or part of a unit's name)."""
+    if any("\x00" in params.get(name, "") for name in ("cycle", "category", "unit")):
+        # The database refuses the byte: a 400, not a 500 (forms refuse it too).
+        raise BadRequest
     posts = selectors.recognition_posts_public()
     chosen: dict[str, int | str] = {}
     if params.get("cycle", "").isdigit():
