@@ -408,11 +408,15 @@ class EmployeeImporter:
             result.updated += len(changed)
             self.progress(_("Writing"), len(batch), len(records))
         if "supervisor_nip" in columns:
+            moved: list[int] = []
             for start in range(0, len(records), self.batch_size):
                 batch = records[start : start + self.batch_size]
-                _link_supervisors([(r.values["nip"], r.supervisor_nip or None) for r in batch])
+                pairs = [(r.values["nip"], r.supervisor_nip or None) for r in batch]
+                moved += _link_supervisors(pairs)
                 self.progress(_("Linking supervisors"), len(batch), len(records))
-            refresh_reporting_paths()
+            # Only the subtrees of those who moved: an import does not slow
+            # down with the size of the organisation.
+            refresh_reporting_paths(moved=moved)
 
 
 LOOKUP_BATCH = 5000
@@ -446,8 +450,9 @@ def _stored_lines(nips: set[str]) -> dict[str, str | None]:
     return known
 
 
-def _link_supervisors(pairs: list[tuple[str, str | None]]) -> None:
-    """Set each employee's supervisor by NIP in one UPDATE (PostgreSQL, SQLite ≥ 3.33).
+def _link_supervisors(pairs: list[tuple[str, str | None]]) -> list[int]:
+    """Set each employee's supervisor by NIP (PostgreSQL, SQLite ≥ 3.33);
+    returns the ids of those whose supervisor changed.
 
     Django's ``bulk_update`` builds a CASE branch per row, which made this the
     slowest step of a large import; joining on a VALUES list lets the database
@@ -455,13 +460,24 @@ def _link_supervisors(pairs: list[tuple[str, str | None]]) -> None:
     """
     table = connection.ops.quote_name(Employee._meta.db_table)
     rows = ", ".join(["(CAST(%s AS varchar(18)), CAST(%s AS varchar(18)))"] * len(pairs))
-    sql = (
+    params = [value for pair in pairs for value in pair]
+    changed = (
         f"WITH v(nip, sup) AS (VALUES {rows})"  # noqa: S608 - table name from model meta
-        f" UPDATE {table} SET supervisor_id = (SELECT s.id FROM {table} s WHERE s.nip = v.sup)"
-        f" FROM v WHERE {table}.nip = v.nip"
+        f" SELECT t.id, s.id FROM {table} t JOIN v ON t.nip = v.nip"
+        f" LEFT JOIN {table} s ON s.nip = v.sup"
+        f" WHERE COALESCE(t.supervisor_id, 0) <> COALESCE(s.id, 0)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for pair in pairs for value in pair])
+        cursor.execute(changed, params)
+        moves = cursor.fetchall()
+        if moves:
+            pairs_sql = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT))"] * len(moves))
+            cursor.execute(
+                f"WITH m(id, sup) AS (VALUES {pairs_sql})"  # noqa: S608
+                f" UPDATE {table} SET supervisor_id = m.sup FROM m WHERE {table}.id = m.id",
+                [value for move in moves for value in move],
+            )
+    return [pk for pk, _sup in moves]
 
 
 def _find_cycles(usable: dict[str, _Record], stored: dict[str, str | None]) -> list[list[str]]:

@@ -97,3 +97,31 @@ def test_supervisor_chains_come_from_the_paths(org):
         top.pk: set(),
         10**9: set(),
     }
+
+
+def test_a_refresh_of_the_moved_rewrites_their_subtrees_only(org):
+    """After a bulk write, only the subtrees of those whose supervisor
+    changed are rewritten; a moved employee below another moved one takes
+    its path through that one, not from its supervisor's stale path."""
+    top = EmployeeFactory(name="Top", org_unit=org["dit"])
+    other = EmployeeFactory(name="Other", org_unit=org["dit"])
+    a = EmployeeFactory(name="A", org_unit=org["dit"], supervisor=top)
+    b = EmployeeFactory(name="B", org_unit=org["dit"], supervisor=a)
+    c = EmployeeFactory(name="C", org_unit=org["dit"], supervisor=b)
+    EmployeeFactory(name="D", org_unit=org["dit"], supervisor=c)
+    bystander = EmployeeFactory(name="Bystander", org_unit=org["dit"], supervisor=top)
+    wrong = f"{other.pk}/"
+    Employee.objects.filter(pk=bystander.pk).update(reporting_path=wrong)  # wrong, not moved
+    Employee.objects.filter(pk=a.pk).update(supervisor=other)  # bypasses save()
+    Employee.objects.filter(pk=c.pk).update(supervisor=a)
+    assert refresh_reporting_paths(moved=[c.pk, a.pk]) == 4  # A, B, C and D
+    found = paths()
+    assert found["A"] == ["Other"]
+    assert found["B"] == ["Other", "A"]
+    assert found["C"] == ["Other", "A"]
+    assert found["D"] == ["Other", "A", "C"]
+    assert found["Bystander"] == ["Other"]  # wrong, and left alone
+    assert refresh_reporting_paths(moved=[]) == 0
+    assert refresh_reporting_paths(moved=[c.pk, a.pk]) == 0
+    a.refresh_from_db()
+    assert line(a) == ["B", "C", "D"]
