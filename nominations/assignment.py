@@ -30,6 +30,7 @@ trio on many nominations, groups that share no one), so
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -382,6 +383,11 @@ class _Groups:
 # Candidate swaps tried (each checked by recounting the groups) before
 # ``connect`` gives up on joining the smallest group.
 SWAP_TRIES = 50
+# Nomination pairs looked at for a swap: when the groups are cleanly apart
+# (one per category, no conflicts mixing them) no swap keeps the expertise
+# matches and every pair of thousands of nominations would be looked at, in
+# time and memory that grew with the square of the cycle.
+SWAP_SCAN = 20_000
 
 
 def _group_of(
@@ -445,10 +451,11 @@ def _joining_swaps(problem, chosen, panels, group_of) -> Iterator[tuple[int, int
     def may(n: int, member: int) -> bool:
         return bool(problem.allowed[row[n], col[member]]) and member not in panels[n]
 
-    costly = []
+    costly: list[tuple[int, int, int, int, int]] = []
     inside = [a for a, g in group_of.items() if g == smallest and len(panels[a]) >= 2]
     outside = [b for b, g in group_of.items() if g != smallest and len(panels[b]) >= 2]
-    for a, b in itertools.product(inside, outside):
+    pairs = itertools.product(inside, outside)
+    for a, b in itertools.islice(pairs, SWAP_SCAN):
         for r, s in itertools.product(chosen[a], chosen[b]):
             if may(a, s) and may(b, r):
                 loss = match(a, r) + match(b, s) - match(a, s) - match(b, r)
@@ -456,6 +463,8 @@ def _joining_swaps(problem, chosen, panels, group_of) -> Iterator[tuple[int, int
                     yield a, b, r, s
                 else:
                     costly.append((loss, a, b, r, s))
+                    if len(costly) > 2 * SWAP_TRIES:  # only SWAP_TRIES are ever tried
+                        costly = heapq.nsmallest(SWAP_TRIES, costly)
     for _loss, a, b, r, s in sorted(costly):
         yield a, b, r, s
 
