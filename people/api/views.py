@@ -201,7 +201,7 @@ class EmployeeFilter(django_filters.FilterSet):
         fields = ["search", "unit", "active"]
 
     def filter_search(self, queryset, name, value):
-        return selectors.employee_search(queryset, value)
+        return selectors.employee_search(queryset, value, sortable=True)
 
     def filter_unit(self, queryset, name, value):
         unit = OrgUnit.objects.filter(pk=value).first()
@@ -219,7 +219,10 @@ class EmployeeListView(generics.ListAPIView):
     serializer_class = EmployeeSerializer
     filterset_class = EmployeeFilter
     pagination_class = KeysetPagination
-    keyset_ordering = ("name", "id")
 
     def get_queryset(self):
         return selectors.employee_list(user=self.request.user)
+
+    @property
+    def keyset_ordering(self) -> tuple[str, str]:
+        return selectors.employee_search_sort(self.request.query_params.get("search", ""))

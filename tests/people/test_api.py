@@ -272,3 +272,20 @@ def test_token_authentication_for_a_user_without_employee_record(db):
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     assert client.get("/api/v1/me").json()["roles"] == ["hr"]
+
+
+@pytest.mark.parametrize("text", ["ri", "rina", "RINA "])
+def test_a_search_reads_its_matches_in_name_order_both_ways(api, secretariat, org, text):
+    """A text of three letters or more is read in an order the trigram index
+    can serve (the name, sorted after matching); a shorter one along the
+    name index. Either way the links walk the matches by name, both ways."""
+    names = ["Rina Zulkarnain", "Rina Abdullah", "Arina Putri", "Budi", "Karina Rina"] * 2
+    for name in names:
+        EmployeeFactory(name=name, org_unit=org["dit"])
+    wanted = sorted(n for n in [*names, "Secretariat"] if text.strip().lower() in n.lower())
+    assert len(wanted) == (9 if len(text.strip()) < 3 else 8)
+    forward, _pages = walk(api, secretariat, f"/api/v1/employees?page_size=3&search={text}")
+    assert forward == wanted
+    first = api.as_(secretariat).get("/api/v1/employees", {"page_size": 3, "search": text})
+    backward, _pages = walk(api, secretariat, first.json()["last"], link="previous")
+    assert sorted(backward) == wanted
