@@ -9,7 +9,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,7 @@ from core.types import Viewer
 from people.selectors import (
     SECRETARIAT,
     employee_search_q,
-    orgunit_subtree,
+    orgunit_search_q,
     user_employee,
     user_group_names,
 )
@@ -295,15 +295,19 @@ def _months_between(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
 
 
-def screening_findings(*, cycle: Cycle) -> dict[int, list[dict]]:
-    """Automatic findings per submitted nomination of the cycle, in a fixed
-    number of queries: innovation too young, inactive nominee, duplicate
-    title, unit over its quota."""
+def screening_findings(
+    *, cycle: Cycle, only: Collection[int] | None = None
+) -> dict[int, list[dict]]:
+    """Automatic findings per submitted nomination of the cycle (or of those
+    of its nominations in ``only``, a page), in a fixed number of queries:
+    innovation too young, inactive nominee, duplicate title, unit over its
+    quota. The duplicates and the quotas are counted over the whole cycle."""
     live = cycle.nominations.exclude(status__in=[S.DRAFT, S.WITHDRAWN])
+    chosen = live if only is None else live.filter(pk__in=sorted(only))
     # Plain rows, not model instances: a cycle of 20,000 took seconds to build.
-    nominations = list(live.values_list("id", "title", "status", "submitted_at", "started_on"))
+    nominations = list(chosen.values_list("id", "title", "status", "submitted_at", "started_on"))
     people: dict[int, list[tuple[bool, str, bool, int, str]]] = defaultdict(list)
-    for nomination_id, *person in Nominee.objects.filter(nomination__in=live).values_list(
+    for nomination_id, *person in Nominee.objects.filter(nomination__in=chosen).values_list(
         "nomination_id",
         "is_lead",
         "employee__name",
@@ -312,12 +316,32 @@ def screening_findings(*, cycle: Cycle) -> dict[int, list[dict]]:
         "employee__org_unit__name",
     ):
         people[nomination_id].append(tuple(person))  # type: ignore[arg-type]
-    titles = Counter(_norm_title(title) for _pk, title, *_rest in nominations)
+    every_title = (
+        (title for _pk, title, *_rest in nominations)
+        if only is None
+        else live.values_list("title", flat=True).iterator()
+    )
+    titles = Counter(_norm_title(title) for title in every_title)
     unit_of: dict[int, tuple[int, str] | None] = {}
     for pk, *_rest in nominations:
         lead = next((x for x in people[pk] if x[0]), None)
         unit_of[pk] = (lead[3], lead[4]) if lead else None
-    per_unit = Counter(u[0] for u in unit_of.values() if u)
+    if only is None:
+        per_unit = Counter(u[0] for u in unit_of.values() if u)
+    else:  # the units' nominations over the whole cycle, by their lead nominee
+        per_unit = Counter(
+            dict(
+                Nominee.objects.filter(
+                    is_lead=True,
+                    nomination__in=live,
+                    employee__org_unit_id__in={u[0] for u in unit_of.values() if u},
+                )
+                .order_by()
+                .values_list("employee__org_unit_id")
+                .annotate(n=Count("nomination_id", distinct=True))
+                .values_list("employee__org_unit_id", "n")
+            )
+        )
     findings: dict[int, list[dict]] = defaultdict(list)
     for pk, title, status, submitted_at, started_on in nominations:
         if status != S.SUBMITTED:
@@ -1165,30 +1189,21 @@ OVERSIGHT_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
 }
 
 
-def cycle_flags(*, cycle: Cycle) -> dict[int, list[str]]:
+def cycle_flags(*, cycle: Cycle, only: Collection[int] | None = None) -> dict[int, list[str]]:
     """``{nomination id: [why it is flagged]}``: the screening findings of
     submitted nominations, and the reviewers' disagreement once reviews are in
-    (the ranking's flag)."""
+    (the ranking's flag); of the nominations in ``only`` (a page), or all."""
     flags: dict[int, list[str]] = defaultdict(list)
-    for pk, found in screening_findings(cycle=cycle).items():
+    for pk, found in screening_findings(cycle=cycle, only=only).items():
         flags[pk].extend(f["message"] for f in found)
     if Review.objects.filter(
         assignment__nomination__cycle=cycle, submitted_at__isnull=False
     ).exists():
+        wanted = None if only is None else set(only)
         for row in cycle_ranking(cycle=cycle).rows:
-            if row.flagged:
+            if row.flagged and (wanted is None or row.nomination_id in wanted):
                 flags[row.nomination_id].append(_("The reviewers disagree more than chance would."))
     return dict(flags)
-
-
-def cycle_units(*, cycle: Cycle) -> list[tuple[int, str]]:
-    """The units of the cycle's nominees, ``[(id, name)]`` by name (one query)."""
-    return list(
-        Nominee.objects.filter(nomination__cycle=cycle)
-        .order_by("employee__org_unit__name")
-        .values_list("employee__org_unit_id", "employee__org_unit__name")
-        .distinct()
-    )
 
 
 def cycle_nominations(
@@ -1198,13 +1213,14 @@ def cycle_nominations(
     q: str = "",
     category_id: int | None = None,
     status: str = "",
-    unit_id: int | None = None,
+    unit: str = "",
     only_ids: Iterable[int] | None = None,
     sort: str = "submitted",
 ) -> QuerySet:
     """The cycle's nominations the user may see, as rows for the oversight
     list: searched by title, nominee name, NIP or unit name; filtered by
-    category, status, the unit (and the units below it) of any nominee, and
+    category, status, the unit of any nominee (the unit of that code and the
+    units below it, or the units whose name contains the text), and
     ``only_ids`` (the flagged ones); sorted by one of ``OVERSIGHT_SORTS``.
     Each row carries its lead nominee (name, NIP, unit) and counts of
     nominees and of reviews assigned and submitted, as subqueries (no joins
@@ -1219,11 +1235,9 @@ def cycle_nominations(
         rows = rows.filter(category_id=category_id)
     if status:
         rows = rows.filter(status=status)
-    if unit_id is not None:
-        units = orgunit_subtree(unit=unit_id)
-        rows = rows.filter(
-            Exists(Nominee.objects.filter(nomination=OuterRef("pk"), employee__org_unit__in=units))
-        )
+    if unit.strip():
+        in_unit = orgunit_search_q(unit, "employee__org_unit__")
+        rows = rows.filter(Exists(Nominee.objects.filter(in_unit, nomination=OuterRef("pk"))))
     if only_ids is not None:
         rows = rows.filter(pk__in=sorted(only_ids))
     lead = Nominee.objects.filter(nomination=OuterRef("pk")).order_by("-is_lead", "pk")

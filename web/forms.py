@@ -289,17 +289,21 @@ class OversightForm(forms.Form):
         label=_("Category"), coerce=int, required=False, empty_value=None
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
-    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False, empty_value=None)
+    unit = forms.CharField(
+        label=_("Unit"),
+        required=False,
+        max_length=100,
+        help_text=_("Its code (with the units below it) or part of its name."),
+    )
     flagged = forms.BooleanField(label=_("Flagged only"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
 
-    def __init__(self, *args, categories, statuses, units, **kwargs):
+    def __init__(self, *args, categories, statuses, **kwargs):
         super().__init__(*args, **kwargs)
         fields = cast(dict[str, forms.ChoiceField], self.fields)
         everything = [("", _("All"))]
         fields["category"].choices = everything + [(c.pk, c.name) for c in categories]
         fields["status"].choices = everything + list(statuses)
-        fields["unit"].choices = everything + list(units)
 
     def filters(self) -> dict[str, Any]:
         """The valid filters, by field (an invalid one is left out)."""

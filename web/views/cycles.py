@@ -32,7 +32,6 @@ from nominations.selectors import (
     cycle_list,
     cycle_nominations,
     cycle_ranking,
-    cycle_units,
     nomination_get,
     nomination_scope,
     nominations_per_unit,
@@ -607,30 +606,35 @@ def stats(request, pk):
     )
 
 
+OVERSIGHT_PAGE = 50
+
+
 @login_required
 def nominations(request, pk):
     """The cycle's nominations for the secretariat and the chair: search,
     filters, sort, 50 a page, each linking to the nomination."""
     cycle = _cycle(request, pk)
-    flags = cycle_flags(cycle=cycle)
     form = OversightForm(
         request.GET or None,
         categories=cycle.categories.all(),
         statuses=Nomination.Status.choices,
-        units=cycle_units(cycle=cycle),
     )
     chosen = form.filters() if form.is_bound else {}
+    # Every nomination's flags only to list the flagged ones; else the page's.
+    flags = cycle_flags(cycle=cycle) if chosen.get("flagged") else None
     rows = cycle_nominations(
         cycle=cycle,
         user=request.user,
         q=chosen.get("q") or "",
         category_id=chosen.get("category"),
         status=chosen.get("status") or "",
-        unit_id=chosen.get("unit"),
-        only_ids=flags.keys() if chosen.get("flagged") else None,
+        unit=chosen.get("unit") or "",
+        only_ids=flags.keys() if flags is not None else None,
         sort=chosen.get("sort") or "submitted",
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, OVERSIGHT_PAGE).get_page(request.GET.get("page"))
+    if flags is None:
+        flags = cycle_flags(cycle=cycle, only=[row["id"] for row in page])
     labels = status_labels()
     levels = {lv.code: lv.name for lv in cycle.award_levels.all()}
     for row in page:
