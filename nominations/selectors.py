@@ -328,6 +328,8 @@ def screening_findings(
         unit_of[pk] = (lead[3], lead[4]) if lead else None
     if only is None:
         per_unit = Counter(u[0] for u in unit_of.values() if u)
+    elif not cycle.max_nominations_per_unit:
+        per_unit = Counter()  # no quota to be over
     else:  # the units' nominations over the whole cycle, by their lead nominee
         per_unit = Counter(
             dict(
@@ -519,9 +521,6 @@ class RankingRow:
     decided_award_level: str | None = None
     submitted_at: dt.datetime | None = None
     status: str = ""
-    # Set when the chair may not decide (assignment.chair_conflicts).
-    chair_conflict: str | None = None
-    decided_by: str = "chair"
     # Promoted from a lower-level cycle: {cycle, nomination, award_level}.
     origin: dict | None = None
     # The final ranking: each round's score ({round, score}, first round
@@ -809,7 +808,8 @@ def _round_ranking(cycle: Cycle, stage: Round | None, *, propose: bool | None = 
     ranking is kept in the cache under the version of its inputs
     (``ranking_version``): computed once per change of reviews, not per
     request. Who decides each row (the chair's conflicts follow the
-    reporting lines, which an HR import moves) is read on every request."""
+    reporting lines, which an HR import moves) is read for the rows shown,
+    on every request (``who_decides``)."""
     propose = stage is None if propose is None else propose
     key = f"ranking:{cycle.pk}:{stage.pk if stage else 0}:{int(propose)}:"
     key += ranking_version(cycle, stage)
@@ -819,8 +819,6 @@ def _round_ranking(cycle: Cycle, stage: Round | None, *, propose: bool | None = 
         ranking = _round_ranking_computed(cycle, stage, propose=propose)
         cache.set(key, ranking, RANKING_CACHE_SECONDS)
     ranking.cycle, ranking.round = cycle, stage
-    if ranking.rows:
-        _mark_chair_conflicts(ranking)
     return ranking
 
 
@@ -934,19 +932,22 @@ def _finite(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else round(float(value), 2)
 
 
-def _mark_chair_conflicts(ranking: Ranking) -> None:
-    """Who decides each row: the chair, or the deputy chair where the chair is
-    in conflict (``none`` when both are)."""
+def who_decides(*, cycle: Cycle, nomination_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """The nominations of these ids whose chair may not decide:
+    ``{id: (the chair's conflict, "deputy_chair", or "none" when the deputy
+    chair is in conflict too)}``; the chair decides the others. For the rows
+    shown only: it reads their nominees' reporting lines."""
     from .assignment import chair_conflicts
 
-    found = chair_conflicts(
-        cycle=ranking.cycle, nomination_ids=[r.nomination_id for r in ranking.rows]
-    )
-    for row in ranking.rows:
-        conflict = found.get(row.nomination_id)
-        if conflict:
-            row.chair_conflict = conflict["chair"]
-            row.decided_by = "none" if "deputy" in conflict else "deputy_chair"
+    ids = list(nomination_ids)
+    if not ids:
+        return {}
+    found = chair_conflicts(cycle=cycle, nomination_ids=ids)
+    return {
+        pk: (conflict["chair"], "none" if "deputy" in conflict else "deputy_chair")
+        for pk, conflict in found.items()
+        if conflict
+    }
 
 
 def proposed_award_level(*, nomination: Nomination) -> str | None:
@@ -959,12 +960,22 @@ def proposed_award_level(*, nomination: Nomination) -> str | None:
     return row.proposed_award_level if row else None
 
 
-def ranking_payload(ranking: Ranking, rows: list[RankingRow] | None = None) -> dict:
+def ranking_payload(
+    ranking: Ranking, rows: list[RankingRow] | None = None, *, deciders: bool = True
+) -> dict:
     """The ranking answer as plain data (shape: ``api.serializers.RankingSerializer``),
-    its results the ``rows`` given (a page) or all.
+    its results the ``rows`` given (a page) or all, each saying who decides
+    it (``who_decides``; ``deciders=False``: not yet, the caller marks the
+    rows it shows with ``mark_deciders``).
 
     Built directly rather than through DRF field objects: a 20,000-row cycle
     spent most of its time in per-field serializer calls."""
+    shown = ranking.rows if rows is None else rows
+    deciding = (
+        who_decides(cycle=ranking.cycle, nomination_ids=[r.nomination_id for r in shown])
+        if deciders
+        else {}
+    )
     return {
         "cycle": ranking.cycle.pk,
         "round": ranking.round.pk if ranking.round else None,
@@ -1009,19 +1020,27 @@ def ranking_payload(ranking: Ranking, rows: list[RankingRow] | None = None) -> d
                 "reviews": r.reviews,
                 "proposed_award_level": r.proposed_award_level,
                 "decided_award_level": r.decided_award_level,
-                "decided_by": r.decided_by,
-                "chair_conflict": r.chair_conflict,
+                "decided_by": deciding.get(r.nomination_id, (None, "chair"))[1],
+                "chair_conflict": deciding.get(r.nomination_id, (None, None))[0],
                 "origin": r.origin,
                 "rounds": r.rounds,
                 "final_score": r.final_score,
                 "disqualified": r.disqualified,
             }
-            for r in (ranking.rows if rows is None else rows)
+            for r in shown
         ],
     }
 
 
 DECIDED_STATUSES = {S.DECIDED, S.PUBLISHED}
+
+
+def mark_deciders(*, cycle: Cycle, results: list[dict]) -> None:
+    """Who decides each of these ``ranking_payload`` results (made with
+    ``deciders=False``): only the rows a page shows."""
+    deciding = who_decides(cycle=cycle, nomination_ids=[r["nomination"] for r in results])
+    for row in results:
+        row["chair_conflict"], row["decided_by"] = deciding.get(row["nomination"], (None, "chair"))
 
 
 def ranking_rows_filtered(

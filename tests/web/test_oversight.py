@@ -113,6 +113,24 @@ def test_flagged_nominations_say_why(
     assert f'href="/cycles/{cycle.pk}/nominations?flagged=on">2 flagged</a>' in overview
 
 
+def test_a_page_counts_a_units_quota_over_the_whole_cycle(listed, cycle, secretariat, monkeypatch):
+    """Two of the three submitted nominations lead with someone of DIT; with
+    a quota of one, each page flags its own DIT nomination, one at a time."""
+    cycle.max_nominations_per_unit = 1
+    cycle.save(update_fields=["max_nominations_per_unit"])
+    monkeypatch.setattr("web.views.cycles.OVERSIGHT_PAGE", 1)
+    client = client_for(secretariat)
+    url = f"/cycles/{cycle.pk}/nominations"
+    pages = [client.get(url, {"page": n}).content.decode() for n in ("1", "2", "3")]
+    assert [_titles(page) for page in pages] == [
+        ["Antrian daring"],
+        ["Arsip digital"],
+        ["Izin satu hari"],
+    ]
+    over = "has 2 nominations; the quota is 1."
+    assert [over in page for page in pages] == [False, True, True]
+
+
 def test_the_reviewers_disagreement_flags_a_nomination(reviewed, cycle, chair):
     items, _lenient = reviewed
     page = client_for(chair).get(f"/cycles/{cycle.pk}/nominations", {"flagged": "on"})

@@ -32,7 +32,8 @@ MAIN_PAGES = [
     ("/cycles", "secretariat", 7),
     ("/cycles/new", "secretariat", 8),  # the cycles: copied from, or the higher-level one
     ("/cycles/{cycle}", "secretariat", 14),
-    ("/cycles/{cycle}/nominations", "secretariat", 15),
+    # + 1: the cycle's titles, to flag duplicates of the page's rows
+    ("/cycles/{cycle}/nominations", "secretariat", 16),
     ("/cycles/{cycle}/nominations?q=a&flagged=on&sort=title", "secretariat", 15),
     ("/cycles/{cycle}/phase", "secretariat", 7),
     # + 2: the incentive policy (budget and rules)

@@ -32,6 +32,7 @@ from nominations.selectors import (
     cycle_list,
     cycle_nominations,
     cycle_ranking,
+    mark_deciders,
     nomination_get,
     nomination_scope,
     nominations_per_unit,
@@ -460,7 +461,7 @@ def ranking(request, pk):
     sub-scores, spread, flags; sorted by the adjusted or the raw score; the
     inter-rater agreement; each reviewer's leniency; charts."""
     cycle = _cycle(request, pk)
-    data = ranking_payload(cycle_ranking(cycle=cycle))
+    data = ranking_payload(cycle_ranking(cycle=cycle), deciders=False)
     view = request.GET.get("view")
     adjusted = view != "raw" if view in ("raw", "adjusted") else data["adjusted"]
     key = "adjusted_score" if adjusted else "score"
@@ -503,6 +504,7 @@ def ranking(request, pk):
                 ),
             }
         )
+    mark_deciders(cycle=cycle, results=shown_rows)  # the chair's conflicts: the rows shown
     labels = status_labels()
     origins = origin_labels([row["origin"] for row in shown_rows])
     for row in shown_rows:
@@ -565,11 +567,13 @@ def decide(request, pk, nomination_pk):
     row = next(
         (
             r
-            for r in ranking_payload(cycle_ranking(cycle=cycle))["results"]
+            for r in ranking_payload(cycle_ranking(cycle=cycle), deciders=False)["results"]
             if r["nomination"] == nomination.pk
         ),
         None,
     )
+    if row is not None:
+        mark_deciders(cycle=cycle, results=[row])
     return render(
         request,
         "web/cycles/decide.html",
