@@ -26,43 +26,25 @@ def main() -> None:
     parser.add_argument("--reviewers", type=int, default=300)
     args = parser.parse_args()
     with scratch_django("assign"):
-        from data import make_org
+        from data import make_org, review_cycle
 
-        from nominations import assignment, services
+        from nominations import assignment
         from nominations.models import (
             Assignment,
             CommitteeMember,
-            Cycle,
-            Nomination,
             Nominee,
         )
         from people.models import Employee
 
         _units, people = make_org(units=400, employees=12_000)
-        cycle = services.cycle_create(name="Bench", reviewers_per_nomination=3)
-        categories = list(cycle.categories.all())
         committee, rest = people[: args.reviewers], people[args.reviewers :]
         cap = max(3 * args.nominations // args.reviewers + 5, 5)
-        members = CommitteeMember.objects.bulk_create(
-            CommitteeMember(cycle=cycle, employee=e, load_cap=cap) for e in committee
+        cycle, members, nominations = review_cycle(
+            members=[e.pk for e in committee],
+            nominees=[rest[i + 1].pk for i in range(args.nominations)],
+            nominators=[rest[i].supervisor_id or rest[i].pk for i in range(args.nominations)],
+            cap=cap,
         )
-        for i, m in enumerate(members):
-            m.expertise.set([categories[i % len(categories)]])
-        nominations = Nomination.objects.bulk_create(
-            Nomination(
-                cycle=cycle,
-                category=categories[i % len(categories)],
-                nominator_id=rest[i].supervisor_id or rest[i].pk,
-                title=f"N{i}",
-                status="eligible",
-            )
-            for i in range(args.nominations)
-        )
-        Nominee.objects.bulk_create(
-            Nominee(nomination=n, employee=rest[i + 1], is_lead=True)
-            for i, n in enumerate(nominations)
-        )
-        Cycle.objects.filter(pk=cycle.pk).update(phase="reviewing")
         ids = [n.pk for n in nominations]
 
         def baseline() -> float:

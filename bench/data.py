@@ -42,3 +42,37 @@ def make_org(*, units: int, employees: int, seed: int = 1):
     refresh_reporting_paths()  # as an HR import does after its bulk writes
     rng.shuffle(people)
     return made, people
+
+
+def review_cycle(*, members: list[int], nominees: list[int], nominators: list[int], cap: int):
+    """A cycle in its reviewing phase: committee members (employee ids), each
+    with one category of expertise in turn, and an eligible nomination of
+    one lead nominee per id of ``nominees`` (nominated by ``nominators``,
+    in turn), in the categories in turn. Returns the cycle, its members and
+    its nominations."""
+    from nominations import services
+    from nominations.models import CommitteeMember, Cycle, Nomination, Nominee
+
+    cycle = services.cycle_create(name="Bench", reviewers_per_nomination=3)
+    categories = list(cycle.categories.all())
+    made = CommitteeMember.objects.bulk_create(
+        CommitteeMember(cycle=cycle, employee_id=pk, load_cap=cap) for pk in members
+    )
+    for i, member in enumerate(made):
+        member.expertise.set([categories[i % len(categories)]])
+    nominations = Nomination.objects.bulk_create(
+        Nomination(
+            cycle=cycle,
+            category=categories[i % len(categories)],
+            nominator_id=nominators[i % len(nominators)],
+            title=f"N{i}",
+            status="eligible",
+        )
+        for i in range(len(nominees))
+    )
+    Nominee.objects.bulk_create(
+        Nominee(nomination=nomination, employee_id=pk, is_lead=True)
+        for nomination, pk in zip(nominations, nominees, strict=True)
+    )
+    Cycle.objects.filter(pk=cycle.pk).update(phase="reviewing")
+    return cycle, made, nominations

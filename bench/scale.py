@@ -423,33 +423,13 @@ def import_file(n: int) -> bytes:
 def assignment_setup(n: int):
     """A cycle in review: 5,000 nominations of one nominee each and 300
     reviewers, spread over the whole organisation."""
-    from nominations import services
-    from nominations.models import CommitteeMember, Cycle, Nomination, Nominee
+    from data import review_cycle
 
-    cycle = services.cycle_create(name="Assignment", reviewers_per_nomination=3)
-    categories = list(cycle.categories.all())
     step = (n - 1000) // 5300
     people = [1000 + k * step for k in range(5300)]
-    members = CommitteeMember.objects.bulk_create(
-        CommitteeMember(cycle=cycle, employee_id=pk, load_cap=55) for pk in people[:300]
+    cycle, _members, _nominations = review_cycle(
+        members=people[:300], nominees=people[300:], nominators=[1], cap=55
     )
-    for i, member in enumerate(members):
-        member.expertise.set([categories[i % len(categories)]])
-    nominations = Nomination.objects.bulk_create(
-        Nomination(
-            cycle=cycle,
-            category=categories[i % len(categories)],
-            nominator_id=1,
-            title=f"N{i}",
-            status="eligible",
-        )
-        for i in range(5000)
-    )
-    Nominee.objects.bulk_create(
-        Nominee(nomination=nomination, employee_id=pk, is_lead=True)
-        for nomination, pk in zip(nominations, people[300:], strict=True)
-    )
-    Cycle.objects.filter(pk=cycle.pk).update(phase="reviewing")
     return cycle
 
 
