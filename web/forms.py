@@ -289,11 +289,14 @@ class OversightForm(forms.Form):
         label=_("Category"), coerce=int, required=False, empty_value=None
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
+    # A unit's code takes the units below it (nominations.selectors).
     unit = forms.CharField(
         label=_("Unit"),
         required=False,
         max_length=100,
-        help_text=_("Its code (with the units below it) or part of its name."),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("code or part of the name")}
+        ),
     )
     flagged = forms.BooleanField(label=_("Flagged only"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
