@@ -17,12 +17,13 @@ import zipfile
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Employee, OrgUnit, refresh_reporting_paths
@@ -403,7 +404,7 @@ class EmployeeImporter:
                 (changed if employee.pk else new).append(employee)
             Employee.objects.bulk_create(new)
             if changed:
-                Employee.objects.bulk_update(changed, fields)
+                _update_rows(changed, fields)
             result.created += len(new)
             result.updated += len(changed)
             self.progress(_("Writing"), len(batch), len(records))
@@ -448,6 +449,48 @@ def _stored_lines(nips: set[str]) -> dict[str, str | None]:
         known.update(found)
         frontier = {sup for sup in found.values() if sup} - asked
     return known
+
+
+def _update_rows(employees: list[Employee], fields: list[str]) -> None:
+    """Write ``fields`` of these stored employees in one ``UPDATE … FROM``
+    a ``VALUES`` list (PostgreSQL, SQLite ≥ 3.33). Django's ``bulk_update``
+    builds a ``CASE`` branch per row and field, resolved one by one in
+    Python and read for every row by the database: 9 s for 5,000 people."""
+    table = connection.ops.quote_name(Employee._meta.db_table)
+    model_fields = [cast(Field, Employee._meta.get_field(name)) for name in fields]
+    columns = [str(field.column) for field in model_fields]
+    # PostgreSQL types a VALUES list by its first row: each column says its
+    # type. SQLite needs none (and would turn a date cast to NUMERIC).
+    casts = ", ".join(
+        f"CAST(%s AS {field.db_type(connection)})" if connection.vendor == "postgresql" else "%s"
+        for field in model_fields
+    )
+    first = "CAST(%s AS BIGINT)" if connection.vendor == "postgresql" else "%s"
+    rows = ", ".join([f"({first}, {casts})"] * len(employees))
+    params = [
+        value
+        for employee in employees
+        for value in (
+            employee.pk,
+            *(
+                field.get_db_prep_save(getattr(employee, field.attname), connection)
+                for field in model_fields
+            ),
+        )
+    ]
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(c)} = v.{connection.ops.quote_name(c)}" for c in columns
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v(id, {names}) AS (VALUES {rows})"  # noqa: S608 - names from model meta
+            f" UPDATE {table} SET {assignments}, updated_at = %s FROM v WHERE {table}.id = v.id",
+            [
+                *params,
+                Employee._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection),
+            ],
+        )
 
 
 def _link_supervisors(pairs: list[tuple[str, str | None]]) -> list[int]:

@@ -128,15 +128,30 @@ def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(units, tmp_path
 
 
 def test_reimport_updates_by_nip(units, tmp_path):
-    EmployeeFactory(nip=BOSS, name="Lama", org_unit=units[0], rank="III/a")
+    old = EmployeeFactory(nip=BOSS, name="Lama", org_unit=units[0], rank="III/a")
+    birth = old.birth_date
     path = write_csv(
         tmp_path / "p.csv",
-        [row(BOSS, name="Baru", unit="SET", rank="IV/b"), row(STAFF, supervisor=BOSS)],
+        [
+            row(
+                BOSS,
+                name="Baru",
+                unit="SET",
+                rank="IV/b",
+                email="baru@example.go.id",
+                active="tidak",
+                position="Kepala Biro",
+            ),
+            row(STAFF, supervisor=BOSS),
+        ],
     )
     result = run(path)
     assert (result.created, result.updated) == (1, 1)
     boss = Employee.objects.get(nip=BOSS)
+    # Every kind of column is written: text, a unit, a flag, a date kept.
     assert (boss.name, boss.org_unit.code, boss.rank) == ("Baru", "SET", "IV/b")
+    assert (boss.email, boss.active, boss.position) == ("baru@example.go.id", False, "Kepala Biro")
+    assert (boss.birth_date, boss.updated_at > old.updated_at) == (birth, True)
     assert Employee.objects.count() == 2
 
 
