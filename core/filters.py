@@ -1,5 +1,6 @@
 """The API's filter backend: django-filter's, refusing (400 naming the
 parameter) what its schema does not allow rather than quietly ignoring it:
+a parameter given more than once (django-filter took the last one),
 integers no database column can hold, and an empty value for a filter that
 is not free text (``?status=``: no status is empty)."""
 
@@ -30,7 +31,9 @@ class FilterBackend(DjangoFilterBackend):
             errors = {}
             for name, filter_ in filterset_class.base_filters.items():
                 values = request.query_params.getlist(name)
-                if any(out_of_range(v) for v in values):
+                if len(values) > 1:  # the schema says one value; which one is meant?
+                    errors[name] = [_("Give this parameter once.")]
+                elif any(out_of_range(v) for v in values):
                     errors[name] = [_("Must be at most %(max)d.") % {"max": BIGINT_MAX}]
                 elif not isinstance(filter_, django_filters.CharFilter) and "" in values:
                     errors[name] = [_("May not be empty; leave the parameter out instead.")]

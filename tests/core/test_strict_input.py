@@ -191,3 +191,20 @@ def test_a_forged_cursor_is_a_400_never_a_500(api, secretariat, url, cursor):
     response = api.as_(secretariat).get(url, {"cursor": cursor})
     assert response.status_code == 400, response.content
     assert list(response.json()["fields"]) == ["cursor"]
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "value"),
+    [
+        ("/api/v1/recognitions", "cycle", "1"),
+        ("/api/v1/employees", "search", "Sari"),
+        ("/api/v1/nominations", "status", "submitted"),
+    ],
+)
+def test_a_filter_given_twice_is_a_400_naming_it(api, secretariat, url, name, value):
+    """The schema takes one value; django-filter would quietly use the last
+    (the contract run sent ``?cycle=0.0&cycle=0.0`` to the recognitions)."""
+    response = api.as_(secretariat).get(f"{url}?{name}={value}&{name}={value}")
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"] == {name: ["Give this parameter once."]}
+    assert api.as_(secretariat).get(f"{url}?{name}={value}").status_code == 200
