@@ -911,6 +911,15 @@ class AdvanceRuleSerializer(strict.Serializer):
         help_text="min_score: the score (0–100) a nomination needs to advance",
     )
 
+    def validate(self, attrs):
+        # In a PATCH, DRF leaves every nested field optional; an advance rule
+        # without its rule says nothing (the contract run sent {} and got 200).
+        if "rule" not in attrs:
+            raise serializers.ValidationError(
+                {"rule": [self.fields["rule"].error_messages["required"]]}
+            )
+        return attrs
+
 
 class RoundSerializer(strict.Serializer):
     id = serializers.IntegerField()

@@ -494,6 +494,12 @@ def test_a_started_round_keeps_its_rules_and_a_reviewing_cycle_takes_no_new_roun
         f"/api/v1/rounds/{interview.pk}", {"reviewers_per_nomination": 2}, format="json"
     )
     assert later.status_code == 200
+    # a PATCH of the advance rule names its rule, as the schema says
+    ruleless = office().patch(f"/api/v1/rounds/{interview.pk}", {"advance": {}}, format="json")
+    assert ruleless.status_code == 400, ruleless.content
+    assert ruleless.json()["fields"] == {"advance.rule": ["This field is required."]}
+    top = {"advance": {"rule": "top_n", "n": 5}}
+    assert office().patch(f"/api/v1/rounds/{interview.pk}", top, format="json").status_code == 200
     late = office().post(f"/api/v1/cycles/{cycle.pk}/rounds", {"kind": "field"}, format="json")
     assert late.status_code == 409
 
