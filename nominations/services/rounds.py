@@ -435,7 +435,12 @@ def _schedule_save(
     round: Round, nominations: list[Nomination], placed: list[scheduling.Placement]
 ) -> list[InterviewSlot]:
     """The slots, their panels and the panels' assignments; the eligible
-    nominations of a first round enter it."""
+    nominations of a first round enter it. Two schedules at once queue on
+    the round's row: the second then finds the slots (without the lock,
+    their inserts could deadlock instead of meeting the constraints)."""
+    Round.objects.select_for_update().filter(pk=round.pk).first()
+    if InterviewSlot.objects.filter(round=round).exists():
+        raise IntegrityError("scheduled meanwhile")
     made = InterviewSlot.objects.bulk_create(
         InterviewSlot(
             round=round,
