@@ -388,7 +388,7 @@ def fresh_process_mb() -> float:
     return int(out.stdout.split()[-1]) / 1024
 
 
-def import_file(n: int) -> bytes:
+def import_file() -> bytes:
     """An HR file of ``IMPORT_ROWS``: the ``IMPORT_MOVED`` newest employees
     (staff, nobody below them) move to employee 3, and the rest are new
     people in a tree of their own below employee 4."""
@@ -441,7 +441,7 @@ def jobs(facts: dict, repeat: int, only: str | None, results: dict) -> None:
     if not only or only in name:
         from people.importer import EmployeeImporter
 
-        data = import_file(n)
+        data = import_file()
 
         def run_import():
             result = EmployeeImporter().run(io.BytesIO(data), "hr.csv")
