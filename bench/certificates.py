@@ -3,19 +3,26 @@
 All in one run on a scratch PostgreSQL database, in interleaved rounds (the
 machine is shared and noisy; medians are printed):
 
-* naive: the same certificate (same template, data, fonts; checked by reading
-  both PDFs back) rendered with ``HTML(string=…).write_pdf()`` and a freshly
-  parsed stylesheet and font configuration each time, then signed with
-  pyHanko's default signer loaded from the PKCS#12 file each time — the
+* naive: the same certificate (same template, data, fonts) rendered with
+  ``HTML(string=…).write_pdf()``, its QR code as an inline SVG, with a
+  freshly parsed stylesheet and font configuration each time, then signed
+  with pyHanko's default signer loaded from the PKCS#12 file each time — the
   baseline;
 * pipeline: ``certificates.services.certificates_issue_batch`` in batches of
-  20, as publication queues them (cached stylesheet, fonts, images and
-  signer; one layout and one PDF write per batch, split per page by qpdf;
-  render, sign, store, database);
+  20, as publication queues them, in a process prepared as a worker's is
+  (``certificates.worker.prepare_process``: stylesheet, fonts and signer
+  loaded, the heap frozen for the garbage collector); one layout and one PDF
+  write per batch, the QR codes drawn in after the layout, split per page by
+  qpdf; the signature's constant CMS parts kept encoded; render, sign, store,
+  database (one UPDATE for the batch);
 * two worker processes against one, by wall time over the same batch;
 * resident memory of one process after 100 and after 1,000 issues
   (``--memory``);
 * the signed PDF's size against the unsigned one as issued.
+
+Before timing, both sides must make the same certificate (``same_certificate``:
+text, fonts, the picture pixel by pixel, the QR code read back) and poppler's
+``pdfsig`` must find the pipeline's signature valid.
 
     .venv/bin/python bench/certificates.py [--count 40] [--rounds 5] [--memory]
 """
@@ -86,9 +93,18 @@ def naive(certificate_id: int) -> tuple[bytes, bytes]:
     from certificates.selectors import certificates_for_rendering
 
     c = certificates_for_rendering().get(pk=certificate_id)
-    html = render_to_string(
-        "certificates/certificate.html", {"pages": [rendering.certificate_context(c)]}
+    context = rendering.certificate_context(c)
+    html = render_to_string("certificates/certificate.html", {"pages": [context]})
+    # The obvious way to put the QR code in its place: an inline SVG of the
+    # same code (a line per run of dark modules, as segno draws one), laid
+    # out and drawn by WeasyPrint; the pipeline draws it after the layout.
+    modules = rendering.qr_modules(context["verify_url"])
+    path = "".join(
+        f"M{start} {r + 0.5}h{end - start}" for r, start, end in rendering.qr_runs(modules)
     )
+    side = len(modules)
+    svg = f'<svg class="qr" viewBox="0 0 {side} {side}"><path stroke="#222" d="{path}"/></svg>'
+    html = html.replace('<div class="qr"></div>', svg)
     # WeasyPrint's documented way to use a stylesheet with @font-face rules.
     fonts = FontConfiguration()
     css = CSS(
@@ -114,15 +130,22 @@ def naive(certificate_id: int) -> tuple[bytes, bytes]:
     return pdf, out.getvalue()
 
 
-def same_certificate(certificate_id: int) -> None:
+def same_certificate(certificate_id: int) -> str:
     """The baseline must lay out the very certificate the pipeline does (an
     earlier version of this script timed an empty page): same text, same
-    page count, same embedded fonts."""
+    page count, same embedded fonts; the same picture (both rendered by
+    poppler at 150 dpi, pixel by pixel); the same QR code read back; and the
+    pipeline's signature valid for poppler's pdfsig. Returns a line saying so."""
     import io
+    import subprocess
+    import tempfile
+    from pathlib import Path
 
+    import zxingcpp
+    from PIL import Image, ImageChops
     from pypdf import PdfReader
 
-    from certificates import rendering
+    from certificates import rendering, signing
     from certificates.selectors import certificates_for_rendering
 
     def summary(pdf: bytes) -> tuple:
@@ -134,10 +157,39 @@ def same_certificate(certificate_id: int) -> None:
         return len(reader.pages), " ".join(reader.pages[0].extract_text().split()), fonts
 
     c = certificates_for_rendering().get(pk=certificate_id)
-    baseline = summary(naive(certificate_id)[0])
-    ours = summary(rendering.render_certificate(c))
+    naive_pdf = naive(certificate_id)[0]
+    ours_pdf = rendering.render_certificate(c)
+    baseline, ours = summary(naive_pdf), summary(ours_pdf)
     assert baseline == ours, (baseline, ours)
     assert c.recipient.name in ours[1], ours
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        pictures = []
+        for name, pdf in (("naive", naive_pdf), ("ours", ours_pdf)):
+            (folder / f"{name}.pdf").write_bytes(pdf)
+            subprocess.run(
+                ["pdftoppm", "-r", "150", "-png", "-singlefile", f"{name}.pdf", name],
+                cwd=folder,
+                check=True,
+            )
+            pictures.append(Image.open(folder / f"{name}.png").convert("L"))
+            codes = [code.text for code in zxingcpp.read_barcodes(pictures[-1])]
+            assert codes == [rendering.verify_url(c)], (name, codes)
+        assert pictures[0].size == pictures[1].size
+        histogram = ImageChops.difference(*pictures).histogram()
+        off = sum(histogram[65:])  # pixels a quarter of the grey scale or more apart
+        pixels = pictures[0].size[0] * pictures[0].size[1]
+        assert off <= pixels / 10_000, f"{off} of {pixels} pixels differ"
+        (folder / "signed.pdf").write_bytes(signing.sign_pdf(ours_pdf))
+        report = subprocess.run(
+            ["pdfsig", "signed.pdf"], cwd=folder, capture_output=True, text=True, check=False
+        ).stdout
+        assert "Signature is Valid." in report, report
+        assert "Total document signed" in report, report
+    return (
+        f"same certificate: text, fonts and QR code; {off} of {pixels:,} pixels differ "
+        "by a quarter of the grey scale at 150 dpi; pdfsig: signature valid"
+    )
 
 
 def issue_range(ids: list[int]) -> float:
@@ -195,14 +247,15 @@ def main() -> None:
     args = parser.parse_args()
     median = statistics.median
     with scratch_django("certs"):
-        from certificates import rendering, services, signing
+        from certificates import rendering, services, signing, worker
         from certificates.selectors import certificates_for_rendering
 
         ids = setup_data(max(args.count, 1000 if args.memory else args.count))
         batch = ids[: args.count]
         half = len(batch) // 2
-        same_certificate(batch[0])  # and warms the imports
+        same = same_certificate(batch[0])  # and warms the imports
         services.certificate_issue(certificate_id=batch[0])  # warm caches
+        worker.prepare_process()  # as each Celery worker process starts
 
         # Interleaved rounds (the machine is shared and noisy); medians reported.
         rounds = []
@@ -222,6 +275,7 @@ def main() -> None:
         signed = signing.sign_pdf(plain)
         n = len(batch)
         print(f"{n} certificates, one page each; medians of {args.rounds} interleaved rounds")
+        print(same)
         print(f"{'measure':<42}{'value':>12}{'ratio':>10}")
         print(
             f"{'naive render+sign, per certificate (ms)':<42}"

@@ -136,24 +136,24 @@ def _store(issued: list[tuple[Certificate, bytes]]) -> int:
                 ContentFile(pdf),
             )
             stored.append((certificate, name, hashlib.sha256(pdf).hexdigest()))
-        now = timezone.now()
-        orphans = []
-        with transaction.atomic():
-            for certificate, name, digest in stored:
-                issued_now = lifecycle.advance(
-                    CERTIFICATE,
-                    to=S.ISSUED,
-                    pks=[certificate.pk],
-                    values={
-                        "file": name,
-                        "sha256": digest,
-                        "issued_at": now,
-                        "template_version": TEMPLATE_VERSION,
-                        "error": "",
-                    },
-                )
-                if not issued_now:  # revoked while rendering: keep nothing
-                    orphans.append(name)
+        issued_now = set(
+            lifecycle.advance(
+                CERTIFICATE,
+                to=S.ISSUED,
+                pks=[certificate.pk for certificate, _name, _digest in stored],
+                values={
+                    "issued_at": timezone.now(),
+                    "template_version": TEMPLATE_VERSION,
+                    "error": "",
+                },
+                row_values={
+                    certificate.pk: {"file": name, "sha256": digest}
+                    for certificate, name, digest in stored
+                },
+            )
+        )
+        # Revoked while rendering: keep nothing.
+        orphans = [name for c, name, _digest in stored if c.pk not in issued_now]
     except BaseException:
         _remove_unrecorded([name for _c, name, _d in stored])
         raise

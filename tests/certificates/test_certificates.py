@@ -30,6 +30,21 @@ def pdf_text(data: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
+def scanned_qr_codes(data: bytes, tmp_path) -> list[str]:
+    """What a phone reads from the printed page: poppler renders it at
+    100 dpi, zxing-cpp decodes the QR codes on it."""
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+
+    (tmp_path / "c.pdf").write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-png", "-singlefile", "c.pdf", "c"], cwd=tmp_path, check=True
+    )
+    return [code.text for code in zxingcpp.read_barcodes(Image.open(tmp_path / "c.png"))]
+
+
 def test_publication_creates_one_pending_certificate_per_awarded_nominee(
     awarded, supervisor, junior, cycle, publish, django_capture_on_commit_callbacks
 ):
@@ -314,6 +329,98 @@ def test_a_team_is_issued_in_one_batch_each_pdf_with_only_its_own_name(team_cert
         assert len(reader.pages) == 1
         assert reader.metadata.title == certificate.serial  # not the batch's first serial
         assert signing.validate_pdf(data)
+
+
+def test_each_certificates_qr_code_opens_its_own_verification_page(team_certificates, tmp_path):
+    """A batch is laid out as one document and its QR codes drawn in after
+    the layout: each file carries its own, where the template placed it."""
+    assert services.certificates_issue_batch(certificate_ids=team_certificates) == 2
+    for certificate in Certificate.objects.all():
+        url = rendering.verify_url(certificate)
+        assert url.endswith(f"/verify/{certificate.grouped_code}")
+        assert scanned_qr_codes(certificate.file.read(), tmp_path) == [url]
+
+
+def test_a_certificate_without_a_place_for_its_qr_code_is_not_issued_without_it(
+    awarded, publish, settings, tmp_path
+):
+    publish()
+    certificate = certificates_for_rendering().get()
+    page = tmp_path / "certificates" / "_page.html"
+    page.parent.mkdir()
+    page.write_text("<p>{{ c.name }}</p>")
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}]
+    with pytest.raises(ValueError, match=r"no \.qr box"):
+        rendering.render_certificate(certificate)
+
+
+def test_a_signed_certificate_is_valid_for_poppler(awarded, publish, tmp_path):
+    import subprocess
+
+    publish()
+    certificate = Certificate.objects.get()
+    services.certificate_issue(certificate_id=certificate.pk)
+    certificate.refresh_from_db()
+    (tmp_path / "c.pdf").write_bytes(certificate.file.read())
+    report = subprocess.run(
+        ["pdfsig", "c.pdf"], cwd=tmp_path, capture_output=True, text=True, check=False
+    ).stdout
+    assert "Signature Validation: Signature is Valid." in report
+    assert "Total document signed" in report
+    assert "Signature Type: ETSI.CAdES.detached" in report
+
+
+@pytest.mark.parametrize("digest", ["sha256", "sha512"])
+def test_signing_puts_in_pyhankos_own_structures(digest):
+    """The signer keeps pyHanko's signed attributes and signer info encoded
+    and only puts in the document's digest and the signature: the bytes are
+    the ones pyHanko makes, for every digest, the second time too."""
+    import asyncio
+    import hashlib
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    def run(coroutine):  # in a thread of its own: a browser test may leave a loop running here
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, coroutine).result()
+
+    signer = signing._signer()
+    for text in (b"first document", b"second document"):
+        data_digest = hashlib.new(digest, text).digest()
+        ours = run(signer.signed_attrs(data_digest, digest, use_pades=True))
+        theirs = run(SimpleSigner.signed_attrs(signer, data_digest, digest, use_pades=True))
+        assert ours.dump() == theirs.dump()
+        signature = hashlib.sha256(text).digest() * 8
+        assert (
+            signer.signer_info(digest, ours, signature).dump()
+            == SimpleSigner.signer_info(signer, digest, theirs, signature).dump()
+        )
+    # A plain CMS signature carries its signing time: pyHanko's own path.
+    timed = PdfCMSSignedAttributes(signing_time=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
+    ours = run(signer.signed_attrs(data_digest, digest, attr_settings=timed))
+    theirs = run(SimpleSigner.signed_attrs(signer, data_digest, digest, attr_settings=timed))
+    assert ours.dump() == theirs.dump()
+    assert "signing_time" in [attribute["type"].native for attribute in ours]
+
+
+def test_a_worker_process_loads_what_certificates_need_before_its_first_job():
+    import gc
+
+    from certificates import worker
+
+    rendering._resources.cache_clear()
+    signing._signer.cache_clear()
+    frozen = gc.get_freeze_count()
+    try:
+        worker.prepare_process()
+        assert rendering._resources.cache_info().currsize == 1
+        assert signing._signer.cache_info().currsize == 1
+        assert gc.get_freeze_count() > frozen  # out of the collector's way
+    finally:
+        gc.unfreeze()
 
 
 def test_verification_is_rate_limited(api, monkeypatch, db):

@@ -138,6 +138,29 @@ def test_advance_moves_only_the_rows_that_may_move(certificates, secretariat):
     assert states(certificates[1]) == [("pending", "working", None, "")]
 
 
+def test_advance_sets_each_rows_own_values_and_only_on_the_rows_it_moves(
+    certificates, secretariat, django_assert_num_queries
+):
+    lifecycle.transition(CERTIFICATE, pk=certificates[0].pk, to=S.REVOKED, actor=secretariat.user)
+    lifecycle.advance(CERTIFICATE, to=S.WORKING, pks=[certificates[1].pk])
+    with django_assert_num_queries(5):  # the savepoint's 2, the lock, the history, the update
+        moved = lifecycle.advance(
+            CERTIFICATE,
+            to=S.ISSUED,
+            pks=[c.pk for c in certificates],
+            values={"template_version": "t1"},
+            row_values={c.pk: {"file": f"f{c.pk}.pdf", "sha256": f"{c.pk}"} for c in certificates},
+        )
+    assert moved == [certificates[1].pk]
+    rows = Certificate.objects.order_by("pk").values_list(
+        "status", "file", "sha256", "template_version"
+    )
+    assert list(rows) == [
+        ("revoked", "", "", ""),  # not moved: none of its values
+        ("issued", f"f{certificates[1].pk}.pdf", f"{certificates[1].pk}", "t1"),
+    ]
+
+
 # --- the claimable job --------------------------------------------------------------
 
 
