@@ -122,6 +122,7 @@ def start_celery_worker(
         command,
         cwd=settings.BASE_DIR,
         start_new_session=True,
+        preexec_fn=die_with_parent,  # noqa: PLW1509
         stdout=output,
         stderr=subprocess.STDOUT if output else None,
         env={
@@ -197,6 +198,24 @@ def celery_worker(django_db_setup):
 # --- object storage ---------------------------------------------------------------
 
 
+def _prctl():
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True).prctl
+
+
+_PRCTL = _prctl()  # looked up here: nothing is imported between fork and exec
+
+
+def die_with_parent() -> None:
+    """``preexec_fn`` for the long-lived processes tests start (servers,
+    workers): Linux sends them SIGTERM when the test process ends, however it
+    ends. A test run killed part way once left two Celery workers behind,
+    and they took the next run's jobs off the shared test broker."""
+    pr_set_pdeathsig, sigterm = 1, 15
+    _PRCTL(pr_set_pdeathsig, sigterm)
+
+
 def free_port() -> int:
     """A TCP port nothing listens on now, on 127.0.0.1."""
     import socket
@@ -243,6 +262,7 @@ def s3_server():
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=die_with_parent,  # noqa: PLW1509
     )
     with answering(server, f"http://127.0.0.1:{port}", what="the S3-API server") as url:
         yield url

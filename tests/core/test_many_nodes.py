@@ -22,7 +22,13 @@ from certificates import signing
 from certificates.models import Certificate
 from config.celery import app
 from tests.factories import EmployeeFactory
-from tests.fixtures import answering, database_url_for_processes, free_port, running_worker
+from tests.fixtures import (
+    answering,
+    database_url_for_processes,
+    die_with_parent,
+    free_port,
+    running_worker,
+)
 from tests.nominations.helpers import PDF_BYTES, decided, move_to, nomination
 
 AWARDED = 200
@@ -48,6 +54,7 @@ def web_process(env: dict, *, workers: int = 2):
         ],
         cwd=settings.BASE_DIR,
         start_new_session=True,
+        preexec_fn=die_with_parent,  # noqa: PLW1509
         env={
             **os.environ,
             "DATABASE_URL": database_url_for_processes(),
