@@ -234,6 +234,10 @@ def _personal_conflicts(
     return conflicts
 
 
+# Up to this many nominations, chair_conflicts reads their nominees by id.
+CONFLICTS_BY_ID = 1000
+
+
 def chair_conflicts(*, cycle: Cycle, nomination_ids: list[int]) -> dict[int, dict[str, str]]:
     """The nominations whose decision the chair may not take, because they
     are its nominator or a nominee or in a nominee's reporting line:
@@ -263,11 +267,14 @@ def chair_conflicts(*, cycle: Cycle, nomination_ids: list[int]) -> dict[int, dic
         below |= models.Q(employee__reporting_path__startswith=f"{path}{employee}/")
     found: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
     everyone_above = set().union(*above_seat.values())
-    for nomination_id, employee, path in (
-        Nominee.objects.filter(nomination__cycle=cycle)
-        .filter(models.Q(employee_id__in=[*people.values(), *everyone_above]) | below)
-        .values_list("nomination_id", "employee_id", "employee__reporting_path")
-    ):
+    nominees = Nominee.objects.filter(nomination__cycle=cycle)
+    if len(wanted) <= CONFLICTS_BY_ID:
+        # A page of rows: their nominees, not every nominee below a seat
+        # (below a chair high in the organisation, that is most of a cycle).
+        nominees = nominees.filter(nomination_id__in=wanted)
+    for nomination_id, employee, path in nominees.filter(
+        models.Q(employee_id__in=[*people.values(), *everyone_above]) | below
+    ).values_list("nomination_id", "employee_id", "employee__reporting_path"):
         if nomination_id not in wanted:
             continue
         chain = {int(part) for part in path.split("/") if part}

@@ -729,6 +729,28 @@ class Review(models.Model):
         return f"review of assignment {self.assignment_id}"
 
 
+class ReviewChange(models.Model):
+    """A submitted review of this round was written or deleted: one row a
+    change, appended by a database trigger on the review table (migration
+    0013), so that every path counts — the services, a queryset update, a
+    cascade, the admin. The newest row of a ranking's rounds is the reviews'
+    part of its version (``selectors.ranking_version``): read through an
+    index in microseconds, where counting the cycle's reviews read them all.
+
+    ``round_id`` is a plain column: rounds are never deleted while they have
+    reviews (``Assignment.round`` protects them), and the trigger must not
+    trip over a row that is being deleted."""
+
+    id = models.BigAutoField(primary_key=True)
+    round_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["round_id", "id"], name="reviewchange_round_newest")]
+
+    def __str__(self) -> str:
+        return f"review change {self.pk} in round {self.round_id}"
+
+
 class ResultNotice(MailAttempts):
     """One e-mail per person per nomination about a published result; the
     unique constraint makes publication's e-mail job idempotent."""

@@ -114,3 +114,32 @@ def test_eight_concurrent_uploads_all_succeed_on_sqlite(tmp_path):
     run("manage.py", "seed_demo")
     out = run("manage.py", "shell", "-c", CONCURRENT).splitlines()
     assert out[-3:] == ["wal", str(["ok"] * 8), "8"]
+
+
+REVIEW_CHANGES = """
+import django; django.setup()
+from nominations.models import Assignment, Review, ReviewChange
+review = Review.objects.filter(submitted_at__isnull=False).select_related("assignment").first()
+changes = ReviewChange.objects.filter(round_id=review.assignment.round_id)
+seen = [changes.count()]
+Review.objects.filter(pk=review.pk).update(score=1)  # no updated_at: counted all the same
+seen.append(changes.count())
+Review.objects.filter(pk=review.pk).update(submitted_at=None)  # reopened
+seen.append(changes.count())
+Review.objects.filter(pk=review.pk).update(score=2)  # a draft: not counted
+seen.append(changes.count())
+Review.objects.filter(pk=review.pk).update(submitted_at=review.submitted_at)
+Assignment.objects.get(pk=review.assignment_id).delete()  # the review goes with it
+seen.append(changes.count())
+print([n - seen[0] for n in seen[1:]])
+"""
+
+
+def test_every_change_to_a_submitted_review_is_logged_on_sqlite(tmp_path):
+    """The ranking's version rests on the review-change trigger (migration
+    nominations 0013), written for SQLite as well as PostgreSQL."""
+    run = _sqlite_runner(tmp_path, MEDIA_ROOT=str(tmp_path / "media"))
+
+    run("manage.py", "migrate", "-v0")
+    run("manage.py", "seed_demo")
+    assert run("manage.py", "shell", "-c", REVIEW_CHANGES).splitlines()[-1] == "[1, 2, 2, 4]"

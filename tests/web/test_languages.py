@@ -113,3 +113,19 @@ def test_every_page_speaks_one_language_and_shows_no_codes(
         if who is None:
             context.close()
     assert found == [], "\n".join(map(str, found))
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_score_reads_as_floatformat_would_write_it(language):
+    """The ranking page's ``score`` filter: one decimal, rounded half up, in
+    the language's notation, as ``floatformat:1`` writes it (faster)."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    ours = Template("{% load humanize_idr %}{{ v|score }}")
+    django_s = Template("{{ v|floatformat:1 }}")
+    with translation.override(language):
+        for value in (70.25, 70.24, 0, 0.05, 99.95, 100, 3.0, -0.05, 12.349999):
+            context = Context({"v": value})
+            assert ours.render(context) == django_s.render(context), value
+        assert ours.render(Context({"v": None})) == ""

@@ -461,7 +461,8 @@ def ranking(request, pk):
     sub-scores, spread, flags; sorted by the adjusted or the raw score; the
     inter-rater agreement; each reviewer's leniency; charts."""
     cycle = _cycle(request, pk)
-    data = ranking_payload(cycle_ranking(cycle=cycle), deciders=False)
+    ranking = cycle_ranking(cycle=cycle)
+    data = ranking_payload(ranking, rows=[], deciders=False)  # the rows: those shown, below
     view = request.GET.get("view")
     adjusted = view != "raw" if view in ("raw", "adjusted") else data["adjusted"]
     key = "adjusted_score" if adjusted else "score"
@@ -470,8 +471,8 @@ def ranking(request, pk):
     if len(stages) > 1 and view not in ("raw", "adjusted"):
         key = "final_score"
     by_category = defaultdict(list)
-    for row in data["results"]:
-        by_category[row["category"]].append(row)
+    for ranked in ranking.rows:
+        by_category[ranked.category].append(ranked)
     names = {c.code: c.name for c in cycle.categories.all()}
     # Filters: one category (then a page at a time), the flagged rows, the
     # rows still to decide; each row keeps its place in its whole category.
@@ -483,24 +484,29 @@ def ranking(request, pk):
     for code, rows in by_category.items():
         if chosen and code != chosen:
             continue
-        rows.sort(key=lambda r: -(r[key] if r[key] is not None else -1))
-        for place, row in enumerate(rows, start=1):
-            row["place"] = place
+        rows.sort(key=lambda r: -(v if (v := getattr(r, key)) is not None else -1))
+        values = [getattr(r, key) for r in rows]
+        place = {r.nomination_id: n for n, r in enumerate(rows, start=1)}
         shown = ranking_rows_filtered(
             rows, flagged=True if flagged else None, decided=False if undecided else None
         )
         page = Paginator(shown, RANKING_PAGE).get_page(request.GET.get("page") if chosen else 1)
-        shown_rows.extend(page.object_list)
+        # Plain rows for the page only (a category of thousands is not
+        # turned into thousands of dicts to show a hundred).
+        page_rows = ranking_payload(ranking, rows=list(page.object_list), deciders=False)
+        for row in page_rows["results"]:
+            row["place"] = place[row["nomination"]]
+        shown_rows.extend(page_rows["results"])
         groups.append(
             {
                 "code": code,
                 "name": names.get(code, code),
-                "rows": page.object_list,
+                "rows": page_rows["results"],
                 "page": page if chosen else None,
                 "more": len(shown) if not chosen and len(shown) > RANKING_PAGE else 0,
                 "chart": charts.histogram(
                     _("Score distribution: %(category)s") % {"category": names.get(code, code)},
-                    [r[key] for r in rows if r[key] is not None],
+                    [v for v in values if v is not None],
                 ),
             }
         )
@@ -564,14 +570,9 @@ def decide(request, pk, nomination_pk):
         .select_related("member__employee", "review")
         .order_by("id")
     )
-    row = next(
-        (
-            r
-            for r in ranking_payload(cycle_ranking(cycle=cycle), deciders=False)["results"]
-            if r["nomination"] == nomination.pk
-        ),
-        None,
-    )
+    ranking = cycle_ranking(cycle=cycle)
+    ranked = [r for r in ranking.rows if r.nomination_id == nomination.pk]
+    row = (ranking_payload(ranking, rows=ranked, deciders=False)["results"] or [None])[0]
     if row is not None:
         mark_deciders(cycle=cycle, results=[row])
     return render(
