@@ -73,6 +73,16 @@ SQLITE_UNDO = [
 ]
 
 
+# Rounds that already have submitted reviews get one change each, so their
+# version is not empty (the same SQL on both databases).
+SEED = """
+    INSERT INTO nominations_reviewchange (round_id)
+    SELECT DISTINCT a.round_id FROM nominations_review r
+    JOIN nominations_assignment a ON a.id = r.assignment_id
+    WHERE r.submitted_at IS NOT NULL
+"""
+
+
 def _run(statements_by_vendor):
     def run(apps, schema_editor):
         for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
@@ -99,7 +109,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(
-            _run({"postgresql": POSTGRESQL, "sqlite": SQLITE}),
+            _run({"postgresql": [*POSTGRESQL, SEED], "sqlite": [*SQLITE, SEED]}),
             _run({"postgresql": POSTGRESQL_UNDO, "sqlite": SQLITE_UNDO}),
         ),
     ]
