@@ -207,8 +207,9 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         category = request.query_params.get("category") or None
         if category is not None and not re.fullmatch(r"[-a-zA-Z0-9_]+", category):
             raise ValidationError({"category": [_("A category's code: letters, digits, - and _.")]})
-        ranking = selectors.cycle_ranking(cycle=cycle, round=stage)
-        rows = selectors.ranking_rows_filtered(ranking.rows, category=category, **wanted)
+        # Rows made as the page reads them: 200 of a 20,000-row cycle.
+        ranking, every_row = selectors.ranking_for_pages(cycle=cycle, round=stage)
+        rows = selectors.ranking_rows_filtered(every_row, category=category, **wanted)
         paginator = RankingPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         assert paginator.page is not None

@@ -190,3 +190,72 @@ def test_nomination_list_pages_by_its_links_newest_first(api, supervisor, subord
     assert seen == [f"Inovasi {i}" for i in (4, 3, 2, 1, 0)]
     back = client.get(last["previous"]).json()
     assert [r["title"] for r in back["results"]] == ["Inovasi 3", "Inovasi 2"]
+
+
+def test_a_ranking_page_makes_only_its_rows_and_they_are_the_rankings(
+    api, supervisor, subordinate, chair, reviewers, cycle
+):
+    """The API pages a kept ranking without making every row (``KeptRows``):
+    each page holds exactly the rows ``cycle_ranking`` ranks there, filters
+    included; the others stay tuples."""
+    from nominations import selectors
+
+    members = list(cycle.committee.filter(is_chair=False))
+    for i, item in enumerate(make(cycle, supervisor, subordinate, 30)):
+        for j, member in enumerate(members):
+            submitted_review(item, member, 50 + (i * 7) % 40 + j)
+    Nomination.objects.filter(pk__in=Nomination.objects.order_by("pk")[:5]).update(status="decided")
+    Nomination.objects.exclude(status="decided").update(status="reviewed")
+    move_to(cycle, "deciding")
+    whole = selectors.cycle_ranking(cycle=cycle)
+    _ranking, rows = selectors.ranking_for_pages(cycle=cycle)
+    assert isinstance(rows, selectors.KeptRows)
+    assert rows[3:9] == whole.rows[3:9]
+    undecided = selectors.ranking_rows_filtered(rows, decided=False)
+    assert list(undecided[:]) == [r for r in whole.rows if r.status != "decided"]
+    client = api.as_(chair)
+    url = f"/api/v1/cycles/{cycle.pk}/ranking"
+    pages = [
+        client.get(url, {"page_size": 10, "page": n, "decided": "false"}).json() for n in (1, 2, 3)
+    ]
+    assert [p["count"] for p in pages] == [25, 25, 25]
+    assert [r["nomination"] for p in pages for r in p["results"]] == [
+        r.nomination_id for r in whole.rows if r.status != "decided"
+    ]
+    assert pages[0]["results"][0]["score"] == next(
+        r.score for r in whole.rows if r.status != "decided"
+    )
+
+
+def test_a_ranking_this_process_keeps_is_read_without_the_cache_and_never_changed(
+    supervisor, subordinate, chair, reviewers, cycle
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nominations import selectors
+
+    members = list(cycle.committee.filter(is_chair=False))
+    for i, item in enumerate(make(cycle, supervisor, subordinate, 4)):
+        for j, member in enumerate(members):
+            submitted_review(item, member, 50 + 9 * i + j)
+    Nomination.objects.update(status="reviewed")
+    move_to(cycle, "deciding")
+    first = selectors.cycle_ranking(cycle=cycle)
+    order = [r.nomination_id for r in first.rows]
+    # A request changes its rows as it likes (a page sorts, marks, rounds)...
+    first.rows[0].score = -1
+    first.rows[0].rounds[0]["score"] = -1
+    first.rows.reverse()
+    # ...and the shared cache is emptied: this process still has it, as made.
+    cache.clear()
+    with CaptureQueriesContext(connection) as read:
+        again = selectors.cycle_ranking(cycle=cycle)
+    assert [r.nomination_id for r in again.rows] == order
+    assert again.rows[0].score != -1
+    assert again.rows[0].rounds[0]["score"] == again.rows[0].final_score != -1
+    selectors.kept_rankings_forget()
+    with CaptureQueriesContext(connection) as computed:
+        selectors.cycle_ranking(cycle=cycle)
+    assert len(read) < len(computed)  # the version only, not the reviews again
