@@ -683,6 +683,8 @@ def ranking_for_pages(*, cycle: Cycle, round: Round | None = None) -> tuple[Rank
     read, where nothing changes them after the cache — a round's ranking or
     a one-round cycle's final ranking, with no field rule that disqualifies.
     Otherwise ``cycle_ranking``'s own rows."""
+    from .verification import disqualifies
+
     rounds = list(cycle.rounds.order_by("position"))
     ruled = round or (rounds[0] if rounds else None)
     if (round is None and len(rounds) > 1) or (ruled is not None and disqualifies(ruled)):
@@ -691,11 +693,6 @@ def ranking_for_pages(*, cycle: Cycle, round: Round | None = None) -> tuple[Rank
     header, rows = _round_ranking_kept(cycle, round)
     ranking = dataclasses.replace(header, cycle=cycle, round=round)
     return ranking, KeptRows(rows)
-
-
-def disqualifies(round: Round) -> bool:
-    """The round has a rule that may disqualify nominations (``_disqualify``)."""
-    return round.kind == Round.Kind.FIELD and round.max_unverified_claims is not None
 
 
 def ranking_key(ranking: Ranking, row: RankingRow) -> float | None:

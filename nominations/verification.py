@@ -108,9 +108,14 @@ def round_summaries(round: Round, nomination_ids: list[int] | None = None) -> di
     return dict(result)
 
 
+def disqualifies(round: Round) -> bool:
+    """The round has a rule that may disqualify nominations."""
+    return round.kind == Round.Kind.FIELD and round.max_unverified_claims is not None
+
+
 def disqualified_ids(round: Round, nomination_ids: list[int] | None = None) -> set[int]:
     """The nominations the round's rule disqualifies (none when it has no rule)."""
-    if round.kind != Round.Kind.FIELD or round.max_unverified_claims is None:
+    if not disqualifies(round):
         return set()
     return {pk for pk, s in round_summaries(round, nomination_ids).items() if s.disqualified}
 
