@@ -3,8 +3,11 @@
 import ctypes.util
 import gc
 import logging
+import time
 
 log = logging.getLogger("certificates")
+
+QUEUE = "certificates"  # settings.CELERY_TASK_ROUTES sends certificate jobs here
 
 
 def harfbuzz_subset_available() -> bool:
@@ -33,6 +36,7 @@ def prepare_process(**kwargs) -> None:
     process keeps for its whole life anyway."""
     from . import rendering, signing
 
+    started = time.perf_counter()
     rendering.warm_up()
     try:
         signing.warm_up()
@@ -40,10 +44,29 @@ def prepare_process(**kwargs) -> None:
         log.warning("certificate signing key not loaded: %s", exc)
     gc.collect()
     gc.freeze()
+    log.info("certificate renderer ready in %.0f ms", (time.perf_counter() - started) * 1000)
+
+
+def consumes_certificates(worker) -> bool:
+    """Whether a starting worker takes certificate jobs: started without -Q
+    (every queue) or with ``certificates`` among them. Celery has selected the
+    worker's queues by the time it sends ``worker_init``."""
+    return QUEUE in worker.app.amqp.queues.consume_from
+
+
+def prepare_certificate_worker(sender, **kwargs) -> None:
+    """``worker_init``: only a worker that renders certificates checks for
+    HarfBuzz and loads WeasyPrint and the signing key into each of its
+    processes. A webhook or mail worker (``-Q webhooks``) stays small."""
+    from celery.signals import worker_process_init
+
+    if not consumes_certificates(sender):
+        return
+    warn_without_harfbuzz_subset()
+    worker_process_init.connect(prepare_process, weak=False, dispatch_uid="certificates.prepare")
 
 
 def connect_worker_checks() -> None:
-    from celery.signals import worker_init, worker_process_init
+    from celery.signals import worker_init
 
-    worker_init.connect(warn_without_harfbuzz_subset, weak=False)
-    worker_process_init.connect(prepare_process, weak=False)
+    worker_init.connect(prepare_certificate_worker, weak=False)

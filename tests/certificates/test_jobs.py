@@ -140,3 +140,27 @@ def test_a_publication_s_request_id_follows_its_jobs_into_the_worker_s_json_logs
         ("INFO", "celery.app.trace", mine)
     ]
     assert metric_lines()['apresiasi_certificates{status="issued"}'] == 1
+
+
+def test_only_a_worker_that_renders_certificates_loads_the_renderer(transactional_db, tmp_path):
+    """A webhook or mail worker (``-Q webhooks``) does not load WeasyPrint and
+    the signing key into its processes; a certificates worker does, before
+    its first job."""
+    from contextlib import ExitStack
+
+    from tests.fixtures import running_worker
+
+    logs = {queue: tmp_path / f"{queue}.log" for queue in ("webhooks", "certificates")}
+    try:
+        with ExitStack() as stack:
+            # The webhook worker starts first: by the time the certificates
+            # worker's process is ready, the webhook one's would have been.
+            for queue, log in logs.items():
+                out = stack.enter_context(open(log, "w"))
+                stack.enter_context(
+                    running_worker(queue=queue, pool="prefork", output=out, loglevel="INFO")
+                )
+            wait_for(lambda: "certificate renderer ready" in logs["certificates"].read_text())
+    finally:
+        app.control.purge()  # the sweepers they queued for the `celery` queue
+    assert "certificate renderer ready" not in logs["webhooks"].read_text()
