@@ -662,6 +662,19 @@ class KeptRows(Sequence[RankingRow]):
             return [_row(values) for values in self._rows[index]]
         return _row(self._rows[index])
 
+    def column(self, name: str) -> list:
+        at = _ROW_FIELDS.index(name)
+        return [row[at] for row in self._rows]
+
+    def by_category(self, key: str) -> dict[str, KeptRows]:
+        at, category = _ROW_FIELDS.index(key), _ROW_FIELDS.index("category")
+        groups: dict[str, list[tuple]] = defaultdict(list)
+        for row in self._rows:
+            groups[row[category]].append(row)
+        for rows in groups.values():
+            rows.sort(key=lambda row: -(v if (v := row[at]) is not None else -1))
+        return {code: KeptRows(rows) for code, rows in groups.items()}
+
     def filtered(
         self, *, category: str | None, flagged: bool | None, decided: bool | None
     ) -> KeptRows:
@@ -1177,6 +1190,27 @@ def mark_deciders(*, cycle: Cycle, results: list[dict]) -> None:
     deciding = who_decides(cycle=cycle, nomination_ids=[r["nomination"] for r in results])
     for row in results:
         row["chair_conflict"], row["decided_by"] = deciding.get(row["nomination"], (None, "chair"))
+
+
+def ranking_by_category(rows: Sequence[RankingRow], key: str) -> dict[str, Sequence[RankingRow]]:
+    """A ranking's rows per category, in the order the categories first
+    appear, each highest ``key`` (a score field) first and rows without one
+    last. Kept rows are grouped and sorted as tuples, none made a row."""
+    if isinstance(rows, KeptRows):
+        return dict(rows.by_category(key))
+    groups: dict[str, list[RankingRow]] = defaultdict(list)
+    for row in rows:
+        groups[row.category].append(row)
+    for grouped in groups.values():
+        grouped.sort(key=lambda r: -(v if (v := getattr(r, key)) is not None else -1))
+    return dict(groups)
+
+
+def ranking_column(rows: Sequence[RankingRow], name: str) -> list:
+    """One field of every row (of kept rows: read off the tuples)."""
+    if isinstance(rows, KeptRows):
+        return rows.column(name)
+    return [getattr(row, name) for row in rows]
 
 
 def ranking_rows_filtered(

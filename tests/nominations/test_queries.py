@@ -201,7 +201,11 @@ def test_a_ranking_page_makes_only_its_rows_and_they_are_the_rankings(
     from nominations import selectors
 
     members = list(cycle.committee.filter(is_chair=False))
-    for i, item in enumerate(make(cycle, supervisor, subordinate, 30)):
+    items = [
+        nomination(cycle, supervisor, [subordinate], title=f"Inovasi {i}", category=category)
+        for i, category in enumerate(["technology", "service", "technology"] * 10)
+    ]
+    for i, item in enumerate(items):
         for j, member in enumerate(members):
             submitted_review(item, member, 50 + (i * 7) % 40 + j)
     Nomination.objects.filter(pk__in=Nomination.objects.order_by("pk")[:5]).update(status="decided")
@@ -213,6 +217,14 @@ def test_a_ranking_page_makes_only_its_rows_and_they_are_the_rankings(
     assert rows[3:9] == whole.rows[3:9]
     undecided = selectors.ranking_rows_filtered(rows, decided=False)
     assert list(undecided[:]) == [r for r in whole.rows if r.status != "decided"]
+    # The web page groups and sorts the tuples: the same as the rows made.
+    for key in ("score", "adjusted_score"):
+        kept = selectors.ranking_by_category(rows, key)
+        made = selectors.ranking_by_category(whole.rows, key)
+        assert {code: list(group[:]) for code, group in kept.items()} == made
+        assert [selectors.ranking_column(group, key) for group in kept.values()] == [
+            [getattr(row, key) for row in group] for group in made.values()
+        ]
     client = api.as_(chair)
     url = f"/api/v1/cycles/{cycle.pk}/ranking"
     pages = [

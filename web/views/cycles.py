@@ -31,11 +31,13 @@ from nominations.selectors import (
     cycle_flags,
     cycle_list,
     cycle_nominations,
-    cycle_ranking,
     mark_deciders,
     nomination_get,
     nomination_scope,
     nominations_per_unit,
+    ranking_by_category,
+    ranking_column,
+    ranking_for_pages,
     ranking_payload,
     ranking_rows_filtered,
     screening_findings,
@@ -461,7 +463,9 @@ def ranking(request, pk):
     sub-scores, spread, flags; sorted by the adjusted or the raw score; the
     inter-rater agreement; each reviewer's leniency; charts."""
     cycle = _cycle(request, pk)
-    ranking = cycle_ranking(cycle=cycle)
+    # Rows made only for those shown (a kept 20,000-row ranking is grouped,
+    # sorted and filtered as it is kept).
+    ranking, all_rows = ranking_for_pages(cycle=cycle)
     data = ranking_payload(ranking, rows=[], deciders=False)  # the rows: those shown, below
     view = request.GET.get("view")
     adjusted = view != "raw" if view in ("raw", "adjusted") else data["adjusted"]
@@ -470,9 +474,7 @@ def ranking(request, pk):
     stages = list(cycle.rounds.order_by("position"))
     if len(stages) > 1 and view not in ("raw", "adjusted"):
         key = "final_score"
-    by_category = defaultdict(list)
-    for ranked in ranking.rows:
-        by_category[ranked.category].append(ranked)
+    by_category = ranking_by_category(all_rows, key)
     names = {c.code: c.name for c in cycle.categories.all()}
     # Filters: one category (then a page at a time), the flagged rows, the
     # rows still to decide; each row keeps its place in its whole category.
@@ -484,9 +486,7 @@ def ranking(request, pk):
     for code, rows in by_category.items():
         if chosen and code != chosen:
             continue
-        rows.sort(key=lambda r: -(v if (v := getattr(r, key)) is not None else -1))
-        values = [getattr(r, key) for r in rows]
-        place = {r.nomination_id: n for n, r in enumerate(rows, start=1)}
+        values = ranking_column(rows, key)
         shown = ranking_rows_filtered(
             rows, flagged=True if flagged else None, decided=False if undecided else None
         )
@@ -494,8 +494,10 @@ def ranking(request, pk):
         # Plain rows for the page only (a category of thousands is not
         # turned into thousands of dicts to show a hundred).
         page_rows = ranking_payload(ranking, rows=list(page.object_list), deciders=False)
-        for row in page_rows["results"]:
-            row["place"] = place[row["nomination"]]
+        if page_rows["results"]:
+            place = {n: at for at, n in enumerate(ranking_column(rows, "nomination_id"), start=1)}
+            for row in page_rows["results"]:
+                row["place"] = place[row["nomination"]]
         shown_rows.extend(page_rows["results"])
         groups.append(
             {
@@ -570,8 +572,9 @@ def decide(request, pk, nomination_pk):
         .select_related("member__employee", "review")
         .order_by("id")
     )
-    ranking = cycle_ranking(cycle=cycle)
-    ranked = [r for r in ranking.rows if r.nomination_id == nomination.pk]
+    ranking, ranked_rows = ranking_for_pages(cycle=cycle)
+    ids = ranking_column(ranked_rows, "nomination_id")
+    ranked = [ranked_rows[ids.index(nomination.pk)]] if nomination.pk in ids else []
     row = (ranking_payload(ranking, rows=ranked, deciders=False)["results"] or [None])[0]
     if row is not None:
         mark_deciders(cycle=cycle, results=[row])
