@@ -35,6 +35,11 @@ def advance_due_cycles() -> list[int]:
     return services.cycles_advance_due()
 
 
+@shared_task(name="nominations.prune_review_changes")
+def prune_review_changes() -> int:
+    return services.review_changes_prune()
+
+
 @shared_task(name="nominations.assign_reviewers", bind=True)
 def assign_reviewers(self, *, cycle_id: int, actor_id: int | None = None) -> dict:
     """Large cycles: the assignment runs here and reports its progress."""

@@ -406,6 +406,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "nominations.send_reminders",
         "schedule": 60 * 60,
     },
+    # The review-change log keeps only each round's newest row (the one a
+    # ranking's version reads).
+    "prune-review-changes": {
+        "task": "nominations.prune_review_changes",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # Background jobs (core.jobs): a job renews its claim on its rows every

@@ -30,6 +30,7 @@ from .reviews import (
     assignment_add,
     assignment_remove,
     conflict_declare,
+    review_changes_prune,
     review_reopen,
     review_save,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "nomination_withdraw",
     "nominations_screen_eligible",
     "publication_jobs_message",
+    "review_changes_prune",
     "review_reopen",
     "review_save",
     "round_advance",

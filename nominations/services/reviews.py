@@ -7,6 +7,7 @@ from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from nominations.models import (
     DeclaredConflict,
     Nomination,
     Review,
+    ReviewChange,
     Round,
 )
 from nominations.workflow import ASSIGNMENT, REOPEN_FROM, REVIEW_FROM, S, nomination_transition
@@ -315,3 +317,13 @@ def assignment_remove(*, assignment_id: int, actor: Actor) -> None:
     assignment.delete()
     if nomination.status == S.IN_REVIEW:
         _mark_reviewed_if_complete(nomination, assignment.round)
+
+
+def review_changes_prune() -> int:
+    """Delete every logged review change but each round's newest (daily,
+    Celery beat). Only the newest is read (``selectors.ranking_version``), so
+    no ranking's version changes; a change logged meanwhile has a higher id
+    and stays. Returns how many rows went."""
+    newer = ReviewChange.objects.filter(round_id=OuterRef("round_id"), id__gt=OuterRef("id"))
+    deleted, _by_model = ReviewChange.objects.filter(Exists(newer)).delete()
+    return deleted

@@ -136,6 +136,36 @@ def test_a_kept_ranking_follows_every_change_of_its_inputs(
     assert ranking()[items[1].pk]["status"] == "decided"
 
 
+def test_pruning_the_review_change_log_keeps_every_ranking_s_version(
+    supervisor, subordinate, chair, reviewers, cycle
+):
+    """The daily prune leaves each round its newest change: the versions the
+    rankings are kept under stay as they were, and a later change still
+    gives a new one."""
+    from nominations import selectors, tasks
+    from nominations.models import ReviewChange
+
+    members = list(cycle.committee.filter(is_chair=False))
+    items = make(cycle, supervisor, subordinate, 3)
+    for i, item in enumerate(items):
+        for j, member in enumerate(members):
+            submitted_review(item, member, 60 + 10 * i + j)
+    stage = cycle.rounds.first()
+    logged = ReviewChange.objects.filter(round_id=stage.pk)
+    assert logged.count() > 1
+    versions = (selectors.ranking_version(cycle, stage), selectors.ranking_version(cycle, None))
+    assert tasks.prune_review_changes() == len(items) * len(members) - 1
+    assert logged.count() == 1
+    assert (selectors.ranking_version(cycle, stage), selectors.ranking_version(cycle, None)) == (
+        versions
+    )
+    Review.objects.filter(assignment__nomination=items[0]).update(score=1)
+    assert selectors.ranking_version(cycle, stage) != versions[0]
+    # One row a review written: all of them but the newest, and the row kept before.
+    assert tasks.prune_review_changes() == len(members)
+    assert logged.count() == 1
+
+
 def test_nomination_list_filters_by_status_and_cycle(api, supervisor, subordinate, cycle):
     first, _second = make(cycle, supervisor, subordinate, 2)
     Nomination.objects.filter(pk=first.pk).update(status="submitted")
