@@ -81,6 +81,9 @@ class KeysetPagination(StrictPageSize, pagination.CursorPagination):
 
     count_cap = 10_000
     ordering = ("-id",)
+    # A page that shows no count (the public wall) does not pay for one:
+    # counting up to the cap reads ten thousand rows and their filters.
+    counts = True
 
     def get_ordering(self, request, queryset, view):
         return tuple(getattr(view, "keyset_ordering", self.ordering))
@@ -116,8 +119,8 @@ class KeysetPagination(StrictPageSize, pagination.CursorPagination):
                     ]
                 }
             )
-        unordered = queryset.order_by()
-        self.count = unordered[: self.count_cap + 1].count()
+        if self.counts:
+            self.count = queryset.order_by()[: self.count_cap + 1].count()
         try:
             return super().paginate_queryset(queryset, request, view)
         except (DjangoValidationError, ValueError, TypeError, DataError):

@@ -26,19 +26,23 @@ class KeysetPage:
     count and the links to the previous, next and last pages."""
 
     rows: list
-    count: int
+    count: int | None
     count_exact: bool
     previous: str | None
     next: str | None
     last: str | None
 
 
-def keyset_page(request, queryset, ordering: tuple[str, ...], size: int = 50) -> KeysetPage:
+def keyset_page(
+    request, queryset, ordering: tuple[str, ...], size: int = 50, *, counted: bool = True
+) -> KeysetPage:
     """The page of ``queryset`` that ``?cursor=`` names (the first without
     one), read as the API reads its long lists (``KeysetPagination``); a
-    cursor that is not one of this list's is a 400."""
+    cursor that is not one of this list's is a 400. ``counted=False``: a
+    page that shows no count is not given one (``count`` is ``None``)."""
     paginator = KeysetPagination()
     paginator.page_size = size
+    paginator.counts = counted
     view = type("List", (), {"keyset_ordering": ordering})()
     try:
         rows = paginator.paginate_queryset(queryset, Request(request), view)
@@ -46,8 +50,8 @@ def keyset_page(request, queryset, ordering: tuple[str, ...], size: int = 50) ->
         raise BadRequest from None
     return KeysetPage(
         rows=rows or [],
-        count=min(paginator.count, paginator.count_cap),
-        count_exact=paginator.count <= paginator.count_cap,
+        count=min(paginator.count, paginator.count_cap) if counted else None,
+        count_exact=counted and paginator.count <= paginator.count_cap,
         previous=paginator.get_previous_link(),
         next=paginator.get_next_link(),
         last=paginator.get_last_link(),

@@ -50,9 +50,10 @@ def _filtered(params):
 
 def wall(request):
     """``/recognitions``: every public post, newest first, 20 a page (read
-    by keyset: the hundredth page costs what the first does)."""
+    by keyset: the hundredth page costs what the first does; not counted, as
+    the wall shows no count)."""
     posts, chosen = _filtered(request.GET)
-    page = keyset_page(request, posts, ("-published_at", "-id"), size=PAGE_SIZE)
+    page = keyset_page(request, posts, ("-published_at", "-id"), size=PAGE_SIZE, counted=False)
     query = urlencode(chosen)
     return render(
         request,
