@@ -91,7 +91,7 @@ def build(size: dict) -> dict:  # noqa: PLR0915 (one organisation, step by step)
 
     from nominations import services
     from nominations.models import Category, CommitteeMember, Cycle
-    from people.models import Employee, refresh_reporting_paths
+    from people.models import Employee, refresh_reporting_paths, refresh_unit_paths
 
     n, units, per_cycle = size["employees"], size["units"], size["per_cycle"]
     started = time.perf_counter()
@@ -133,6 +133,7 @@ def build(size: dict) -> dict:  # noqa: PLR0915 (one organisation, step by step)
             [n],
         )
         refresh_reporting_paths()  # as an HR import does after its bulk writes
+        refresh_unit_paths()
         for table in ("people_orgunit", "people_employee"):
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"

@@ -56,6 +56,38 @@ def test_orgunit_subtree_in_one_query(unit_chain, django_assert_num_queries):
     assert sorted(u.pk for u in subtree) == sorted(u.pk for u in unit_chain[4:])
 
 
+def test_a_unit_moved_takes_the_units_below_it_along(unit_chain, django_assert_num_queries):
+    """A unit's path follows its parent through save() (the admin's), and so
+    do the paths of every unit below it: the subtree is read off the paths."""
+    side = OrgUnitFactory(parent=unit_chain[2])
+    unit_chain[5].parent = side
+    unit_chain[5].save()
+    below_side = {side.pk, *(u.pk for u in unit_chain[5:])}
+    assert {u.pk for u in selectors.orgunit_subtree(unit=side)} == below_side
+    assert {u.pk for u in selectors.orgunit_subtree(unit=unit_chain[3])} == {
+        u.pk for u in unit_chain[3:5]
+    }
+    with django_assert_num_queries(2):  # the path of the unit of an id, then the subtree
+        found = {u.pk for u in selectors.orgunit_subtree(unit=unit_chain[2].pk)}
+    assert found == {unit_chain[2].pk, *(u.pk for u in unit_chain[3:5])} | below_side
+    assert list(selectors.orgunit_subtree(unit=10**9)) == []
+
+
+def test_a_refresh_repairs_unit_paths_after_bulk_writes(unit_chain):
+    from people.models import OrgUnit, refresh_unit_paths
+
+    OrgUnit.objects.filter(pk=unit_chain[6].pk).update(parent=unit_chain[0])  # bypasses save()
+    assert refresh_unit_paths() == 4  # the moved unit and the three below it
+    assert refresh_unit_paths() == 0
+    assert {u.pk for u in selectors.orgunit_subtree(unit=unit_chain[1])} == {
+        u.pk for u in unit_chain[1:6]
+    }
+    unit_chain[0].refresh_from_db()
+    assert {u.pk for u in selectors.orgunit_subtree(unit=unit_chain[0])} == {
+        u.pk for u in unit_chain
+    }
+
+
 def test_orgunit_ancestors_nearest_first_in_two_queries(unit_chain, django_assert_num_queries):
     with django_assert_num_queries(2):
         above = selectors.orgunit_ancestors(unit=unit_chain[-1])
