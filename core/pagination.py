@@ -119,14 +119,19 @@ class KeysetPagination(StrictPageSize, pagination.CursorPagination):
                     ]
                 }
             )
-        if self.counts:
-            self.count = queryset.order_by()[: self.count_cap + 1].count()
         try:
-            return super().paginate_queryset(queryset, request, view)
+            page = super().paginate_queryset(queryset, request, view)
         except (DjangoValidationError, ValueError, TypeError, DataError):
             # A cursor whose position is no value of the sort field (not a
             # date, beyond the id's range, a byte the database refuses).
             raise self._refuse_cursor() from None
+        if not self.counts:
+            return page
+        if self.cursor is None and not self.has_next:
+            self.count = len(page)  # the first page holds the whole list: no count query
+        else:
+            self.count = queryset.order_by()[: self.count_cap + 1].count()
+        return page
 
     def get_last_link(self) -> str | None:
         """The last page: the list read backwards from its end."""

@@ -184,8 +184,9 @@ def test_nomination_list_filters_by_status_and_cycle(api, supervisor, subordinat
 def test_nomination_list_with_a_real_token_runs_five_queries(
     supervisor, subordinate, cycle, rows, django_assert_num_queries
 ):
-    """Token (user, employee, groups), involvement, the (capped) count, the
-    page, its nominees, evidence and rounds — whatever the page holds."""
+    """Token (user, employee, groups), involvement, the page's ids, their
+    rows, their nominees, evidence and rounds — whatever the page holds. No
+    count: a first page with no next one holds the whole list."""
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
