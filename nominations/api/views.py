@@ -308,10 +308,16 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return listing.nomination_payloads(rows, user=self.request.user)
 
     def list(self, request):
-        # The page by keyset over the scoped rows (an index range, whatever
-        # the page), as plain rows; then their nested rows in one query.
-        scoped = self.filter_queryset(self.get_queryset()).values(*listing.FIELDS)
-        rows = listing.with_nested(self.paginate_queryset(scoped) or [])
+        # The page's ids by keyset over the scoped nominations alone (an index
+        # range, whatever the page), then their rows and nested rows. Asked
+        # with the rows' joins, PostgreSQL walked the creation-time index
+        # through 25,000 nominations to find a page of a reviewer's 200.
+        scoped = self.filter_queryset(self.get_queryset()).values("id", "created_at")
+        ids = [row["id"] for row in self.paginate_queryset(scoped) or []]
+        found = {
+            row["id"]: row for row in Nomination.objects.filter(pk__in=ids).values(*listing.FIELDS)
+        }
+        rows = listing.with_nested([found[pk] for pk in ids])
         return self.get_paginated_response(self._payloads(rows))
 
     def retrieve(self, request, pk=None):
