@@ -491,7 +491,12 @@ def probe(facts: dict, repeat: int, only: str | None) -> dict:  # noqa: PLR0915 
         header = {"HTTP_AUTHORIZATION": f"Token {token}"} if role else {}
         for where, page in page_urls(api, url, token, middle).items():
             seconds, queries, size = timed(lambda page=page: api.get(page, **header), repeat)
-            results[f"{name}, {where}"] = {"s": seconds, "q": queries, "bytes": size}
+            answer = api.get(page, **header).json()
+            # One page holding the whole list: its rows are counted, no count query.
+            whole = answer.get("next") is None and answer.get("previous") is None
+            results[f"{name}, {where}"] = {
+                "s": seconds, "q": queries, "bytes": size, "whole": whole,
+            }  # fmt: skip
 
     def web_page(name: str, url: str, role: str | None) -> None:
         if only and only not in name:
@@ -655,7 +660,10 @@ def main() -> None:  # noqa: PLR0912, PLR0915 (one goal per kind of line)
             goals.append(("≤ 150 ms", b["s"] <= PAGE_1_GOAL))
         if "computed" not in name and GROWS not in name:
             goals.append(("≤ 3×", ratio <= RATIO_GOAL))
-        if s["q"] != b["q"]:
+        # The same queries at both sizes; but for the count, which a list
+        # held in one page (the small one's, not the big one's) does not need.
+        counted = 1 if s.get("whole") and not b.get("whole") else 0
+        if b["q"] != s["q"] + counted:
             goals.append((f"queries {s['q']} → {b['q']}", False))
         if "import" in name:
             goals.append((f"peak {b['peak_mb']:.0f} MB < {IMPORT_PEAK_MB}",
