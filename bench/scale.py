@@ -98,9 +98,9 @@ def build(size: dict) -> dict:  # noqa: PLR0915 (one organisation, step by step)
     with connection.cursor() as cur:
         # Units: fan-out 4 (8 levels at 40,000); unit i's head is employee i.
         cur.execute(
-            "INSERT INTO people_orgunit (id, created_at, updated_at, code, name, parent_id)"
+            "INSERT INTO people_orgunit (id, created_at, updated_at, code, name, parent_id, path)"
             " SELECT i, now(), now(), 'U' || i, 'Unit ' || i,"
-            " CASE WHEN i = 1 THEN NULL ELSE (i - 2) / 4 + 1 END"
+            " CASE WHEN i = 1 THEN NULL ELSE (i - 2) / 4 + 1 END, ''"
             " FROM generate_series(1, %s) i",
             [units],
         )
