@@ -480,12 +480,16 @@ def probe(facts: dict, repeat: int, only: str | None) -> dict:  # noqa: PLR0915 
     results: dict[str, dict] = {}
     jobs(facts, repeat, only, results)  # first: their memory is measured on a fresh process
     # The jobs' rolled-back runs leave dead rows (25 times the small
-    # organisation's employees): cleared, as autovacuum would, so that no
-    # list below is measured on a bloated table.
+    # organisation's employees) and 150,000 names added to the search's GIN
+    # index and taken out again (ten times what one import adds; 38 → 48 MB,
+    # a search for one person 5 → 25 ms): cleared, as autovacuum would, and
+    # the index rebuilt as docs/deployment.md says after large imports, so
+    # that no list below is measured on the traces of work that never was.
     from django.db import connection
 
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
+        cur.execute("REINDEX INDEX employee_name_trgm")
 
     def api_list(name: str, url: str, role: str | None, middle=None) -> None:
         if only and only not in name:
@@ -666,7 +670,7 @@ def main() -> None:  # noqa: PLR0912, PLR0915 (one goal per kind of line)
         # The same queries at both sizes; but for the count, which a list
         # held in one page (the small one's, not the big one's) does not need.
         counted = 1 if s.get("whole") and not b.get("whole") else 0
-        if b["q"] != s["q"] + counted:
+        if b["q"] not in {s["q"], s["q"] + counted}:
             goals.append((f"queries {s['q']} → {b['q']}", False))
         if "import" in name:
             goals.append((f"peak {b['peak_mb']:.0f} MB < {IMPORT_PEAK_MB}",
