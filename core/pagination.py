@@ -120,7 +120,7 @@ class KeysetPagination(StrictPageSize, pagination.CursorPagination):
                 }
             )
         try:
-            page = super().paginate_queryset(queryset, request, view)
+            page: list | None = super().paginate_queryset(queryset, request, view)
         except (DjangoValidationError, ValueError, TypeError, DataError):
             # A cursor whose position is no value of the sort field (not a
             # date, beyond the id's range, a byte the database refuses).
@@ -128,7 +128,7 @@ class KeysetPagination(StrictPageSize, pagination.CursorPagination):
         if not self.counts:
             return page
         if self.cursor is None and not self.has_next:
-            self.count = len(page)  # the first page holds the whole list: no count query
+            self.count = len(page or [])  # the first page holds the whole list: no count
         else:
             self.count = queryset.order_by()[: self.count_cap + 1].count()
         return page
