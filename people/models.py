@@ -16,6 +16,15 @@ from .nip import parse_nip, validate_nip
 from .ranks import normalize_rank
 
 
+def path_ends_with(path: str, above: int | None) -> bool:
+    """Whether a stored path (``"1/5/"``) ends with ``above``, the row it
+    hangs from (none: the path is empty)."""
+    if above is None:
+        return path == ""
+    tail = f"{above}/"
+    return path == tail or path.endswith(f"/{tail}")
+
+
 class OrgUnit(TimeStampedModel):
     """A unit of the organisation (*unit kerja*); units form a tree."""
 
@@ -64,10 +73,7 @@ class OrgUnit(TimeStampedModel):
 
     def _path_is_current(self) -> bool:
         """Whether the stored path still ends with the current parent."""
-        if self.parent_id is None:
-            return self.path == ""
-        tail = f"{self.parent_id}/"
-        return self.path == tail or self.path.endswith(f"/{tail}")
+        return path_ends_with(self.path, self.parent_id)
 
     def save(self, *args, **kwargs) -> None:
         moved = False
@@ -223,10 +229,7 @@ class Employee(TimeStampedModel):
 
     def _path_is_current(self) -> bool:
         """Whether the stored path still ends with the current supervisor."""
-        if self.supervisor_id is None:
-            return self.reporting_path == ""
-        tail = f"{self.supervisor_id}/"
-        return self.reporting_path == tail or self.reporting_path.endswith(f"/{tail}")
+        return path_ends_with(self.reporting_path, self.supervisor_id)
 
     def save(self, *args, **kwargs) -> None:
         if self.nip and not self.birth_date:
