@@ -672,7 +672,7 @@ class KeptRows(Sequence[RankingRow]):
         for row in self._rows:
             groups[row[category]].append(row)
         for rows in groups.values():
-            rows.sort(key=lambda row: -(v if (v := row[at]) is not None else -1))
+            rows.sort(key=lambda row: _highest_first(row[at]))
         return {code: KeptRows(rows) for code, rows in groups.items()}
 
     def filtered(
@@ -1192,6 +1192,11 @@ def mark_deciders(*, cycle: Cycle, results: list[dict]) -> None:
         row["chair_conflict"], row["decided_by"] = deciding.get(row["nomination"], (None, "chair"))
 
 
+def _highest_first(score: float | None) -> float:
+    """A sort key: the highest score first, a row without one last."""
+    return -(score if score is not None else -1)
+
+
 def ranking_by_category(rows: Sequence[RankingRow], key: str) -> dict[str, Sequence[RankingRow]]:
     """A ranking's rows per category, in the order the categories first
     appear, each highest ``key`` (a score field) first and rows without one
@@ -1202,7 +1207,7 @@ def ranking_by_category(rows: Sequence[RankingRow], key: str) -> dict[str, Seque
     for row in rows:
         groups[row.category].append(row)
     for grouped in groups.values():
-        grouped.sort(key=lambda r: -(v if (v := getattr(r, key)) is not None else -1))
+        grouped.sort(key=lambda r: _highest_first(getattr(r, key)))
     return dict(groups)
 
 
